@@ -1,0 +1,483 @@
+"""Campaign: the whole pipeline for one run, load -> phones -> render -> send -> journal -> report.
+
+`run_campaign(settings)` is what `bulk-sender send` calls; it can be imported and used alone.
+A run first plans every row into the journal (so the report can list every row, in order),
+then sends what is pending, then writes the report from the journal.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import collections
+import contextlib
+import enum
+import hashlib
+import itertools
+import json
+import signal
+import tempfile
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from types import FrameType
+from typing import Any
+
+import httpx
+
+from .compose import Composer, WaTemplateSpec, decode_request, encode_request
+from .errors import ConfigError, InputError
+from .journal import Journal
+from .load import Table, open_contacts
+from .phones import find_phone_column
+from .progress import Progress
+from .records import Message, Outcome, Status
+from .render import MessageTemplate, default_locale, load_template_source
+from .report import check_writable, write_report
+from .send import (
+    CONVERSATION_PATH,
+    DEFAULT_API_URL,
+    Sender,
+    SendSettings,
+    StopReason,
+    Target,
+    make_client,
+)
+from .server import ServerSettings, running_server
+
+PREVIEW_COUNT = 3
+SANDBOX_WORKSPACE = "sandbox"
+
+
+class Mode(enum.StrEnum):
+    DRY_RUN = "dry-run"
+    LIVE = "live"
+    SANDBOX = "sandbox"
+
+
+@dataclass(frozen=True, slots=True)
+class Settings:
+    """Everything one run needs; built by the CLI from flags and environment."""
+
+    contacts: Path
+    template: str | None = None
+    message: str | None = None
+    wa_template: WaTemplateSpec | None = None
+    mode: Mode = Mode.DRY_RUN
+    campaign: str | None = None
+    report: Path | None = None
+    journal: Path | None = None
+    sheet: str | None = None
+    phone_column: str | None = None
+    country: str | None = None
+    locale: str | None = None
+    allow_landlines: bool = False
+    send: SendSettings = field(default_factory=SendSettings)
+    limit: int | None = None
+    retry_failed: bool = False
+    retry_uncertain: bool = False
+    allow_resend: bool = False
+    api_url: str = DEFAULT_API_URL
+    workspace_id: str | None = field(default=None, repr=False)
+    api_key: str | None = field(default=None, repr=False)
+    conversation_path: str = CONVERSATION_PATH
+    reports_dir: Path = Path("reports")
+    templates_dir: Path = Path("templates")
+    command: str = ""
+    """The command line that resumes this run, printed at its end and in the summary."""
+    quiet: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class RunResult:
+    """What a run did: counts, where its files are, and its exit code."""
+
+    exit_code: int
+    report_path: Path
+    journal_path: Path | None
+    statuses: dict[str, int]
+    reasons: dict[str, int]
+    preview: tuple[tuple[int, str, str], ...] = ()
+    distinct_messages: int = 0
+    stop_detail: str = ""
+    elapsed: float = 0.0
+    sent_per_second: float = 0.0
+
+
+@dataclass(frozen=True, slots=True)
+class Plan:
+    """The run's inputs, checked and compiled before any row is read in full."""
+
+    table: Table
+    composer: Composer
+    campaign: str
+    report_path: Path
+    journal_path: Path
+    template_label: str
+    template_hash: str
+
+
+def prepare(settings: Settings) -> Plan:
+    """Open the file, find the phone column, compile the template: every usage error first."""
+    table = open_contacts(settings.contacts, sheet=settings.sheet)
+    phone_column = settings.phone_column or _detect_phone_column(table)
+    locale = settings.locale or default_locale(settings.country)
+    template: MessageTemplate | None = None
+    if settings.wa_template is not None:
+        stem, source = settings.wa_template.name, settings.wa_template.describe()
+        label = f"approved template {settings.wa_template.name}"
+    elif settings.template is not None:
+        source, stem = load_template_source(settings.template, settings.templates_dir)
+        label = f"template {settings.template}"
+    elif settings.message is not None:
+        source, stem, label = settings.message, "message", "inline message (-m)"
+    else:
+        raise ConfigError("say what to send: -t TEMPLATE, -m TEXT or --wa-template NAME")
+    if settings.wa_template is None:
+        template = MessageTemplate(source, table.columns, name=stem, locale=locale)
+    composer = Composer(
+        table.columns, phone_column, template=template, wa_template=settings.wa_template,
+        country=settings.country, locale=locale, allow_landlines=settings.allow_landlines,
+    )  # fmt: skip
+    campaign = settings.campaign or f"{settings.contacts.stem}-{stem}"
+    if settings.mode is Mode.SANDBOX and not settings.campaign:
+        campaign += "-sandbox"
+    report = settings.report or settings.reports_dir / f"{campaign}.xlsx"
+    journal = settings.journal or report.with_name(f"{report.stem}.journal.sqlite3")
+    if settings.mode is Mode.DRY_RUN and not settings.report:
+        report = settings.reports_dir / f"{campaign}-preview.xlsx"
+    template_hash = hashlib.sha256(source.encode()).hexdigest()
+    return Plan(table, composer, campaign, report, journal, label, template_hash)
+
+
+def _detect_phone_column(table: Table) -> str:
+    sample = [c.values for c in itertools.islice(table.contacts(), 50)]
+    column = find_phone_column(table.columns, sample)
+    if column is None:
+        raise InputError(
+            f"{table.path}: no phone column found in row {table.header_row}; "
+            f"columns: {', '.join(table.columns)}",
+            hint="name it with --phone-column",
+        )
+    return column
+
+
+def target_for(settings: Settings) -> tuple[str, str]:
+    """The journal's `target`: sandbox, or the API URL plus a hash of the workspace id."""
+    if settings.mode is Mode.SANDBOX:
+        return "sandbox", "the sandbox server"
+    if settings.mode is Mode.LIVE:
+        if not settings.workspace_id:
+            raise ConfigError(
+                "--live needs PLAZBOT_WORKSPACE_ID in the environment or in a .env file"
+            )
+        digest = hashlib.sha256(settings.workspace_id.encode()).hexdigest()[:16]
+        return f"{settings.api_url.rstrip('/')}#{digest}", f"{settings.api_url} (live)"
+    return "", ""
+
+
+def run_campaign(
+    settings: Settings,
+    *,
+    transport: httpx.AsyncBaseTransport | None = None,
+    confirm: Callable[[int, int], bool] | None = None,
+    clock: Callable[[], float] = time.monotonic,
+) -> RunResult:
+    """Run one campaign from start to report; raises `BulkSenderError` for usage problems."""
+    plan = prepare(settings)
+    target_id, target_label = target_for(settings)
+    check_writable(plan.report_path)
+    with _journal_for(settings, plan) as journal:
+        fields = {"template": plan.template_hash, "template_label": plan.template_label,
+                  "campaign": plan.campaign, "columns": json.dumps(plan.table.columns),
+                  "input": str(settings.contacts), "sheet": plan.table.sheet or ""}  # fmt: skip
+        if target_id:
+            fields |= {"target": target_id, "target_label": target_label}
+        journal.check_or_set(fields, campaign_hint=f"{plan.campaign}-2")
+        journal.start_run()
+        started, start_clock = datetime.now().astimezone(), clock()
+        _plan_rows(plan, journal, settings)
+        runner = _Runner(settings, plan, journal, transport, clock)
+        if settings.mode is not Mode.DRY_RUN:
+            asyncio.run(runner.send(confirm))
+        return runner.finish(started, clock() - start_clock)
+
+
+@contextlib.contextmanager
+def _journal_for(settings: Settings, plan: Plan) -> Iterator[Journal]:
+    """The campaign's journal; a dry run works on a throwaway copy and never creates one."""
+    if settings.mode is not Mode.DRY_RUN:
+        with Journal(plan.journal_path) as journal:
+            yield journal
+        return
+    with tempfile.TemporaryDirectory(prefix="bulk-sender-") as folder:
+        copy = Path(folder) / "preview.sqlite3"
+        if plan.journal_path.exists():
+            with Journal(plan.journal_path) as original:
+                original.backup_to(copy)
+        with Journal(copy) as journal:
+            yield journal
+
+
+def _plan_rows(plan: Plan, journal: Journal, settings: Settings) -> None:
+    """Put every input row into the journal's plan, deciding which ones to send."""
+    journal.clear_rows()
+    journal.begin()
+    for count, contact in enumerate(plan.table.contacts(), start=1):
+        composed = plan.composer.compose(contact)
+        if isinstance(composed, Outcome):
+            journal.add_row(contact.row, contact.values, outcome=composed)
+        else:
+            _plan_message(journal, contact.values, contact.previous, composed, settings)
+        if count % 5000 == 0:
+            journal.commit()
+            journal.begin()
+    journal.commit()
+
+
+def _plan_message(
+    journal: Journal, values: tuple[Any, ...], previous: Any, message: Message, settings: Settings
+) -> None:
+    row, key, phone = message.row, message.key, message.phone
+    first = journal.first_row_with(key)
+    if first is not None:
+        outcome = Outcome(Status.DUPLICATE, "duplicate", f"same as row {first}")
+        journal.add_row(row, values, key=key, phone=phone, outcome=outcome)
+        return
+    known = journal.known(key)
+    if known is None:
+        sent_before = _sent_in_fed_back_report(previous, message)
+        earlier = None if settings.allow_resend else journal.earlier_delivery(phone)
+        if sent_before is not None:
+            _add_message(journal, message, sent_before)
+            journal.add_row(row, values, key=key, phone=phone, outcome=sent_before)
+            return
+        if earlier is not None:
+            when = f" at {earlier.sent_at[:19].replace('T', ' ')}" if earlier.sent_at else ""
+            outcome = Outcome(
+                Status.DUPLICATE, "already_messaged",
+                f"this phone got a message from row {earlier.row}{when} in an earlier run "
+                "(--allow-resend sends it anyway)",
+            )  # fmt: skip
+            journal.add_row(row, values, key=key, phone=phone, outcome=outcome)
+            return
+        _add_message(journal, message, Outcome(Status.PENDING))
+    elif (known.status == Status.FAILED and settings.retry_failed) or (
+        known.status == Status.UNCERTAIN and settings.retry_uncertain
+    ):
+        journal.set_pending(key)
+    journal.add_row(row, values, key=key, phone=phone)
+
+
+def _add_message(journal: Journal, message: Message, outcome: Outcome) -> None:
+    journal.add_message(
+        message.key, phone=message.phone, message=message.text,
+        request=encode_request(message), row=message.row, outcome=outcome,
+    )  # fmt: skip
+
+
+def _sent_in_fed_back_report(previous: Any, message: Message) -> Outcome | None:
+    """A fed-back report row already `sent` with the same phone and message stays sent."""
+    if not previous or str(previous.get("result_status", "")).strip() != Status.SENT.value:
+        return None
+    if str(previous.get("result_phone", "")).strip() != message.phone:
+        return None
+    if str(previous.get("result_message", "")).strip() != message.text.strip():
+        return None
+    sent_at = previous.get("result_sent_at")
+    return Outcome(
+        Status.SENT, "", "sent in an earlier run (from the report fed back)",
+        _int_or_zero(previous.get("result_attempts")),
+        _int_or_none(previous.get("result_http_status")),
+        str(previous.get("result_message_id") or "") or None,
+        str(previous.get("result_whatsapp_id") or "") or None,
+        sent_at.astimezone() if isinstance(sent_at, datetime) else None,
+    )  # fmt: skip
+
+
+def _int_or_none(value: Any) -> int | None:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None
+
+
+def _int_or_zero(value: Any) -> int:
+    return _int_or_none(value) or 0
+
+
+class _Runner:
+    """The sending part of a run, and the report at its end."""
+
+    def __init__(
+        self,
+        settings: Settings,
+        plan: Plan,
+        journal: Journal,
+        transport: httpx.AsyncBaseTransport | None,
+        clock: Callable[[], float],
+    ) -> None:
+        self.settings, self.plan, self.journal = settings, plan, journal
+        self.transport, self.clock = transport, clock
+        self.stop = StopReason.NONE
+        self.stop_detail = ""
+        self.send_seconds = 0.0
+        self.sender: Sender | None = None
+        self.interrupted = False
+
+    async def send(self, confirm: Callable[[int, int], bool] | None) -> None:
+        messages, phones = self.journal.count_pending()
+        if self.settings.limit is not None:
+            messages = min(messages, self.settings.limit)
+        if messages == 0:
+            return
+        if confirm is not None and not confirm(messages, phones):
+            self.stop, self.stop_detail = StopReason.INTERRUPTED, "not confirmed"
+            return
+        async with contextlib.AsyncExitStack() as stack:
+            target = await self._target(stack)
+            client = await stack.enter_async_context(
+                make_client(target, self.settings.send, self.transport)
+            )
+            progress = stack.enter_context(Progress(messages, quiet=self.settings.quiet))
+            self.sender = Sender(
+                client, target, self.settings.send, self.journal, clock=self.clock,
+                on_outcome=progress.update, on_retry=progress.retrying,
+            )  # fmt: skip
+            stack.enter_context(_signals(self._interrupt))
+            started = self.clock()
+            guard = await self.sender.send_all(self._messages())
+            self.send_seconds = self.clock() - started
+            self.stop, self.stop_detail = guard.reason, guard.detail
+
+    def _interrupt(self) -> None:
+        self.interrupted = True
+        if self.sender is not None:
+            self.sender.interrupt()
+
+    async def _target(self, stack: contextlib.AsyncExitStack) -> Target:
+        if self.settings.mode is Mode.SANDBOX:
+            url = await stack.enter_async_context(
+                running_server(ServerSettings(port=0, workspace=SANDBOX_WORKSPACE))
+            )
+            return Target(url, SANDBOX_WORKSPACE, conversation_path=self.settings.conversation_path)
+        assert self.settings.workspace_id
+        return Target(
+            self.settings.api_url, self.settings.workspace_id, self.settings.api_key,
+            conversation_path=self.settings.conversation_path,
+        )  # fmt: skip
+
+    def _messages(self) -> Iterator[Message]:
+        for pending in self.journal.pending(self.settings.limit):
+            yield decode_request(pending.row, pending.phone, pending.message, pending.key,
+                                 pending.request)  # fmt: skip
+
+    def finish(self, started: datetime, elapsed: float) -> RunResult:
+        """Write the report and count the outcomes; the exit code follows SPEC section 3."""
+        dry = self.settings.mode is Mode.DRY_RUN
+        statuses: collections.Counter[str] = collections.Counter()
+        reasons: collections.Counter[str] = collections.Counter()
+        preview: list[tuple[int, str, str]] = []
+        distinct: set[str] = set()
+        for result in self.journal.results(dry_run=dry):
+            statuses[result.outcome.status.value] += 1
+            if result.outcome.code:
+                reasons[result.outcome.code] += 1
+            if result.message and result.outcome.status in (Status.READY, Status.PENDING):
+                if len(preview) < PREVIEW_COUNT:
+                    preview.append((result.row, result.phone, result.message))
+                if len(distinct) < 100_000:
+                    distinct.add(result.message)
+        sent_now = statuses[Status.SENT.value]
+        rate = sent_now / self.send_seconds if self.send_seconds else 0.0
+        exit_code = self._exit_code(statuses)
+        summary = self._summary(statuses, reasons, started, elapsed, rate)
+        report_path = write_report(
+            self.plan.report_path, self.plan.table.columns,
+            lambda: self.journal.results(dry_run=dry), summary,
+        )  # fmt: skip
+        self.journal.end_run(exit_code)
+        return RunResult(
+            exit_code, report_path, None if dry else self.plan.journal_path, dict(statuses),
+            dict(reasons), tuple(preview), len(distinct), self.stop_detail, elapsed, rate,
+        )  # fmt: skip
+
+    def _exit_code(self, statuses: collections.Counter[str]) -> int:
+        if self.interrupted or self.stop is StopReason.INTERRUPTED:
+            return 130
+        if self.stop is StopReason.ABORTED:
+            return 3
+        unfinished = (Status.FAILED, Status.UNCERTAIN, Status.PENDING)
+        if self.settings.mode is not Mode.DRY_RUN and any(statuses[s.value] for s in unfinished):
+            return 1
+        return 1 if self.stop is StopReason.NETWORK_DOWN else 0
+
+    def _summary(
+        self,
+        statuses: collections.Counter[str],
+        reasons: collections.Counter[str],
+        started: datetime,
+        elapsed: float,
+        rate: float,
+    ) -> list[tuple[str, Any]]:
+        settings = self.settings
+        rows: list[tuple[str, Any]] = [(f"status {s.value}", statuses[s.value]) for s in Status]
+        rows += [(f"reason {code}", n) for code, n in sorted(reasons.items())]
+        rows += [
+            ("rows", sum(statuses.values())),
+            ("mode", settings.mode.value),
+            ("started", started.replace(tzinfo=None)),
+            ("ended", datetime.now().astimezone().replace(tzinfo=None)),
+            ("duration (s)", round(elapsed, 2)),
+            ("achieved messages/s", round(rate, 2)),
+            ("input", str(settings.contacts)),
+            ("sheet", self.plan.table.sheet or ""),
+            ("template", self.plan.template_label),
+            ("campaign", self.plan.campaign),
+            ("journal", "" if settings.mode is Mode.DRY_RUN else str(self.plan.journal_path)),
+            ("stopped because", self.stop_detail),
+            ("command to resume", settings.command),
+        ]
+        return rows
+
+
+def rebuild_report(journal_path: Path, output: Path | None = None) -> Path:
+    """`bulk-sender report`: the report of a journal's latest run, from the journal alone."""
+    if not journal_path.is_file():
+        raise InputError(f"{journal_path}: no such journal")
+    output = output or journal_path.with_name(
+        journal_path.name.removesuffix(".sqlite3").removesuffix(".journal") + ".xlsx"
+    )
+    with Journal(journal_path) as journal:
+        meta = journal.meta()
+        if "columns" not in meta:
+            raise InputError(f"{journal_path}: not a bulk-sender journal (no columns recorded)")
+        columns = json.loads(meta["columns"])
+        summary = [(name, meta.get(name, "")) for name in ("campaign", "input", "sheet")]
+        summary.append(("template", meta.get("template_label", "")))
+        summary.append(("journal", str(journal_path)))
+        check_writable(output)
+        return write_report(output, columns, journal.results, summary)
+
+
+@contextlib.contextmanager
+def _signals(on_stop: Callable[[], None]) -> Iterator[None]:
+    """Ctrl-C and SIGTERM stop dispatching; a second Ctrl-C stops at once."""
+    wanted = [signal.SIGINT] + ([signal.SIGTERM] if hasattr(signal, "SIGTERM") else [])
+    previous = {sig: signal.getsignal(sig) for sig in wanted}
+
+    def handler(signum: int, frame: FrameType | None) -> None:
+        on_stop()
+        signal.signal(signal.SIGINT, signal.default_int_handler)
+
+    for sig in wanted:
+        signal.signal(sig, handler)
+    try:
+        yield
+    finally:
+        for sig, old in previous.items():
+            signal.signal(sig, old)
+
+
+__all__ = ["Mode", "RunResult", "Settings", "prepare", "rebuild_report", "run_campaign"]

@@ -1,0 +1,273 @@
+"""The `bulk-sender` command: parse flags, build settings, call the library, print the outcome."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import contextlib
+import os
+import shlex
+import sys
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+
+from dotenv import dotenv_values
+
+from . import __version__
+from .campaign import Mode, RunResult, Settings, rebuild_report, run_campaign
+from .compose import WaTemplateSpec
+from .errors import BulkSenderError, ConfigError
+from .send import CONVERSATION_PATH, DEFAULT_API_URL, SendSettings
+from .server import ServerSettings, serve_forever
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of the console script; returns the exit code."""
+    args = list(sys.argv[1:] if argv is None else argv)
+    parser = build_parser()
+    options = parser.parse_args(args)
+    try:
+        code: int = options.handler(options, args)
+    except BulkSenderError as exc:
+        print(f"bulk-sender: error: {exc}", file=sys.stderr)
+        return exc.exit_code
+    except KeyboardInterrupt:
+        print("bulk-sender: interrupted", file=sys.stderr)
+        return 130
+    return code
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="bulk-sender",
+        description="Send personalised WhatsApp messages through Plazbot to customers in a sheet.",
+    )
+    parser.add_argument("--version", action="version", version=f"bulk-sender {__version__}")
+    commands = parser.add_subparsers(dest="command", required=True)
+    _add_send(commands.add_parser("send", help="send (or preview) a campaign"))
+    _add_serve(commands.add_parser("serve", help="run the Plazbot-compatible server"))
+    report = commands.add_parser("report", help="rebuild a report from a journal alone")
+    report.add_argument("journal", type=Path, metavar="JOURNAL")
+    report.add_argument("--output", type=Path, help="report path (.xlsx or .csv)")
+    report.set_defaults(handler=_report)
+    return parser
+
+
+def _add_send(send: argparse.ArgumentParser) -> None:
+    send.add_argument("contacts", type=Path, metavar="CONTACTS",
+                      help=".csv .tsv .txt .xlsx .xlsm .xls .ods")  # fmt: skip
+    what = send.add_mutually_exclusive_group()
+    what.add_argument("-t", "--template", help="template file, or a name under templates/")
+    what.add_argument("-m", "--message", help="the message text (a template itself)")
+    what.add_argument("--wa-template", metavar="NAME", help="an approved WhatsApp template")
+    send.add_argument(
+        "--var",
+        action="append",
+        default=[],
+        metavar="N=VALUE",
+        help="body variable N: a column name or a template expression",
+    )
+    send.add_argument("--header-var", action="append", default=[], metavar="N=VALUE")
+    send.add_argument("--media-url-column", metavar="COLUMN")
+    send.add_argument("--campaign-name", metavar="TEXT", help="Plazbot's campaignName")
+    send.add_argument("--conversation-path", default=CONVERSATION_PATH)
+    mode = send.add_mutually_exclusive_group()
+    mode.add_argument("--live", action="store_true", help="send through the Plazbot API")
+    mode.add_argument("--sandbox", action="store_true", help="send to the bundled server")
+    send.add_argument("--campaign", metavar="NAME")
+    send.add_argument("--report", type=Path, metavar="PATH")
+    send.add_argument("--journal", type=Path, metavar="PATH")
+    send.add_argument("--sheet", metavar="NAME|N")
+    send.add_argument("--phone-column", metavar="NAME")
+    send.add_argument("--country", metavar="CC")
+    send.add_argument("--locale")
+    send.add_argument("--allow-landlines", action="store_true")
+    defaults = SendSettings()
+    send.add_argument("--concurrency", type=_positive_int, default=defaults.concurrency)
+    send.add_argument(
+        "--rate", type=_non_negative_float, default=defaults.rate, metavar="MSGS_PER_S"
+    )
+    send.add_argument("--max-attempts", type=_positive_int, default=defaults.max_attempts)
+    send.add_argument("--connect-timeout", type=_positive_float, default=defaults.connect_timeout)
+    send.add_argument("--read-timeout", type=_positive_float, default=defaults.read_timeout)
+    send.add_argument("--limit", type=_non_negative_int, metavar="N")
+    send.add_argument("--retry-failed", action="store_true")
+    send.add_argument("--retry-uncertain", action="store_true")
+    send.add_argument("--allow-resend", action="store_true")
+    send.add_argument("--api-url", metavar="URL")
+    send.add_argument("--yes", action="store_true", help="do not ask for confirmation")
+    send.add_argument("--quiet", action="store_true")
+    send.set_defaults(handler=_send)
+
+
+def _add_serve(serve: argparse.ArgumentParser) -> None:
+    defaults = ServerSettings()
+    serve.add_argument("--host", default=defaults.host)
+    serve.add_argument("--port", type=_non_negative_int, default=defaults.port)
+    serve.add_argument("--workspace", default=defaults.workspace)
+    serve.add_argument("--latency-ms", type=_non_negative_float, default=0.0)
+    serve.add_argument("--rate-limit", type=_non_negative_float, default=0.0, metavar="MSGS_PER_S")
+    serve.add_argument("--unavailable-rate", type=_probability, default=0.0, metavar="P")
+    serve.add_argument("--error-rate", type=_probability, default=0.0, metavar="P")
+    serve.add_argument("--drop-rate", type=_probability, default=0.0, metavar="P")
+    serve.add_argument("--seed", type=int)
+    serve.add_argument("--log", type=Path, metavar="PATH")
+    serve.set_defaults(handler=_serve)
+
+
+def settings_from(
+    options: argparse.Namespace, args: Sequence[str], env: Mapping[str, str]
+) -> Settings:
+    """One `Settings` from the flags; flag > environment > `.env` > default."""
+    if options.live:
+        mode = Mode.LIVE
+    elif options.sandbox:
+        mode = Mode.SANDBOX
+    else:
+        mode = Mode.DRY_RUN
+    wa = None
+    if options.wa_template:
+        wa = WaTemplateSpec(
+            options.wa_template, _pairs(options.var, "--var"),
+            _pairs(options.header_var, "--header-var"), options.media_url_column,
+            options.campaign_name,
+        )  # fmt: skip
+    elif options.var or options.header_var:
+        raise ConfigError("--var and --header-var go with --wa-template")
+    send = SendSettings(
+        concurrency=options.concurrency, rate=options.rate, max_attempts=options.max_attempts,
+        connect_timeout=options.connect_timeout, read_timeout=options.read_timeout,
+    )  # fmt: skip
+    return Settings(
+        contacts=options.contacts, template=options.template, message=options.message,
+        wa_template=wa, mode=mode, campaign=options.campaign, report=options.report,
+        journal=options.journal, sheet=options.sheet, phone_column=options.phone_column,
+        country=(options.country or env.get("BULK_SENDER_COUNTRY") or None),
+        locale=options.locale, allow_landlines=options.allow_landlines, send=send,
+        limit=options.limit, retry_failed=options.retry_failed,
+        retry_uncertain=options.retry_uncertain, allow_resend=options.allow_resend,
+        api_url=options.api_url or env.get("PLAZBOT_API_URL") or DEFAULT_API_URL,
+        workspace_id=env.get("PLAZBOT_WORKSPACE_ID") or None,
+        api_key=env.get("PLAZBOT_API_KEY") or None,
+        conversation_path=options.conversation_path,
+        command=shlex.join(["bulk-sender", *args]), quiet=options.quiet,
+    )  # fmt: skip
+
+
+def environment() -> dict[str, str]:
+    """The process environment over a `.env` file in the working folder."""
+    from_file = {k: v for k, v in dotenv_values(".env").items() if v is not None}
+    return {**from_file, **os.environ}
+
+
+def _send(options: argparse.Namespace, args: Sequence[str]) -> int:
+    settings = settings_from(options, args, environment())
+    confirm = None
+    if settings.mode is Mode.LIVE and not options.yes and sys.stdin.isatty():
+        confirm = _ask(settings.api_url)
+    result = run_campaign(settings, confirm=confirm)
+    _print_result(settings, result)
+    return result.exit_code
+
+
+def _ask(url: str):  # type: ignore[no-untyped-def]
+    def confirm(messages: int, phones: int) -> bool:
+        answer = input(f"Send {messages} messages to {phones} phones through {url}? [y/N] ")
+        return answer.strip().lower() in ("y", "yes", "s", "si", "sí")
+
+    return confirm
+
+
+def _print_result(settings: Settings, result: RunResult) -> None:
+    out = sys.stdout
+    if result.preview:
+        print(f"Preview of the first {len(result.preview)} messages "
+              f"({result.distinct_messages} distinct):", file=out)  # fmt: skip
+        for row, phone, text in result.preview:
+            print(f"--- row {row}, to {phone}", file=out)
+            print(text, file=out)
+        print("---", file=out)
+    statuses = ", ".join(
+        f"{n} {s}" for s, n in sorted(result.statuses.items(), key=lambda x: -x[1])
+    )
+    print(f"Rows: {sum(result.statuses.values())} ({statuses})", file=out)
+    if result.reasons:
+        reasons = ", ".join(f"{code} {n}" for code, n in sorted(result.reasons.items()))
+        print(f"Reasons: {reasons}", file=out)
+    if result.sent_per_second:
+        print(f"Sent at {result.sent_per_second:.1f} messages/s", file=out)
+    if result.stop_detail:
+        print(f"Stopped: {result.stop_detail}", file=out)
+    print(f"Report: {result.report_path}", file=out)
+    if result.journal_path:
+        print(f"Journal: {result.journal_path}", file=out)
+    if settings.mode is Mode.DRY_RUN:
+        print("Dry run: nothing was sent. Add --sandbox to rehearse or --live to send.", file=out)
+    print(f"To resume: {settings.command}", file=out)
+
+
+def _serve(options: argparse.Namespace, args: Sequence[str]) -> int:
+    settings = ServerSettings(
+        host=options.host, port=options.port, workspace=options.workspace,
+        latency_ms=options.latency_ms, rate_limit=options.rate_limit,
+        unavailable_rate=options.unavailable_rate, error_rate=options.error_rate,
+        drop_rate=options.drop_rate, seed=options.seed, log=options.log,
+    )  # fmt: skip
+    with contextlib.suppress(KeyboardInterrupt):
+        asyncio.run(serve_forever(settings))
+    return 0
+
+
+def _report(options: argparse.Namespace, args: Sequence[str]) -> int:
+    path = rebuild_report(options.journal, options.output)
+    print(f"Report: {path}")
+    return 0
+
+
+def _pairs(values: Sequence[str], flag: str) -> tuple[tuple[str, str], ...]:
+    pairs = []
+    for value in values:
+        number, sep, expression = value.partition("=")
+        if not sep or not number.strip():
+            raise ConfigError(f"{flag} {value}: write it as N=VALUE, e.g. {flag} 1=Nombre")
+        pairs.append((number.strip(), expression))
+    return tuple(pairs)
+
+
+def _positive_int(text: str) -> int:
+    value = int(text)
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"{text}: must be 1 or more")
+    return value
+
+
+def _non_negative_int(text: str) -> int:
+    value = int(text)
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"{text}: must be 0 or more")
+    return value
+
+
+def _positive_float(text: str) -> float:
+    value = float(text)
+    if value <= 0:
+        raise argparse.ArgumentTypeError(f"{text}: must be more than 0")
+    return value
+
+
+def _non_negative_float(text: str) -> float:
+    value = float(text)
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"{text}: must be 0 or more")
+    return value
+
+
+def _probability(text: str) -> float:
+    value = float(text)
+    if not 0 <= value <= 1:
+        raise argparse.ArgumentTypeError(f"{text}: must be between 0 and 1")
+    return value
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,152 @@
+"""Compose: from one contact row to the `Message` it sends, or the reason it cannot.
+
+This is where the phone and render stages meet: the phone cell is normalised, the template
+rendered, and the message given its identity (phone plus message, SPEC section 4).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Sequence
+from dataclasses import asdict, dataclass
+from typing import Any
+
+from .errors import ConfigError, InputError
+from .phones import Phone, country_code, find_country_column, normalise_phone
+from .records import Contact, Message, Outcome, Status, WaTemplate
+from .render import MessageTemplate, Rendered, variable_template
+
+
+def identity(phone: str, text: str) -> str:
+    """The row's identity: a hash of the digits sent and the message (or template call)."""
+    return hashlib.blake2b(f"{phone}\n{text}".encode(), digest_size=16).hexdigest()
+
+
+@dataclass(frozen=True, slots=True)
+class WaTemplateSpec:
+    """`--wa-template NAME --var 1=VALUE ...` before any row is rendered."""
+
+    name: str
+    body: tuple[tuple[str, str], ...] = ()
+    header: tuple[tuple[str, str], ...] = ()
+    media_url_column: str | None = None
+    campaign_name: str | None = None
+
+    def describe(self) -> str:
+        """A stable text of the template call, whose hash binds the journal to it."""
+        return json.dumps(asdict(self), ensure_ascii=False, sort_keys=True)
+
+
+class Composer:
+    """Turns contact rows into messages for one campaign's template and columns."""
+
+    def __init__(
+        self,
+        columns: Sequence[str],
+        phone_column: str,
+        *,
+        template: MessageTemplate | None = None,
+        wa_template: WaTemplateSpec | None = None,
+        country: str | None = None,
+        locale: str = "es",
+        allow_landlines: bool = False,
+    ) -> None:
+        if (template is None) == (wa_template is None):
+            raise ConfigError("give one of a message template or an approved WhatsApp template")
+        self.columns = tuple(columns)
+        self.phone_index = self._index(phone_column, "--phone-column")
+        country_column = find_country_column(self.columns)
+        self.country_index = self.columns.index(country_column) if country_column else None
+        self.country = country
+        self.allow_landlines = allow_landlines
+        self.template = template
+        self.wa = wa_template
+        self._body: list[MessageTemplate] = []
+        self._header: list[MessageTemplate] = []
+        self._media_index: int | None = None
+        if wa_template is not None:
+            self._body = self._variables(wa_template.body, "--var", locale)
+            self._header = self._variables(wa_template.header, "--header-var", locale)
+            if wa_template.media_url_column:
+                self._media_index = self._index(wa_template.media_url_column, "--media-url-column")
+
+    def _index(self, column: str, flag: str) -> int:
+        if column not in self.columns:
+            raise InputError(f"{flag} {column}: no such column; columns: {', '.join(self.columns)}")
+        return self.columns.index(column)
+
+    def _variables(
+        self, pairs: Sequence[tuple[str, str]], flag: str, locale: str
+    ) -> list[MessageTemplate]:
+        numbers = [int(n) if n.isdigit() else 0 for n, _ in pairs]
+        if sorted(numbers) != list(range(1, len(pairs) + 1)):
+            raise ConfigError(f"{flag}: number the variables 1, 2, 3... ({[n for n, _ in pairs]})")
+        ordered = sorted(zip(numbers, pairs, strict=True))
+        return [
+            variable_template(expr, self.columns, name=f"{flag} {n}={expr}", locale=locale)
+            for _, (n, expr) in ordered
+        ]
+
+    def phone(self, contact: Contact) -> Phone:
+        region = self.country
+        if self.country_index is not None:
+            region = country_code(contact.values[self.country_index]) or region
+        return normalise_phone(
+            contact.values[self.phone_index], region, allow_landlines=self.allow_landlines
+        )
+
+    def compose(self, contact: Contact) -> Message | Outcome:
+        """The message for this row, or an `invalid` outcome saying why there is none."""
+        phone = self.phone(contact)
+        if not phone.ok:
+            return Outcome(Status.INVALID, phone.code, phone.detail)
+        if self.template is not None:
+            rendered = self.template.render(contact.values)
+            if rendered.code:
+                return Outcome(Status.INVALID, rendered.code, rendered.detail)
+            return Message(
+                contact.row, phone.digits, rendered.text, identity(phone.digits, rendered.text)
+            )
+        return self._compose_wa(contact, phone)
+
+    def _compose_wa(self, contact: Contact, phone: Phone) -> Message | Outcome:
+        assert self.wa is not None
+        values: dict[str, list[str]] = {"body": [], "header": []}
+        for part, templates in (("body", self._body), ("header", self._header)):
+            for template in templates:
+                rendered: Rendered = template.render(contact.values)
+                if rendered.code:
+                    return Outcome(
+                        Status.INVALID, rendered.code, f"{template.name}: {rendered.detail}"
+                    )
+                values[part].append(rendered.text)
+        media = None
+        if self._media_index is not None:
+            media = str(contact.values[self._media_index] or "").strip() or None
+            if media is None:
+                return Outcome(Status.INVALID, "missing_value", "no media URL in this row")
+        call = WaTemplate(
+            self.wa.name, tuple(values["body"]), tuple(values["header"]), media,
+            self.wa.campaign_name,
+        )  # fmt: skip
+        text = call.describe()
+        return Message(contact.row, phone.digits, text, identity(phone.digits, text), call)
+
+
+def encode_request(message: Message) -> str:
+    """What the journal keeps to send the message again later: the template call, if any."""
+    return (
+        json.dumps(asdict(message.wa_template), ensure_ascii=False) if message.wa_template else ""
+    )
+
+
+def decode_request(row: int, phone: str, text: str, key: str, request: str) -> Message:
+    wa = None
+    if request:
+        fields: dict[str, Any] = json.loads(request)
+        wa = WaTemplate(
+            fields["name"], tuple(fields["body"]), tuple(fields["header"]),
+            fields["media_url"], fields["campaign_name"],
+        )  # fmt: skip
+    return Message(row, phone, text, key, wa)

@@ -1,0 +1,238 @@
+"""A Plazbot-compatible server for rehearsals and tests (SPEC section 6).
+
+It validates requests as Plazbot does, answers with the documented envelope, and can inject
+the faults a real API shows: 429 over a rate limit, 503, 500, and connections dropped after
+the message was accepted. `--log` appends one JSON line per delivered message.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import collections
+import contextlib
+import json
+import math
+import random
+import time
+import uuid
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import IO, Any
+
+from aiohttp import web
+
+_DIGITS = set("0123456789")
+
+
+@dataclass(frozen=True, slots=True)
+class ServerSettings:
+    """The flags of `bulk-sender serve`."""
+
+    host: str = "127.0.0.1"
+    port: int = 8080
+    workspace: str = "sandbox"
+    latency_ms: float = 0.0
+    rate_limit: float = 0.0
+    unavailable_rate: float = 0.0
+    error_rate: float = 0.0
+    drop_rate: float = 0.0
+    seed: int | None = None
+    log: Path | None = None
+
+
+class PlazbotServer:
+    """The request handlers and their state; `app()` gives the aiohttp application."""
+
+    def __init__(self, settings: ServerSettings) -> None:
+        self.settings = settings
+        self._random = random.Random(settings.seed)
+        self._window: collections.deque[float] = collections.deque()
+        self._log: IO[str] | None = None
+        self.counts: collections.Counter[int | str] = collections.Counter()
+
+    def app(self) -> web.Application:
+        app = web.Application(client_max_size=1 << 20)
+        app.router.add_post("/api/message", self.send_message)
+        app.router.add_post("/api/conversation", self.send_conversation)
+        app.router.add_post("/api/message/conversation", self.send_conversation)
+        app.on_startup.append(self._open_log)
+        app.on_cleanup.append(self._close_log)
+        return app
+
+    async def _open_log(self, app: web.Application) -> None:
+        if self.settings.log:
+            self.settings.log.parent.mkdir(parents=True, exist_ok=True)
+            self._log = self.settings.log.open("a", encoding="utf-8")
+
+    async def _close_log(self, app: web.Application) -> None:
+        if self._log:
+            self._log.close()
+
+    async def send_message(self, request: web.Request) -> web.StreamResponse:
+        return await self._handle(request, _check_message, "Message sent successfully.")
+
+    async def send_conversation(self, request: web.Request) -> web.StreamResponse:
+        return await self._handle(request, _check_conversation, "Conversation sent successfully.")
+
+    async def _handle(self, request: web.Request, check: Any, success: str) -> web.StreamResponse:
+        workspace = request.headers.get("x-workspace-id")
+        if not workspace:
+            return self._error(401, "Header x-workspace-id is missing.")
+        if workspace != self.settings.workspace:
+            return self._error(404, "Workspace not found.")
+        try:
+            body = await request.json()
+        except (ValueError, UnicodeDecodeError):
+            return self._error(400, "The body is not valid JSON.")
+        problem = check(body) if isinstance(body, dict) else "The body must be a JSON object."
+        if not problem and body.get("workspaceId") != workspace:
+            problem = "workspaceId does not match the x-workspace-id header."
+        if problem:
+            return self._error(400, problem)
+        if self.settings.latency_ms:
+            await asyncio.sleep(self.settings.latency_ms / 1000)
+        fault = self._fault()
+        if fault:
+            return fault
+        answer = _success(body, success, request.path)
+        if self._random.random() < self.settings.drop_rate:
+            self._deliver(request.path, body, answer, dropped=True)
+            self.counts["dropped"] += 1
+            assert request.transport is not None
+            request.transport.abort()  # accepted, then the connection dies unanswered
+            raise asyncio.CancelledError
+        self._deliver(request.path, body, answer, dropped=False)
+        return self._json(200, answer)
+
+    def _fault(self) -> web.Response | None:
+        """429 over the rate limit, then 503 and 500 drawn at random from the seed."""
+        if self.settings.rate_limit:
+            now = time.monotonic()
+            while self._window and self._window[0] <= now - 1.0:
+                self._window.popleft()
+            if len(self._window) >= self.settings.rate_limit:
+                wait = max(1, math.ceil(self._window[0] + 1.0 - now))
+                return self._error(429, "Too many requests.", {"Retry-After": str(wait)})
+            self._window.append(now)
+        draw = self._random.random()
+        if draw < self.settings.unavailable_rate:
+            return self._error(503, "Service unavailable.")
+        if draw < self.settings.unavailable_rate + self.settings.error_rate:
+            return self._error(500, "Internal server error.")
+        return None
+
+    def _deliver(
+        self, path: str, body: dict[str, Any], answer: dict[str, Any], *, dropped: bool
+    ) -> None:
+        if self._log is None:
+            return
+        data = answer["data"]
+        line = {
+            "time": datetime.now(UTC).isoformat(),
+            "path": path,
+            "phone": body.get("recipientPhone") or body.get("destination"),
+            "content": body.get("content"),
+            "template": body.get("template"),
+            "variablesBody": body.get("variablesBody"),
+            "variablesHeader": body.get("variablesHeader"),
+            "reference": body.get("externalReferenceId") or body.get("reference1"),
+            "id": (data.get("message") or {}).get("id") or data.get("contactId"),
+            "dropped": dropped,
+        }
+        self._log.write(json.dumps(line, ensure_ascii=False) + "\n")
+        self._log.flush()
+
+    def _error(
+        self, status: int, message: str, headers: dict[str, str] | None = None
+    ) -> web.Response:
+        body = {"success": False, "message": message, "code": status}
+        return self._json(status, body, headers)
+
+    def _json(
+        self, status: int, body: dict[str, Any], headers: dict[str, str] | None = None
+    ) -> web.Response:
+        self.counts[status] += 1
+        return web.Response(
+            status=status, text=json.dumps(body, ensure_ascii=False),
+            content_type="application/json", headers=headers,
+        )  # fmt: skip
+
+
+def _check_message(body: dict[str, Any]) -> str | None:
+    for name in ("content", "recipientPhone", "workspaceId"):
+        if not isinstance(body.get(name), str) or not body[name].strip():
+            return f"{name} is required and must be a non-empty string."
+    for name in ("externalReferenceId", "contactId", "agentSendedId"):
+        if name in body and not isinstance(body[name], str):
+            return f"{name} must be a string."
+    return _check_phone(body["recipientPhone"], "recipientPhone")
+
+
+def _check_conversation(body: dict[str, Any]) -> str | None:
+    for name in ("template", "destination", "workspaceId"):
+        if not isinstance(body.get(name), str) or not body[name].strip():
+            return f"{name} is required and must be a non-empty string."
+    for name in ("variablesBody", "variablesHeader"):
+        variables = body.get(name, [])
+        if not isinstance(variables, list) or not all(
+            isinstance(v, dict) and isinstance(v.get("variable"), str)
+            and isinstance(v.get("value"), str) for v in variables
+        ):  # fmt: skip
+            return f"{name} must be a list of {{variable, value}} strings."
+    file = body.get("file")
+    if file is not None and not (isinstance(file, dict) and isinstance(file.get("fileUrl"), str)):
+        return "file must be an object with fileUrl."
+    for name in ("reference1", "reference2", "reference3", "campaignName"):
+        if name in body and not isinstance(body[name], str):
+            return f"{name} must be a string."
+    return _check_phone(body["destination"], "destination")
+
+
+def _check_phone(phone: str, name: str) -> str | None:
+    if not set(phone) <= _DIGITS or not 8 <= len(phone) <= 15:
+        return f"{name} must be 8 to 15 digits with country code, no symbols."
+    return None
+
+
+def _success(body: dict[str, Any], message: str, path: str) -> dict[str, Any]:
+    contact_id = uuid.uuid4().hex[:24]
+    if path.endswith("conversation"):
+        return {"success": True, "message": message, "code": 200, "data": {"contactId": contact_id}}
+    sent = {
+        "id": uuid.uuid4().hex[:24],
+        "messageWhatsappId": f"wamid.{uuid.uuid4().hex}",
+        "contactId": contact_id,
+        "content": body["content"],
+        "workspaceId": body["workspaceId"],
+        "recipientPhone": body["recipientPhone"],
+        "externalReferenceId": body.get("externalReferenceId", ""),
+        "platformId": "whatsapp",
+        "answerAgentId": "",
+        "answerType": "api",
+    }
+    return {"success": True, "message": message, "code": 200,
+            "data": {"contactId": contact_id, "message": sent}}  # fmt: skip
+
+
+@contextlib.asynccontextmanager
+async def running_server(settings: ServerSettings) -> AsyncIterator[str]:
+    """Run the server in this event loop; yields its base URL (port 0 picks a free one)."""
+    server = PlazbotServer(settings)
+    runner = web.AppRunner(server.app(), access_log=None, handle_signals=False)
+    await runner.setup()
+    site = web.TCPSite(runner, settings.host, settings.port, reuse_address=True)
+    await site.start()
+    port = runner.addresses[0][1]
+    try:
+        yield f"http://{settings.host}:{port}"
+    finally:
+        await runner.cleanup()
+
+
+async def serve_forever(settings: ServerSettings) -> None:
+    """`bulk-sender serve`: print the URL, then serve until interrupted."""
+    async with running_server(settings) as url:
+        print(f"Plazbot-compatible server on {url}", flush=True)
+        await asyncio.Event().wait()

@@ -1,0 +1,82 @@
+"""Shared fixtures: the project's own Plazbot-compatible server on a free loopback port."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@dataclass
+class ServerProcess:
+    """`bulk-sender serve` running in its own process, with its delivery log."""
+
+    url: str
+    log: Path
+    process: subprocess.Popen[str]
+
+    def deliveries(self) -> list[dict[str, object]]:
+        if not self.log.exists():
+            return []
+        return [json.loads(line) for line in self.log.read_text(encoding="utf-8").splitlines()]
+
+
+def start_server(tmp_path: Path, *flags: str) -> ServerProcess:
+    log = tmp_path / f"server-{len(list(tmp_path.glob('server-*.log')))}.log"
+    process = subprocess.Popen(
+        [sys.executable, "-m", "bulk_sender", "serve", "--port", "0", "--log", str(log), *flags],
+        stdout=subprocess.PIPE,
+        text=True,
+        cwd=ROOT,
+    )
+    assert process.stdout is not None
+    line = process.stdout.readline()
+    if "http://" not in line:
+        process.kill()
+        raise RuntimeError(f"the server did not start: {line!r}")
+    return ServerProcess(line.split()[-1], log, process)
+
+
+@pytest.fixture
+def serve(tmp_path: Path) -> Iterator[object]:
+    """A factory: `serve("--latency-ms", "20")` starts a server; all are stopped after the test."""
+    started: list[ServerProcess] = []
+
+    def factory(*flags: str) -> ServerProcess:
+        server = start_server(tmp_path, *flags)
+        started.append(server)
+        return server
+
+    yield factory
+    for server in started:
+        server.process.terminate()
+        try:
+            server.process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            server.process.kill()
+        if server.process.stdout:
+            server.process.stdout.close()
+
+
+def run_cli(
+    *args: str, cwd: Path, env: dict[str, str] | None = None, timeout: float = 120
+) -> subprocess.CompletedProcess[str]:
+    """Run `bulk-sender` as a user would, in `cwd`, and capture what it prints."""
+    full_env = {k: v for k, v in os.environ.items() if not k.startswith(("PLAZBOT_", "BULK_"))}
+    full_env |= env or {}
+    return subprocess.run(
+        [sys.executable, "-m", "bulk_sender", *args],
+        cwd=cwd,
+        env=full_env,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+    )

@@ -1,0 +1,105 @@
+"""End to end: the CLI as a subprocess, sending over real HTTP to `bulk-sender serve`."""
+
+from __future__ import annotations
+
+import shutil
+from collections import Counter
+from pathlib import Path
+
+import openpyxl
+import pytest
+
+from .conftest import ROOT, run_cli
+
+TEMPLATE = str(ROOT / "templates" / "pedido_enviado.txt")
+
+
+def report_rows(path: Path) -> list[dict[str, object]]:
+    book = openpyxl.load_workbook(path, read_only=True)
+    try:
+        rows = book["results"].iter_rows(values_only=True)
+        header = next(rows)
+        return [dict(zip(header, row, strict=True)) for row in rows]
+    finally:
+        book.close()
+
+
+@pytest.fixture
+def workdir(tmp_path: Path) -> Path:
+    shutil.copy(ROOT / "sample_data" / "clientes.csv", tmp_path)
+    shutil.copy(ROOT / "sample_data" / "clientes.xlsx", tmp_path)
+    return tmp_path
+
+
+def test_live_run_sends_each_valid_row_once_and_resumes_without_resending(workdir, serve):
+    server = serve("--latency-ms", "20")
+    env = {"PLAZBOT_WORKSPACE_ID": "sandbox"}
+    args = ["send", "clientes.csv", "-t", TEMPLATE, "--country", "PE", "--live", "--yes",
+            "--api-url", server.url, "--rate", "0", "--quiet"]  # fmt: skip
+
+    first = run_cli(*args, cwd=workdir, env=env)
+
+    assert first.returncode == 0, first.stderr
+    rows = report_rows(workdir / "reports" / "clientes-pedido_enviado.xlsx")
+    assert len(rows) == 50
+    statuses = Counter(row["result_status"] for row in rows)
+    assert statuses == {"sent": 43, "invalid": 6, "duplicate": 1}
+    deliveries = server.deliveries()
+    assert len(deliveries) == 43
+    assert len({(d["phone"], d["content"]) for d in deliveries}) == 43
+    sent = [row for row in rows if row["result_status"] == "sent"]
+    assert {row["result_message_id"] for row in sent} == {d["id"] for d in deliveries}
+    assert all(row["result_detail"] for row in rows if row["result_status"] != "sent")
+    assert "To resume: bulk-sender send clientes.csv" in first.stdout
+    assert "sandbox" not in first.stdout + first.stderr  # the workspace id is never printed
+
+    second = run_cli(*args, cwd=workdir, env=env)
+
+    assert second.returncode == 0, second.stderr
+    assert len(server.deliveries()) == 43
+    again = report_rows(workdir / "reports" / "clientes-pedido_enviado.xlsx")
+    assert [r["result_message_id"] for r in again] == [r["result_message_id"] for r in rows]
+
+
+def test_dry_run_renders_and_reports_ready_without_a_journal(workdir):
+    result = run_cli("send", "clientes.xlsx", "-t", TEMPLATE, "--country", "PE", cwd=workdir)
+
+    assert result.returncode == 0, result.stderr
+    assert "Preview of the first 3 messages" in result.stdout
+    assert "Hola María" in result.stdout
+    rows = report_rows(workdir / "reports" / "clientes-pedido_enviado-preview.xlsx")
+    assert Counter(r["result_status"] for r in rows) == {"ready": 43, "invalid": 6, "duplicate": 1}
+    assert not list((workdir / "reports").glob("*.sqlite3"))
+
+
+def test_sandbox_run_sends_to_the_bundled_server(workdir):
+    result = run_cli(
+        "send", "clientes.xlsx", "-t", TEMPLATE, "--country", "PE", "--sandbox", "--rate", "0",
+        cwd=workdir,
+    )  # fmt: skip
+
+    assert result.returncode == 0, result.stderr
+    rows = report_rows(workdir / "reports" / "clientes-pedido_enviado-sandbox.xlsx")
+    assert Counter(r["result_status"] for r in rows)["sent"] == 43
+    assert (workdir / "reports" / "clientes-pedido_enviado-sandbox.journal.sqlite3").exists()
+
+
+@pytest.mark.parametrize(
+    ("args", "env", "expected"),
+    [
+        (["send", "nope.csv", "-m", "hola"], {}, "nope.csv: no such file"),
+        (["send", "clientes.csv", "-m", "Hola {{ nombre"], {}, "line 1"),
+        (["send", "clientes.csv", "-m", "Hola {{ nombres }}"], {}, "did you mean 'nombre'"),
+        (["send", "clientes.csv", "-m", "hola", "--live", "--yes"], {}, "PLAZBOT_WORKSPACE_ID"),
+        (["send", "sin_telefono.csv", "-m", "hola"], {}, "no phone column found in row 1"),
+    ],
+)
+def test_bad_input_is_one_line_with_exit_2(workdir, args, env, expected):
+    (workdir / "sin_telefono.csv").write_text("Nombre,Ciudad\nAna,Lima\n", encoding="utf-8")
+
+    result = run_cli(*args, cwd=workdir, env=env)
+
+    assert result.returncode == 2
+    assert expected in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1
+    assert "Traceback" not in result.stderr
