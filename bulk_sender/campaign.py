@@ -15,6 +15,7 @@ import hashlib
 import itertools
 import json
 import signal
+import sys
 import tempfile
 import time
 from collections.abc import Callable, Iterator
@@ -197,11 +198,19 @@ def run_campaign(
         journal.check_or_set(fields, campaign_hint=f"{plan.campaign}-2")
         journal.start_run()
         started, start_clock = datetime.now().astimezone(), clock()
-        _plan_rows(plan, journal, settings)
         runner = _Runner(settings, plan, journal, transport, clock)
-        if settings.mode is not Mode.DRY_RUN:
-            asyncio.run(runner.send(confirm))
-        return runner.finish(started, clock() - start_clock)
+        # A first Ctrl-C lets planning end and requests in flight finish; a second stops at once.
+        # Either way the report is written from what the journal knows (STYLE 9).
+        try:
+            with _signals(runner.interrupt):
+                _plan_rows(plan, journal, settings)
+                if settings.mode is not Mode.DRY_RUN and not runner.interrupted:
+                    asyncio.run(runner.send(confirm))
+        except KeyboardInterrupt:
+            runner.interrupted = True
+        finally:
+            result = runner.finish(started, clock() - start_clock)
+        return result
 
 
 @contextlib.contextmanager
@@ -333,7 +342,7 @@ class _Runner:
         if messages == 0:
             return
         if confirm is not None and not confirm(messages, phones):
-            self.stop, self.stop_detail = StopReason.INTERRUPTED, "not confirmed"
+            self.stop_detail = "not confirmed: nothing was sent"
             return
         async with contextlib.AsyncExitStack() as stack:
             target = await self._target(stack)
@@ -345,13 +354,15 @@ class _Runner:
                 client, target, self.settings.send, self.journal, clock=self.clock,
                 on_outcome=progress.update, on_retry=progress.retrying,
             )  # fmt: skip
-            stack.enter_context(_signals(self._interrupt))
+            if self.interrupted:
+                self.sender.interrupt()
             started = self.clock()
             guard = await self.sender.send_all(self._messages())
             self.send_seconds = self.clock() - started
             self.stop, self.stop_detail = guard.reason, guard.detail
 
-    def _interrupt(self) -> None:
+    def interrupt(self) -> None:
+        """Ctrl-C or SIGTERM: send nothing new."""
         self.interrupted = True
         if self.sender is not None:
             self.sender.interrupt()
@@ -468,6 +479,10 @@ def _signals(on_stop: Callable[[], None]) -> Iterator[None]:
     previous = {sig: signal.getsignal(sig) for sig in wanted}
 
     def handler(signum: int, frame: FrameType | None) -> None:
+        print(
+            "\nbulk-sender: stopping; requests in flight finish first (Ctrl-C again to stop now)",
+            file=sys.stderr,
+        )
         on_stop()
         signal.signal(signal.SIGINT, signal.default_int_handler)
 

@@ -1,0 +1,77 @@
+"""The journal on its own: what it keeps, and what a killed run leaves in it."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, time, timezone
+from decimal import Decimal
+
+import pytest
+
+from bulk_sender.errors import JournalError
+from bulk_sender.journal import Journal, decode_cells, encode_cells
+from bulk_sender.records import Outcome, Status
+
+
+def test_cells_keep_their_types_through_the_journal():
+    cells = ("Ana", 51987654321, 12.5, Decimal("1.10"), date(2026, 11, 25),
+             datetime(2026, 11, 25, 9, 30), time(16, 30), True, None, "=1+1")  # fmt: skip
+    assert decode_cells(encode_cells(cells)) == cells
+
+
+def test_a_journal_refuses_another_template_and_names_the_way_out(tmp_path):
+    with Journal(tmp_path / "j.sqlite3") as journal:
+        journal.check_or_set({"template": "aaa", "target": "sandbox"}, campaign_hint="c-2")
+        journal.check_or_set({"template": "aaa", "target": "sandbox"}, campaign_hint="c-2")
+        with pytest.raises(JournalError, match="another template") as caught:
+            journal.check_or_set({"template": "bbb", "target": "sandbox"}, campaign_hint="c-2")
+        assert "--campaign c-2" in str(caught.value)
+        with pytest.raises(JournalError, match="another target"):
+            journal.check_or_set({"template": "aaa", "target": "live"}, campaign_hint="c-2")
+
+
+def plan(journal: Journal, row: int, key: str, phone: str) -> None:
+    journal.add_message(key, phone=phone, message=f"m{row}", request="", row=row,
+                        outcome=Outcome(Status.PENDING))  # fmt: skip
+    journal.add_row(row, ("x",), key=key, phone=phone)
+
+
+def test_in_flight_rows_of_a_killed_run_become_uncertain(tmp_path):
+    path = tmp_path / "j.sqlite3"
+    with Journal(path) as journal:
+        journal.start_run()
+        plan(journal, 2, "k2", "51900000002")
+        plan(journal, 3, "k3", "51900000003")
+        journal.mark_in_flight("k2", 1)
+    with Journal(path) as journal:
+        journal.start_run()
+        assert journal.known("k2").status == "uncertain"
+        assert journal.known("k3").status == "pending"
+        statuses = [r.outcome.status for r in journal.results()]
+        assert statuses == [Status.UNCERTAIN, Status.PENDING]
+
+
+def test_pending_comes_in_input_order_in_batches_and_honours_the_limit(tmp_path):
+    with Journal(tmp_path / "j.sqlite3") as journal:
+        journal.start_run()
+        for row in range(2, 30):
+            plan(journal, row, f"k{row}", f"5190000{row:04d}")
+        journal.record("k5", Outcome(Status.SENT, attempts=1))
+        rows = [p.row for p in journal.pending(batch=4)]
+        assert rows == [r for r in range(2, 30) if r != 5]
+        assert [p.row for p in journal.pending(limit=6, batch=4)] == [2, 3, 4, 6, 7, 8]
+        assert journal.count_pending() == (27, 27)
+
+
+def test_earlier_delivery_finds_only_messages_sent_by_earlier_runs(tmp_path):
+    path = tmp_path / "j.sqlite3"
+    sent = Outcome(Status.SENT, attempts=1, sent_at=datetime(2026, 11, 25, tzinfo=timezone.utc))
+    with Journal(path) as journal:
+        journal.start_run()
+        plan(journal, 2, "k2", "51900000002")
+        journal.record("k2", sent)
+        assert journal.earlier_delivery("51900000002") is None  # same run
+    with Journal(path) as journal:
+        journal.start_run()
+        earlier = journal.earlier_delivery("51900000002")
+        assert earlier is not None and earlier.row == 2
+        assert journal.earlier_delivery("51900000009") is None
