@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime, time, timezone
+from datetime import UTC, date, datetime, time
 from decimal import Decimal
 
 import pytest
@@ -64,7 +64,7 @@ def test_pending_comes_in_input_order_in_batches_and_honours_the_limit(tmp_path)
 
 def test_earlier_delivery_finds_only_messages_sent_by_earlier_runs(tmp_path):
     path = tmp_path / "j.sqlite3"
-    sent = Outcome(Status.SENT, attempts=1, sent_at=datetime(2026, 11, 25, tzinfo=timezone.utc))
+    sent = Outcome(Status.SENT, attempts=1, sent_at=datetime(2026, 11, 25, tzinfo=UTC))
     with Journal(path) as journal:
         journal.start_run()
         plan(journal, 2, "k2", "51900000002")
