@@ -1,0 +1,83 @@
+"""Approved WhatsApp templates through `/api/conversation`, end to end over real HTTP."""
+
+from __future__ import annotations
+
+import random
+import signal
+from collections import Counter
+from datetime import datetime
+from pathlib import Path
+
+import xlsxwriter
+
+from .conftest import run_cli
+from .test_cli import report_rows
+from .test_resume import ENV, start_cli, wait_for_deliveries
+
+
+def write_xlsx(path: Path, count: int) -> None:
+    numbers = random.Random(11).sample(range(900_000_000, 999_999_999), count)
+    with xlsxwriter.Workbook(str(path)) as book:
+        sheet = book.add_worksheet("Clientes")
+        dates = book.add_format({"num_format": "dd/mm/yyyy"})
+        sheet.write_row(0, 0, ["Nombre", "Celular", "Total", "Vence", "Imagen"])
+        for r, number in enumerate(numbers, start=1):
+            sheet.write_string(r, 0, f"CLIENTE {r}")
+            sheet.write_number(r, 1, number)  # phones stored as numbers
+            sheet.write_number(r, 2, 100 + r / 4)
+            sheet.write_datetime(r, 3, datetime(2026, 12, 1 + r % 28), dates)
+            sheet.write_string(r, 4, f"https://cdn.example.pe/pedidos/{r}.jpg")
+
+
+def template_args(url: str, *extra: str) -> list[str]:
+    return [
+        "send", "clientes.xlsx", "--wa-template", "recordatorio_pago",
+        "--var", "1=Nombre", "--var", "2={{ total|money('PEN') }}",
+        "--var", "3={{ vence|date(\"d 'de' MMMM\") }}", "--header-var", "1={{ nombre|title }}",
+        "--media-url-column", "Imagen", "--campaign-name", "Cobranza diciembre",
+        "--country", "PE", "--live", "--yes", "--api-url", url, "--rate", "0", "--quiet",
+        *extra,
+    ]  # fmt: skip
+
+
+def test_template_campaign_sends_variables_and_resumes_after_a_kill(tmp_path, serve):
+    server = serve("--latency-ms", "50")
+    write_xlsx(tmp_path / "clientes.xlsx", 400)
+
+    process = start_cli(template_args(server.url), tmp_path)
+    wait_for_deliveries(server, 60)
+    process.send_signal(signal.SIGKILL)
+    process.communicate()
+    final = run_cli(*template_args(server.url), cwd=tmp_path, env=ENV)
+
+    assert final.returncode in (0, 1), final.stderr
+    deliveries = server.deliveries()
+    assert {d["path"] for d in deliveries} == {"/api/conversation"}
+    assert max(Counter(d["phone"] for d in deliveries).values()) == 1
+    first = next(d for d in deliveries if d["variablesBody"][0]["value"] == "CLIENTE 1")
+    assert [v["value"] for v in first["variablesBody"]] == [
+        "CLIENTE 1", "S/\xa0100.25", "2 de diciembre"
+    ]  # fmt: skip
+    assert first["variablesHeader"] == [{"variable": "1", "value": "Cliente 1"}]
+    assert first["template"] == "recordatorio_pago"
+    rows = report_rows(tmp_path / "reports" / "clientes-recordatorio_pago.xlsx")
+    statuses = Counter(r["result_status"] for r in rows)
+    assert statuses["sent"] + statuses["uncertain"] == 400 and statuses["uncertain"] <= 16
+    shown = next(r for r in rows if r["Nombre"] == "CLIENTE 1")["result_message"]
+    assert str(shown).startswith("recordatorio_pago({{1}}=CLIENTE 1, {{2}}=S/")
+
+
+def test_conversation_path_is_configurable_and_dry_run_shows_the_call(tmp_path, serve):
+    server = serve()
+    write_xlsx(tmp_path / "clientes.xlsx", 3)
+
+    dry = run_cli(*[a for a in template_args("x") if a not in ("--live", "--yes")], cwd=tmp_path)
+    sent = run_cli(
+        *template_args(server.url, "--conversation-path", "/api/message/conversation"),
+        cwd=tmp_path, env=ENV,
+    )  # fmt: skip
+
+    assert dry.returncode == 0, dry.stderr
+    assert "recordatorio_pago({{1}}=CLIENTE 1" in dry.stdout
+    assert sent.returncode == 0, sent.stderr
+    assert {d["path"] for d in server.deliveries()} == {"/api/message/conversation"}
