@@ -13,8 +13,10 @@ from pathlib import Path
 FIRST_NAMES = ["María", "José", "Ana", "Luis", "Rosa", "Jorge", "Lucía", "Miguel", "Sofía", "Ñaupa"]
 LAST_NAMES = ["Quispe", "Mamani", "Fernández", "Huamán", "Chávez", "Pérez", "Rojas", "Núñez"]
 CITIES = ["Lima", "Arequipa", "Trujillo", "Cusco", "Piura", "Chiclayo"]
-HEADER = ["Nombre", "Celular", "Ciudad", "Pedido", "Total", "Fecha Entrega", "Email",
-          "Direccion", "Distrito", "Vendedor", "Canal", "Segmento", "Notas", "Codigo", "Estado"]  # fmt: skip
+HEADER = [
+    "Nombre", "Celular", "Ciudad", "Pedido", "Total", "Fecha Entrega", "Email", "Direccion",
+    "Distrito", "Vendedor", "Canal", "Segmento", "Notas", "Codigo", "Estado",
+]  # fmt: skip
 TEMPLATE = (
     "Hola {{ nombre|first_name }}, tu pedido *{{ pedido }}* por {{ total|money('PEN') }} "
     "llegará el {{ fecha_entrega|date(\"d 'de' MMMM\") }} a {{ ciudad }}."

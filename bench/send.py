@@ -17,11 +17,10 @@ from pathlib import Path
 import aiohttp
 import httpx
 import requests
+from common import server_process, table, write_csv
 
 from bulk_sender.campaign import Mode, Settings, run_campaign
 from bulk_sender.send import SendSettings
-
-from common import server_process, table, write_csv
 
 CONCURRENCY = 64
 LATENCY = 0.05
@@ -116,9 +115,13 @@ def main() -> None:
     print(f"{args.messages:,} messages, concurrency {CONCURRENCY}, latency {LATENCY * 1000:.0f} ms,"
           f" ideal {ideal:,.0f}/s")  # fmt: skip
     print(table(rows))
-    print(f"targets: tool >= 0.8 x aiohttp ({tool_rate / aiohttp_rate:.2f}), "
-          f">= 5 x httpx ({tool_rate / rates['plain httpx.AsyncClient loop']:.1f}), "
-          f">= 40 x sequential ({tool_rate / rates[f'sequential requests ({args.sequential})']:.0f})")  # fmt: skip
+    httpx_rate = rates["plain httpx.AsyncClient loop"]
+    sequential_rate = rates[f"sequential requests ({args.sequential})"]
+    print(
+        f"targets: tool >= 0.8 x aiohttp ({tool_rate / aiohttp_rate:.2f}), "
+        f">= 5 x httpx ({tool_rate / httpx_rate:.1f}), "
+        f">= 40 x sequential ({tool_rate / sequential_rate:.0f})"
+    )
 
 
 if __name__ == "__main__":
