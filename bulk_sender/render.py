@@ -184,7 +184,7 @@ class MessageTemplate:
         described = []
         for variable in unknown:
             close = difflib.get_close_matches(identifier(variable), self.variables, n=1)
-            hint = f" (did you mean {{{{ {close[0]} }}}}?)" if close else ""
+            hint = f" (did you mean {close[0]!r}?)" if close else ""
             described.append(f"{{{{ {variable} }}}}{hint}")
         return (
             f"{' and '.join(described)} {'matches' if len(unknown) == 1 else 'match'} no column; "
