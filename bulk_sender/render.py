@@ -176,8 +176,11 @@ class MessageTemplate:
         used = meta.find_undeclared_variables(tree) - {"row", *self._env.globals}
         if used & self.ambiguous:
             name = sorted(used & self.ambiguous)[0]
-            both = " and ".join(repr(c) for c in self.columns if identifier(c) == name)
-            return f"{{{{ {name} }}}} could be column {both}; write row[{both.split(' and ')[0]}]"
+            columns = [c for c in self.columns if identifier(c) == name]
+            return (
+                f"{{{{ {name} }}}} could be column {' or '.join(map(repr, columns))}; "
+                f"say which: {' or '.join(f'row[{c!r}]' for c in columns)}"
+            )
         unknown = sorted(used - set(self.variables))
         if not unknown:
             return ""
@@ -200,15 +203,18 @@ class MessageTemplate:
         return ""
 
     def _bad_arguments(self, tree: nodes.Template) -> str:
+        """Filter arguments written in the template: currency codes and date patterns."""
         for node in tree.find_all(nodes.Filter):
-            args = [a.value for a in node.args if isinstance(a, nodes.Const)]
+            first = (
+                node.args[0].value if node.args and isinstance(node.args[0], nodes.Const) else ""
+            )
             try:
                 if node.name == "money" and not node.args:
                     local_currency(self.locale)
-                elif node.name == "money" and args and not _is_currency(args[0]):
-                    return f"line {node.lineno}: {args[0]!r} is not a currency code (PEN, MXN...)"
-                elif node.name in ("date", "time") and args and isinstance(args[0], str):
-                    check_pattern(node.name, args[0])
+                elif node.name == "money" and first and not _is_currency(first):
+                    return f"line {node.lineno}: {first!r} is not a currency code (PEN, MXN...)"
+                elif node.name in ("date", "time") and first and isinstance(first, str):
+                    check_pattern(node.name, first)
             except ValueError as exc:
                 return f"line {node.lineno}: {node.name}: {exc}"
         return ""

@@ -124,7 +124,9 @@ def test_two_headers_with_one_identifier_shadow_neither():
     assert ok.render(("1", "2", "Ana")).text == "1 2 Ana"
     assert "telefono" not in ok.variables
 
-    with pytest.raises(TemplateError, match="could be column 'Teléfono' and 'Telefono'"):
+    with pytest.raises(
+        TemplateError, match="could be column 'Teléfono' or 'Telefono'; say which: row"
+    ):
         template("{{ telefono }}", columns)
 
 
