@@ -88,6 +88,8 @@ def test_bundled_templates_render_the_sample_data_as_expected(name, sample):
     source, stem = load_template_source(name, TEMPLATES)
     compiled = MessageTemplate(source, table.columns, name=stem, locale=default_locale("PE"))
     renato = next(c for c in contacts if c.values[0] == "Renato Sáenz")
+    if sample.endswith(".xlsx"):  # typed cells reach the filters as they are
+        assert [type(v) for v in contacts[0].values[4:8]] == [float, date, date, time]
 
     results = [compiled.render(c.values) for c in (contacts[0], contacts[1], renato)]
 
@@ -366,3 +368,14 @@ def test_the_dry_run_previews_three_messages_and_counts_the_different_ones(workd
     assert "    Total: S/\xa02,214.36" in lines
     assert sum(line.startswith("row ") for line in lines) == 3
     assert "missing_value 1" in result.stdout
+
+
+def test_the_preview_survives_a_console_that_cannot_show_emoji(workdir):
+    shutil.copytree(TEMPLATES, workdir / "templates")
+    env = {"PYTHONIOENCODING": "ascii"}  # like a Windows console in a legacy code page
+
+    result = run_cli("send", "clientes.csv", "-t", "pedido_enviado", "--country", "PE",
+                     cwd=workdir, env=env)  # fmt: skip
+
+    assert result.returncode == 0, result.stderr
+    assert "    Hola Mar?a ?" in result.stdout.splitlines()
