@@ -94,14 +94,15 @@ def _decimal_mark(digits: str, decimal_symbol: str) -> str:
     """Which of `.` and `,` marks the decimals in `digits`."""
     if "," in digits and "." in digits:
         return "," if digits.rfind(",") > digits.rfind(".") else "."
-    for sep in ",.":
-        if digits.count(sep) > 1:
-            return "." if sep == "," else ","  # "1.234.567": thousands separators
-        if digits.count(sep) == 1 and len(digits) - digits.index(sep) - 1 != 3:
-            return sep  # "1234,5", "12,50": only a decimal mark is followed by 1, 2 or 4+ digits
-        if digits.count(sep) == 1:
-            return sep if sep == decimal_symbol else ("." if sep == "," else ",")
-    return "."
+    sep = "," if "," in digits else "." if "." in digits else ""
+    other = "." if sep == "," else ","
+    if not sep:
+        return "."
+    if digits.count(sep) > 1:
+        return other  # "1.234.567": the separators group thousands
+    if len(digits) - digits.index(sep) - 1 != 3:
+        return sep  # "12,5", "1234,50": only a decimal mark has 1, 2 or 4+ digits after it
+    return sep if sep == decimal_symbol else other  # "1.234": the locale decides
 
 
 def money(value: Any, currency: str | None = None, *, locale: Locale) -> str:
