@@ -10,6 +10,7 @@ import shlex
 import sys
 from collections.abc import Mapping, Sequence
 from pathlib import Path
+from typing import TextIO
 
 from dotenv import dotenv_values
 
@@ -180,13 +181,7 @@ def _ask(url: str):  # type: ignore[no-untyped-def]
 
 def _print_result(settings: Settings, result: RunResult) -> None:
     out = sys.stdout
-    if result.preview:
-        print(f"Preview of the first {len(result.preview)} messages "
-              f"({result.distinct_messages} distinct):", file=out)  # fmt: skip
-        for row, phone, text in result.preview:
-            print(f"--- row {row}, to {phone}", file=out)
-            print(text, file=out)
-        print("---", file=out)
+    _print_preview(result, out)
     statuses = ", ".join(
         f"{n} {s}" for s, n in sorted(result.statuses.items(), key=lambda x: -x[1])
     )
@@ -204,6 +199,26 @@ def _print_result(settings: Settings, result: RunResult) -> None:
     if settings.mode is Mode.DRY_RUN:
         print("Dry run: nothing was sent. Add --sandbox to rehearse or --live to send.", file=out)
     print(f"To resume: {settings.command}", file=out)
+
+
+def _print_preview(result: RunResult, out: TextIO) -> None:
+    """The first messages as customers will read them, and how many different texts there are."""
+    if not result.preview:
+        return
+    to_send = result.statuses.get("ready", 0) + result.statuses.get("pending", 0)
+    distinct = result.distinct_messages
+    texts = "the same text for all" if distinct == 1 else f"{distinct} different texts"
+    shown = len(result.preview)
+    print(f"Preview of the first {shown} messages ({to_send} to send, {texts}):", file=out)
+    # A console in a legacy code page cannot show every emoji: a "?" beats a crash.
+    encoding = getattr(out, "encoding", None) or "utf-8"
+    for row, phone, text in result.preview:
+        print(f"\nrow {row}, to +{phone}", file=out)
+        for line in text.splitlines():
+            print(("    " + line).rstrip().encode(encoding, "replace").decode(encoding), file=out)
+    if distinct == 1 and to_send > 1:
+        print("\nEvery customer gets the same text: does the template use the columns?", file=out)
+    print(file=out)
 
 
 def _serve(options: argparse.Namespace, args: Sequence[str]) -> int:
