@@ -136,7 +136,8 @@ def prepare(settings: Settings) -> Plan:
     else:
         raise ConfigError("say what to send: -t TEMPLATE, -m TEXT or --wa-template NAME")
     if settings.wa_template is None:
-        template = MessageTemplate(source, table.columns, name=stem, locale=locale)
+        name = settings.template if settings.message is None else "-m"
+        template = MessageTemplate(source, table.columns, name=name or stem, locale=locale)
     composer = Composer(
         table.columns, phone_column, template=template, wa_template=settings.wa_template,
         country=settings.country, locale=locale, allow_landlines=settings.allow_landlines,

@@ -114,10 +114,15 @@ class Journal:
         return dict(self._db.execute("SELECT key, value FROM meta").fetchall())
 
     def check_or_set(self, fields: dict[str, str], *, campaign_hint: str) -> None:
-        """Bind the journal to a template and target, or refuse one made for others."""
+        """Bind the journal to a template and target, or refuse one made for others.
+
+        A journal whose messages never reached the API (a run stopped while planning, say)
+        binds again freely: nothing it holds can be sent twice.
+        """
         known = self.meta()
         for name in ("template", "target"):
-            if name in known and name in fields and known[name] != fields[name]:
+            changed = name in known and name in fields and known[name] != fields[name]
+            if changed and self._reached_api():
                 raise JournalError(
                     f"{self.path}: this journal was started with another {name} "
                     f"({_describe(name, known)}); it cannot decide what this run sends",
@@ -127,6 +132,12 @@ class Journal:
             self._db.executemany(
                 "INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)", fields.items()
             )
+
+    def _reached_api(self) -> bool:
+        found = self._db.execute(
+            "SELECT 1 FROM messages WHERE status != ? LIMIT 1", (Status.PENDING.value,)
+        ).fetchone()
+        return found is not None
 
     def start_run(self) -> int:
         """Open a run; messages left in flight by a killed run become `uncertain`."""

@@ -22,6 +22,9 @@ def test_a_journal_refuses_another_template_and_names_the_way_out(tmp_path):
     with Journal(tmp_path / "j.sqlite3") as journal:
         journal.check_or_set({"template": "aaa", "target": "sandbox"}, campaign_hint="c-2")
         journal.check_or_set({"template": "aaa", "target": "sandbox"}, campaign_hint="c-2")
+        journal.start_run()
+        plan(journal, 2, "k2", "51900000002")
+        journal.mark_in_flight("k2", 1)
         with pytest.raises(JournalError, match="another template") as caught:
             journal.check_or_set({"template": "bbb", "target": "sandbox"}, campaign_hint="c-2")
         assert "--campaign c-2" in str(caught.value)
@@ -33,6 +36,17 @@ def plan(journal: Journal, row: int, key: str, phone: str) -> None:
     journal.add_message(key, phone=phone, message=f"m{row}", request="", row=row,
                         outcome=Outcome(Status.PENDING))  # fmt: skip
     journal.add_row(row, ("x",), key=key, phone=phone)
+
+
+def test_a_journal_whose_messages_never_left_binds_to_a_corrected_template(tmp_path):
+    with Journal(tmp_path / "j.sqlite3") as journal:
+        journal.check_or_set({"template": "typo", "target": "sandbox"}, campaign_hint="c-2")
+        journal.start_run()
+        plan(journal, 2, "k2", "51900000002")  # planned, never sent
+
+        journal.check_or_set({"template": "fixed", "target": "sandbox"}, campaign_hint="c-2")
+
+        assert journal.meta()["template"] == "fixed"
 
 
 def test_in_flight_rows_of_a_killed_run_become_uncertain(tmp_path):
