@@ -174,10 +174,11 @@ def _csv_rows(table: Table) -> Rows:
         try:
             for number, cells in enumerate(reader, start=1):
                 yield number, [_CSV_INJECTION_PREFIX.sub("", c) for c in cells]
-        except (UnicodeDecodeError, csv.Error) as exc:
+        except UnicodeDecodeError as exc:
+            raise InputError(f"{table.path}: cannot read as {table.encoding} text ({exc})") from exc
+        except csv.Error as exc:
             raise InputError(
-                f"{table.path}: line {reader.line_num + 1}: cannot read as CSV "
-                f"in {table.encoding} ({exc})"
+                f"{table.path}: line {reader.line_num}: cannot read as CSV ({exc})"
             ) from exc
 
 
