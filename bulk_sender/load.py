@@ -56,13 +56,15 @@ class Table:
 
     def contacts(self) -> Iterator[Contact]:
         """Stream the data rows after the header; blank rows are skipped."""
+        value = _text_value if self.loaded_sheet is None else _sheet_value
         for number, cells in _numbered_rows(self):
             if number <= self.header_row or _is_blank(cells):
                 continue
-            values = tuple(_value(cells, i) for i in self.positions)
+            width = len(cells)
+            values = tuple(value(cells[i]) if i < width else "" for i in self.positions)
             previous = None
             if self.result_columns:
-                results = (_value(cells, i) for i in self.result_positions)
+                results = (value(cells[i]) if i < width else "" for i in self.result_positions)
                 previous = dict(zip(self.result_columns, results, strict=True))
             yield Contact(row=number, values=values, previous=previous)
 
@@ -94,7 +96,7 @@ def _with_layout(table: Table) -> Table:
     header_row, header, sample = _find_header(table)
     width = max(len(cells) for cells in [header, *sample])
     raw = [*header, *[""] * (width - len(header))]
-    kept = [i for i in range(width) if raw[i].strip() or any(_value(r, i) != "" for r in sample)]
+    kept = [i for i in range(width) if raw[i].strip() or any(_cell_text(r, i) for r in sample)]
     names = _unique_names([raw[i] for i in kept], kept)
     results = [n.lower().startswith(RESULT_PREFIX) for n in names]
     return Table(
@@ -173,7 +175,9 @@ def _csv_rows(table: Table) -> Rows:
         reader = csv.reader(f, delimiter=table.delimiter)
         try:
             for number, cells in enumerate(reader, start=1):
-                yield number, [_CSV_INJECTION_PREFIX.sub("", c) for c in cells]
+                if any(c.startswith("'") for c in cells):
+                    cells = [_CSV_INJECTION_PREFIX.sub("", c) for c in cells]
+                yield number, cells
         except UnicodeDecodeError as exc:
             raise InputError(f"{table.path}: cannot read as {table.encoding} text ({exc})") from exc
         except csv.Error as exc:
@@ -247,24 +251,32 @@ def _filled(cells: Sequence[Any]) -> int:
 
 
 def _is_blank(cells: Sequence[Any]) -> bool:
-    return all(not _text(c).strip() for c in cells)
+    try:
+        return not "".join(cells).strip()  # the fast way, for rows of text
+    except TypeError:
+        return False  # a number or a date is there
 
 
 def _text(cell: Any) -> str:
     return "" if cell is None else str(cell)
 
 
-def _value(cells: Sequence[Any], index: int) -> Any:
+def _cell_text(cells: Sequence[Any], index: int) -> str:
+    return _text(cells[index]).strip() if index < len(cells) else ""
+
+
+def _text_value(cell: str) -> str:
+    return cell.strip()
+
+
+def _sheet_value(cell: Any) -> Any:
     """A cell as the template sees it: text stripped, numbers and dates as they are."""
-    cell = cells[index] if index < len(cells) else None
-    if cell is None:
-        return ""
     if isinstance(cell, str):
         return cell.strip()
     # Spreadsheets store every number as a float; a whole one is shown (and meant) as an int.
     if isinstance(cell, float) and math.isfinite(cell) and cell.is_integer():
         return int(cell)
-    return cell
+    return "" if cell is None else cell
 
 
 def read_all(path: str | Path, *, sheet: str | int | None = None) -> tuple[Table, list[Contact]]:
