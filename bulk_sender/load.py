@@ -97,18 +97,20 @@ def _with_layout(table: Table) -> Table:
     width = max(len(cells) for cells in [header, *sample])
     raw = [*header, *[""] * (width - len(header))]
     kept = [i for i in range(width) if raw[i].strip() or any(_cell_text(r, i) for r in sample)]
-    names = _unique_names([raw[i] for i in kept], kept)
-    results = [n.lower().startswith(RESULT_PREFIX) for n in names]
+    data: list[tuple[str, int]] = []
+    results: list[tuple[str, int]] = []
+    for name, position in zip(_unique_names([raw[i] for i in kept], kept), kept, strict=True):
+        (results if name.lower().startswith(RESULT_PREFIX) else data).append((name, position))
     return Table(
         table.path,
         table.sheet,
-        tuple(n for n, r in zip(names, results, strict=True) if not r),
+        tuple(name for name, _ in data),
         header_row,
         encoding=table.encoding,
         delimiter=table.delimiter,
-        result_columns=tuple(n for n, r in zip(names, results, strict=True) if r),
-        positions=tuple(i for i, r in zip(kept, results, strict=True) if not r),
-        result_positions=tuple(i for i, r in zip(kept, results, strict=True) if r),
+        result_columns=tuple(name for name, _ in results),
+        positions=tuple(position for _, position in data),
+        result_positions=tuple(position for _, position in results),
         loaded_sheet=table.loaded_sheet,
     )
 

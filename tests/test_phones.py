@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from bulk_sender.compose import Composer
+from bulk_sender.errors import ConfigError
 from bulk_sender.phones import (
     country_code,
     find_country_column,
@@ -170,3 +171,10 @@ def test_a_country_column_overrides_the_default_country_row_by_row():
     ]
     phones = [composer.phone(Contact(row=n, values=v)).digits for n, v in enumerate(rows, 2)]
     assert phones == ["51987654321", "525512345678", "5491123456789", "51987654322"]
+
+
+def test_the_default_country_is_checked_before_any_row_is_read():
+    template = MessageTemplate("Hola", ("Celular",))
+    assert Composer(("Celular",), "Celular", template=template, country="Perú").country == "PE"
+    with pytest.raises(ConfigError, match="--country Peruu: not a country"):
+        Composer(("Celular",), "Celular", template=template, country="Peruu")
