@@ -122,7 +122,7 @@ class Plan:
 def prepare(settings: Settings) -> Plan:
     """Open the file, find the phone column, compile the template: every usage error first."""
     table = open_contacts(settings.contacts, sheet=settings.sheet)
-    phone_column = settings.phone_column or _detect_phone_column(table)
+    phone_column = settings.phone_column or _detect_phone_column(table, settings.country)
     locale = settings.locale or default_locale(settings.country)
     template: MessageTemplate | None = None
     if settings.wa_template is not None:
@@ -153,9 +153,9 @@ def prepare(settings: Settings) -> Plan:
     return Plan(table, composer, campaign, report, journal, label, template_hash)
 
 
-def _detect_phone_column(table: Table) -> str:
+def _detect_phone_column(table: Table, country: str | None) -> str:
     sample = [c.values for c in itertools.islice(table.contacts(), 50)]
-    column = find_phone_column(table.columns, sample)
+    column = find_phone_column(table.columns, sample, country)
     if column is None:
         raise InputError(
             f"{table.path}: no phone column found in row {table.header_row}; "

@@ -1,26 +1,36 @@
 """Load contacts: read a CSV or spreadsheet export as the user has it, row by row.
 
 `open_contacts` looks at the file once (encoding, delimiter, sheet, header row) and gives a
-`Table`; `Table.contacts()` streams its data rows, so memory does not grow with the file.
+`Table`; `Table.contacts()` streams its data rows. CSV files are read as a stream, so memory
+does not grow with the file; spreadsheets are read by python-calamine, which holds one sheet
+in memory (far less than the Python objects openpyxl would build for it).
 """
 
 from __future__ import annotations
 
-import codecs
+import contextlib
 import csv
+import math
 import re
-from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
+from collections import Counter
+from collections.abc import Generator, Iterator, Sequence
+from dataclasses import dataclass, field
+from itertools import chain
 from pathlib import Path
 from typing import Any
 
 from .errors import InputError
+from .phones import simplify
 from .records import Contact
+from .sniff import detect_delimiter, detect_encoding
 
 CSV_SUFFIXES = {".csv", ".tsv", ".txt"}
 SHEET_SUFFIXES = {".xlsx", ".xlsm", ".xls", ".ods"}
 RESULT_PREFIX = "result_"
 HEADER_SCAN_ROWS = 30
+"""Non-blank rows looked at to find the header below any title rows."""
+SAMPLE_ROWS = 50
+"""Rows after the header looked at to tell a blank column from a column without a name."""
 # A CSV report prefixes risky cells with "'" (SPEC section 5); reading it back removes it.
 _CSV_INJECTION_PREFIX = re.compile(r"^'(?=[=+\-@\t\r])")
 
@@ -38,44 +48,25 @@ class Table:
     encoding: str | None = None
     delimiter: str | None = None
     result_columns: tuple[str, ...] = ()
+    positions: tuple[int, ...] = ()
+    """Where each of `columns` sits in a raw row (blank columns are skipped)."""
+    result_positions: tuple[int, ...] = ()
+    loaded_sheet: Any = field(default=None, repr=False, compare=False)
+    """The sheet as python-calamine read it, so it is parsed once per `open_contacts`."""
 
     def contacts(self) -> Iterator[Contact]:
         """Stream the data rows after the header; blank rows are skipped."""
-        width = len(self.columns) + len(self.result_columns)
-        keep = _kept_positions(self._raw_header(), self.result_columns)
+        value = _text_value if self.loaded_sheet is None else _sheet_value
         for number, cells in _numbered_rows(self):
             if number <= self.header_row or _is_blank(cells):
                 continue
-            cells = [*cells[:width], *([""] * (width - len(cells)))]
-            values = tuple(_clean(cells[i]) for i in keep.data)
-            previous = (
-                {
-                    name: _clean(cells[i])
-                    for name, i in zip(self.result_columns, keep.results, strict=True)
-                }
-                if self.result_columns
-                else None
-            )
+            width = len(cells)
+            values = tuple(value(cells[i]) if i < width else "" for i in self.positions)
+            previous = None
+            if self.result_columns:
+                results = (value(cells[i]) if i < width else "" for i in self.result_positions)
+                previous = dict(zip(self.result_columns, results, strict=True))
             yield Contact(row=number, values=values, previous=previous)
-
-    def _raw_header(self) -> list[str]:
-        for number, cells in _numbered_rows(self):
-            if number == self.header_row:
-                return [_text(c) for c in cells]
-        raise InputError(f"{self.path}: the header row {self.header_row} disappeared")
-
-
-@dataclass(frozen=True, slots=True)
-class _Positions:
-    data: tuple[int, ...]
-    results: tuple[int, ...]
-
-
-def _kept_positions(raw_header: Sequence[str], result_columns: Sequence[str]) -> _Positions:
-    names = _unique_names(raw_header)
-    results = tuple(names.index(name) for name in result_columns)
-    data = tuple(i for i in range(len(names)) if i not in results)
-    return _Positions(data=data, results=results)
 
 
 def open_contacts(path: str | Path, *, sheet: str | int | None = None) -> Table:
@@ -86,177 +77,208 @@ def open_contacts(path: str | Path, *, sheet: str | int | None = None) -> Table:
     suffix = path.suffix.lower()
     if suffix in CSV_SUFFIXES:
         encoding = detect_encoding(path)
-        delimiter = detect_delimiter(path, encoding)
+        default = "\t" if suffix in {".tsv", ".txt"} else ","
+        delimiter = detect_delimiter(path, encoding, default=default)
         table = Table(path, None, (), 0, encoding=encoding, delimiter=delimiter)
     elif suffix in SHEET_SUFFIXES:
-        table = Table(path, _pick_sheet(path, sheet), (), 0)
+        name, loaded = _load_sheet(path, sheet)
+        table = Table(path, name, (), 0, loaded_sheet=loaded)
     else:
         raise InputError(
             f"{path}: unsupported file type {suffix or '(none)'}; "
             "use .csv, .tsv, .txt, .xlsx, .xlsm, .xls or .ods"
         )
-    header_row, raw_header = _find_header(table)
-    names = _unique_names(raw_header)
-    result_columns = tuple(n for n in names if n.lower().startswith(RESULT_PREFIX))
-    columns = tuple(n for n in names if n not in result_columns)
+    return _with_layout(table)
+
+
+def _with_layout(table: Table) -> Table:
+    """The table with its header row found and its columns named and placed."""
+    header_row, header, sample = _find_header(table)
+    width = max(len(cells) for cells in [header, *sample])
+    raw = [*header, *[""] * (width - len(header))]
+    kept = [i for i in range(width) if raw[i].strip() or any(_cell_text(r, i) for r in sample)]
+    data: list[tuple[str, int]] = []
+    results: list[tuple[str, int]] = []
+    for name, position in zip(_unique_names([raw[i] for i in kept], kept), kept, strict=True):
+        (results if name.lower().startswith(RESULT_PREFIX) else data).append((name, position))
     return Table(
-        path,
+        table.path,
         table.sheet,
-        columns,
+        tuple(name for name, _ in data),
         header_row,
         encoding=table.encoding,
         delimiter=table.delimiter,
-        result_columns=result_columns,
+        result_columns=tuple(name for name, _ in results),
+        positions=tuple(position for _, position in data),
+        result_positions=tuple(position for _, position in results),
+        loaded_sheet=table.loaded_sheet,
     )
 
 
-def detect_encoding(path: Path) -> str:
-    """UTF-8 (with or without BOM), UTF-16 (Excel's "Unicode text"), else Windows-1252."""
-    with path.open("rb") as f:
-        head = f.read(4)
-        if head.startswith(codecs.BOM_UTF8):
-            return "utf-8-sig"
-        if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-            return "utf-16"
-        f.seek(0)
-        decoder = codecs.getincrementaldecoder("utf-8")()
-        try:
-            while chunk := f.read(1 << 20):
-                decoder.decode(chunk)
-            decoder.decode(b"", final=True)
-        except UnicodeDecodeError:
-            # Excel on Windows saves "CSV" in the ANSI code page, Windows-1252 in Latin America.
-            return "cp1252"
-    return "utf-8"
-
-
-def detect_delimiter(path: Path, encoding: str) -> str:
-    """The most consistent of `,` `;` tab `|` over the first lines."""
-    with path.open(encoding=encoding, newline="") as f:
-        sample = f.read(64 * 1024)
-    try:
-        return csv.Sniffer().sniff(sample, delimiters=",;\t|").delimiter
-    except csv.Error:
-        first_line = sample.splitlines()[0] if sample else ""
-        counts = {d: first_line.count(d) for d in ",;\t|"}
-        best = max(counts, key=lambda d: counts[d])
-        return best if counts[best] else ","
-
-
-def _pick_sheet(path: Path, sheet: str | int | None) -> str:
-    workbook = _open_workbook(path)
-    names: list[str] = list(workbook.sheet_names)
-    if isinstance(sheet, str) and sheet.isdigit():
-        sheet = int(sheet)
-    if sheet is None:
-        visible = [m.name for m in workbook.sheets_metadata if str(m.visible).endswith("Visible")]
-        return visible[0] if visible else names[0]
-    if isinstance(sheet, int):
-        if not 1 <= sheet <= len(names):
-            raise InputError(f"{path}: no sheet number {sheet}; it has {len(names)}: {names}")
-        return names[sheet - 1]
-    if sheet not in names:
-        raise InputError(f"{path}: no sheet named {sheet!r}; sheets: {', '.join(names)}")
-    return sheet
-
-
-def _open_workbook(path: Path) -> Any:
+def _load_sheet(path: Path, wanted: str | int | None) -> tuple[str, Any]:
+    """The chosen sheet's name and its cells; `--sheet` takes a name or a number from 1."""
     import python_calamine
 
     try:
-        return python_calamine.CalamineWorkbook.from_path(str(path))
+        with python_calamine.CalamineWorkbook.from_path(str(path)) as workbook:
+            name = _pick_sheet(path, workbook, wanted)
+            return name, workbook.get_sheet_by_name(name)
+    except InputError:
+        raise
     except Exception as exc:  # calamine raises several unrelated types for a bad file
-        raise InputError(f"{path}: cannot read this spreadsheet ({exc})") from exc
+        detail = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+        raise InputError(
+            f"{path}: cannot read this spreadsheet ({detail})",
+            hint="open it in Excel or LibreOffice and save it again as .xlsx or .csv",
+        ) from exc
 
 
-def _numbered_rows(table: Table) -> Iterator[tuple[int, list[Any]]]:
+def _pick_sheet(path: Path, workbook: Any, wanted: str | int | None) -> str:
+    from python_calamine import SheetTypeEnum, SheetVisibleEnum
+
+    names: list[str] = list(workbook.sheet_names)
+    if isinstance(wanted, str) and wanted.strip().isdigit() and wanted not in names:
+        wanted = int(wanted)
+    if wanted is None:
+        # Users hide helper sheets (lookups, old lists); the first one they can see is theirs.
+        visible = [
+            m.name
+            for m in workbook.sheets_metadata
+            if m.visible == SheetVisibleEnum.Visible and m.typ == SheetTypeEnum.WorkSheet
+        ]
+        if not visible and not names:
+            raise InputError(f"{path}: the workbook has no sheets")
+        return visible[0] if visible else names[0]
+    if isinstance(wanted, int):
+        if not 1 <= wanted <= len(names):
+            raise InputError(
+                f"{path}: no sheet number {wanted}; it has {len(names)}: {', '.join(names)}"
+            )
+        return names[wanted - 1]
+    if wanted not in names:
+        raise InputError(f"{path}: no sheet named {wanted!r}; sheets: {', '.join(names)}")
+    return wanted
+
+
+Rows = Generator[tuple[int, Sequence[Any]], None, None]
+
+
+def _numbered_rows(table: Table) -> Rows:
     """Every row of the file with the number the spreadsheet shows for it."""
-    if table.sheet is None:
-        yield from _csv_rows(table)
-    else:
-        yield from _sheet_rows(table)
+    if table.loaded_sheet is None:
+        return _csv_rows(table)
+    return _sheet_rows(table.loaded_sheet)
 
 
-def _csv_rows(table: Table) -> Iterator[tuple[int, list[Any]]]:
+def _csv_rows(table: Table) -> Rows:
     assert table.encoding and table.delimiter
-    try:
-        with table.path.open(encoding=table.encoding, newline="") as f:
-            reader = csv.reader(f, delimiter=table.delimiter)
+    # One record is one spreadsheet row, even when a quoted cell holds line breaks.
+    with table.path.open(encoding=table.encoding, newline="") as f:
+        reader = csv.reader(f, delimiter=table.delimiter)
+        try:
             for number, cells in enumerate(reader, start=1):
-                yield number, [_CSV_INJECTION_PREFIX.sub("", c) for c in cells]
-    except (UnicodeDecodeError, csv.Error) as exc:
-        raise InputError(f"{table.path}: cannot read as CSV ({exc})") from exc
+                if any(c.startswith("'") for c in cells):
+                    cells = [_CSV_INJECTION_PREFIX.sub("", c) for c in cells]
+                yield number, cells
+        except UnicodeDecodeError as exc:
+            raise InputError(f"{table.path}: cannot read as {table.encoding} text ({exc})") from exc
+        except csv.Error as exc:
+            raise InputError(
+                f"{table.path}: line {reader.line_num}: cannot read as CSV ({exc})"
+            ) from exc
 
 
-def _sheet_rows(table: Table) -> Iterator[tuple[int, list[Any]]]:
-    workbook = _open_workbook(table.path)
-    try:
-        sheet = workbook.get_sheet_by_name(table.sheet)
-        first_row = sheet.start[0] if sheet.start else 0
-        rows = sheet.iter_rows()
-    except Exception as exc:  # calamine raises its own types for a damaged sheet
-        raise InputError(f"{table.path}: cannot read sheet {table.sheet!r} ({exc})") from exc
-    for offset, cells in enumerate(rows):
-        yield first_row + offset + 1, list(cells)
+def _sheet_rows(sheet: Any) -> Rows:
+    if sheet.start is None:
+        return
+    rows = iter(sheet.iter_rows())
+    # python-calamine pads the rows above the used range with empty rows, or not, depending
+    # on its version (dimastbk/python-calamine#177); the used range starts at its first
+    # non-empty row either way, so number the rows from there.
+    for first in rows:
+        if not _is_blank(first):
+            yield from enumerate(chain([first], rows), start=sheet.start[0] + 1)
+            return
 
 
-def _find_header(table: Table) -> tuple[int, list[str]]:
-    """The first row as wide as the widest of the first rows (title rows are narrow)."""
-    sample: list[tuple[int, list[str]]] = []
-    for number, cells in _numbered_rows(table):
+def _find_header(table: Table) -> tuple[int, list[str], list[Sequence[Any]]]:
+    """The header row (below any title rows), its names, and the data rows after it."""
+    with contextlib.closing(_numbered_rows(table)) as rows:
+        scanned = [(n, cells) for n, cells in _first_filled(rows, HEADER_SCAN_ROWS)]
+        if not scanned:
+            raise InputError(f"{table.path}: the file has no rows")
+        # Title and "Date: ..." rows above the header are narrower than the table's rows.
+        filled = [_filled(cells) for _, cells in scanned]
+        typical = max(Counter(filled).items(), key=lambda pair: (pair[1], pair[0]))[0]
+        at = next(i for i, n in enumerate(filled) if n >= typical)
+        more = SAMPLE_ROWS - (len(scanned) - at - 1)
+        sample = [cells for _, cells in [*scanned[at + 1 :], *_first_filled(rows, more)]]
+    number, header = scanned[at]
+    return number, [_text(c) for c in header], sample
+
+
+def _first_filled(
+    rows: Iterator[tuple[int, Sequence[Any]]], count: int
+) -> list[tuple[int, Sequence[Any]]]:
+    """The next `count` rows that are not blank."""
+    found: list[tuple[int, Sequence[Any]]] = []
+    if count <= 0:
+        return found
+    for number, cells in rows:
         if not _is_blank(cells):
-            sample.append((number, [_text(c) for c in cells]))
-        if len(sample) >= HEADER_SCAN_ROWS:
-            break
-    if not sample:
-        raise InputError(f"{table.path}: the file has no rows")
-    widest = max(_filled(cells) for _, cells in sample)
-    for number, cells in sample:
-        if _filled(cells) == widest:
-            return number, _trim(cells)
-    raise AssertionError("unreachable: some row is the widest")
+            found.append((number, cells))
+            if len(found) >= count:
+                break
+    return found
 
 
-def _unique_names(raw: Sequence[str]) -> list[str]:
-    """Header names with blanks named after their position and repeats numbered."""
+def _unique_names(raw: Sequence[str], positions: Sequence[int]) -> list[str]:
+    """Header names with blanks named after their column and repeats numbered."""
     names: list[str] = []
     seen: set[str] = set()
-    for position, name in enumerate(raw, start=1):
-        base = name.strip() or f"column_{position}"
+    for name, position in zip(raw, positions, strict=True):
+        base = " ".join(name.split()) or f"column_{position + 1}"
         candidate, n = base, 1
-        while candidate in seen:
+        # Names that differ only in case or accents would be the same name to a template.
+        while simplify(candidate) in seen:
             n += 1
             candidate = f"{base}_{n}"
-        seen.add(candidate)
+        seen.add(simplify(candidate))
         names.append(candidate)
     return names
 
 
-def _trim(cells: list[str]) -> list[str]:
-    while cells and not cells[-1].strip():
-        cells = cells[:-1]
-    return cells
-
-
-def _filled(cells: Sequence[str]) -> int:
-    return sum(1 for c in cells if c.strip())
+def _filled(cells: Sequence[Any]) -> int:
+    return sum(1 for c in cells if _text(c).strip())
 
 
 def _is_blank(cells: Sequence[Any]) -> bool:
-    return all(_text(c).strip() == "" for c in cells)
+    try:
+        return not "".join(cells).strip()  # the fast way, for rows of text
+    except TypeError:
+        return False  # a number or a date is there
 
 
 def _text(cell: Any) -> str:
     return "" if cell is None else str(cell)
 
 
-def _clean(cell: Any) -> Any:
-    """Cells as the template sees them: text stripped, numbers and dates as they are."""
-    if cell is None:
-        return ""
+def _cell_text(cells: Sequence[Any], index: int) -> str:
+    return _text(cells[index]).strip() if index < len(cells) else ""
+
+
+def _text_value(cell: str) -> str:
+    return cell.strip()
+
+
+def _sheet_value(cell: Any) -> Any:
+    """A cell as the template sees it: text stripped, numbers and dates as they are."""
     if isinstance(cell, str):
         return cell.strip()
-    return cell
+    # Spreadsheets store every number as a float; a whole one is shown (and meant) as an int.
+    if isinstance(cell, float) and math.isfinite(cell) and cell.is_integer():
+        return int(cell)
+    return "" if cell is None else cell
 
 
 def read_all(path: str | Path, *, sheet: str | int | None = None) -> tuple[Table, list[Contact]]:

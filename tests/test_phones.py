@@ -1,0 +1,180 @@
+"""Phones: the exact digits sent for numbers as people type them, or exactly why not."""
+
+from __future__ import annotations
+
+import pytest
+
+from bulk_sender.compose import Composer
+from bulk_sender.errors import ConfigError
+from bulk_sender.phones import (
+    country_code,
+    find_country_column,
+    find_phone_column,
+    normalise_phone,
+)
+from bulk_sender.records import Contact
+from bulk_sender.render import MessageTemplate
+
+
+@pytest.mark.parametrize(
+    ("cell", "region", "digits"),
+    [
+        # Peru
+        ("987 654 321", "PE", "51987654321"),
+        ("+51 987 654 321", None, "51987654321"),
+        ("(+51) 987-654-321", None, "51987654321"),
+        ("0051987654321", None, "51987654321"),
+        ("51987654321", "PE", "51987654321"),  # stored with its code but no "+"
+        ("51987654321", None, "51987654321"),
+        (51987654321, None, "51987654321"),  # stored as a number
+        (51987654321.0, "PE", "51987654321"),
+        ("51987654321.0", "PE", "51987654321"),  # a float written out as text
+        ("987654321 anexo 12", "PE", "51987654321"),  # extensions are dropped
+        # Mexico, with the "1" mobiles had until 2019 and the old 044 prefix
+        ("55 1234 5678", "MX", "525512345678"),
+        ("+52 55 1234 5678", None, "525512345678"),
+        ("+52 1 55 1234 5678", None, "525512345678"),
+        ("5215512345678", "MX", "525512345678"),
+        ("044 55 1234 5678", "MX", "525512345678"),
+        # Argentina: mobiles written with 15 or 9 go out as 549...
+        ("011 15 2345-6789", "AR", "5491123456789"),
+        ("11 15 2345 6789", "AR", "5491123456789"),
+        ("0351 15 234 5678", "AR", "5493512345678"),
+        ("+54 9 11 2345 6789", None, "5491123456789"),
+        ("+54 11 15 2345 6789", None, "5491123456789"),
+        ("5491123456789", None, "5491123456789"),
+        # Brazil
+        ("(11) 98765-4321", "BR", "5511987654321"),
+        ("011 98765 4321", "BR", "5511987654321"),
+        ("+55 11 98765-4321", None, "5511987654321"),
+        # Colombia
+        ("300 123 4567", "CO", "573001234567"),
+        ("+57 300 123 4567", None, "573001234567"),
+        # Chile
+        ("9 8765 4321", "CL", "56987654321"),
+        ("+56 9 8765 4321", None, "56987654321"),
+        # United States
+        ("(201) 555-0123", "US", "12015550123"),
+        ("+1 201-555-0123 x45", None, "12015550123"),
+        ("12015550123", None, "12015550123"),
+        # A number from another country in a list defaulting to Peru
+        ("+57 300 123 4567", "PE", "573001234567"),
+        ("573001234567", "PE", "573001234567"),
+    ],
+)
+def test_numbers_become_the_exact_digits_the_api_takes(cell, region, digits):
+    phone = normalise_phone(cell, region)
+    assert (phone.digits, phone.code) == (digits, "")
+
+
+@pytest.mark.parametrize(
+    ("cell", "region", "code", "detail"),
+    [
+        ("", "PE", "missing_phone", "the phone cell is empty"),
+        (None, "PE", "missing_phone", "the phone cell is empty"),
+        ("no tiene", "PE", "invalid_phone", "'no tiene' is not a phone number"),
+        ("987654", "PE", "invalid_phone", "6 digits, too short for PE"),
+        ("9876543210", "PE", "invalid_phone", "10 digits, too long for PE"),
+        ("+52 55 1234 567", None, "invalid_phone", "9 digits, too short for MX"),
+        ("+999 1234567", None, "invalid_phone", "+999 1234567: unknown country code"),
+        (51987654321.5, "PE", "invalid_phone", "51987654321.5 is not a phone number"),
+        ("987654321", None, "no_country",
+         "987654321 has no country code and no --country was given"),
+        ("5.19877E+10", "PE", "digits_lost",
+         "5.19877E+10 is in scientific notation: Excel lost the last digits"),
+        ("01 4123456", "PE", "landline",
+         "01 4123456 is a landline; WhatsApp needs a mobile (--allow-landlines keeps it)"),
+        ("(11) 3456-7890", "BR", "landline",
+         "(11) 3456-7890 is a landline; WhatsApp needs a mobile (--allow-landlines keeps it)"),
+        ("+55 11 8765-4321", None, "invalid_phone",
+         "10 digits: a Brazilian mobile has 9 digits after the area code and the ninth digit "
+         "is missing (+55 11 98765-4321?)"),
+        ("+54 11 2345 6789", None, "landline",
+         "+54 11 2345 6789 is a landline; WhatsApp needs a mobile (--allow-landlines keeps "
+         "it); an Argentine mobile is written +54 9 <area> <number> or 0<area> 15 <number>"),
+    ],
+)  # fmt: skip
+def test_every_rejected_phone_says_why(cell, region, code, detail):
+    phone = normalise_phone(cell, region)
+    assert (phone.digits, phone.code, phone.detail) == ("", code, detail)
+
+
+def test_allow_landlines_keeps_them():
+    assert normalise_phone("01 4123456", "PE", allow_landlines=True).digits == "5114123456"
+    assert normalise_phone("601 234 5678", "CO", allow_landlines=True).digits == "576012345678"
+    assert normalise_phone("601 234 5678", "CO").code == "landline"
+
+
+@pytest.mark.parametrize(
+    ("columns", "expected"),
+    [
+        (["Nombre", "Teléfono", "Ciudad"], "Teléfono"),
+        (["Name", "Phone number", "City"], "Phone number"),
+        (["Nome", "Telefone", "Cidade"], "Telefone"),
+        (["Nome", "Fone"], "Fone"),
+        (["Cliente", "Número"], "Número"),
+        (["Cliente", "Nº de pedido", "Número de pedido", "Móvil"], "Móvil"),
+        (["Teléfono fijo", "Celular"], "Celular"),
+        (["Teléfono casa", "Teléfono"], "Teléfono"),
+        (["Teléfono", "WhatsApp"], "WhatsApp"),
+        (["Mobile", "Cell"], "Mobile"),
+        (["Nombre", "Número de pedido", "Total"], None),
+    ],
+)
+def test_the_phone_column_is_found_by_its_header(columns, expected):
+    assert find_phone_column(columns) == expected
+
+
+def test_the_phone_column_is_found_by_its_content_when_no_header_names_it():
+    columns = ["Cliente", "DNI", "Contacto 1", "Total"]
+    sample = [
+        ["Ana", "41234567", "987 654 321", "120.50"],
+        ["Luis", "07654321", "912 345 678", "80"],
+        ["Rosa", "45678901", "", "15"],
+        ["Juan", "12345678", "98765", "15"],
+        ["Eva", "23456789", "+51 955 111 222", "15"],
+    ]
+    assert find_phone_column(columns, sample, "PE") == "Contacto 1"
+    assert find_phone_column(columns, [row[:2] for row in sample], "PE") is None
+
+
+def test_the_country_column_and_its_values():
+    assert find_country_column(["Nombre", "País", "Celular"]) == "País"
+    assert find_country_column(["Nombre", "Celular"]) is None
+    values = [
+        "PE",
+        "pe",
+        "Perú",
+        "PERU",
+        "México",
+        "Brasil",
+        "Estados Unidos",
+        "+57",
+        "56",
+        "Narnia",
+        "",
+    ]
+    assert [country_code(v) for v in values] == [
+        "PE", "PE", "PE", "PE", "MX", "BR", "US", "CO", "CL", None, None,
+    ]  # fmt: skip
+
+
+def test_a_country_column_overrides_the_default_country_row_by_row():
+    columns = ("Nombre", "País", "Celular")
+    template = MessageTemplate("Hola {{ nombre }}", columns)
+    composer = Composer(columns, "Celular", template=template, country="PE")
+    rows = [
+        ("Ana", "", "987 654 321"),
+        ("Luis", "México", "55 1234 5678"),
+        ("Rosa", "AR", "011 15 2345-6789"),
+        ("Juan", "Narnia", "987 654 322"),
+    ]
+    phones = [composer.phone(Contact(row=n, values=v)).digits for n, v in enumerate(rows, 2)]
+    assert phones == ["51987654321", "525512345678", "5491123456789", "51987654322"]
+
+
+def test_the_default_country_is_checked_before_any_row_is_read():
+    template = MessageTemplate("Hola", ("Celular",))
+    assert Composer(("Celular",), "Celular", template=template, country="Perú").country == "PE"
+    with pytest.raises(ConfigError, match="--country Peruu: not a country"):
+        Composer(("Celular",), "Celular", template=template, country="Peruu")
