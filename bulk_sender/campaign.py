@@ -31,7 +31,7 @@ from .compose import Composer, WaTemplateSpec, decode_request, encode_request
 from .errors import ConfigError, InputError
 from .journal import Journal
 from .load import Table, open_contacts
-from .phones import find_phone_column
+from .phones import country_flag, find_phone_column
 from .progress import Progress
 from .records import Message, Outcome, Status
 from .render import MessageTemplate, default_locale, load_template_source
@@ -123,7 +123,7 @@ def prepare(settings: Settings) -> Plan:
     """Open the file, find the phone column, compile the template: every usage error first."""
     table = open_contacts(settings.contacts, sheet=settings.sheet)
     phone_column = settings.phone_column or _detect_phone_column(table, settings.country)
-    locale = settings.locale or default_locale(settings.country)
+    locale = settings.locale or default_locale(country_flag(settings.country))
     template: MessageTemplate | None = None
     if settings.wa_template is not None:
         stem, source = settings.wa_template.name, settings.wa_template.describe()

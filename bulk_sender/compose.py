@@ -13,7 +13,7 @@ from dataclasses import asdict, dataclass
 from typing import Any
 
 from .errors import ConfigError, InputError
-from .phones import Phone, country_code, find_country_column, normalise_phone
+from .phones import Phone, country_code, country_flag, find_country_column, normalise_phone
 from .records import Contact, Message, Outcome, Status, WaTemplate
 from .render import MessageTemplate, Rendered, variable_template
 
@@ -58,7 +58,7 @@ class Composer:
         self.phone_index = self._index(phone_column, "--phone-column")
         country_column = find_country_column(self.columns)
         self.country_index = self.columns.index(country_column) if country_column else None
-        self.country = _default_region(country)
+        self.country = country_flag(country)
         self.allow_landlines = allow_landlines
         self.template = template
         self.wa = wa_template
@@ -132,16 +132,6 @@ class Composer:
         )  # fmt: skip
         text = call.describe()
         return Message(contact.row, phone.digits, text, identity(phone.digits, text), call)
-
-
-def _default_region(country: str | None) -> str | None:
-    """`--country` as an ISO code; a name such as `Perú` is accepted too."""
-    if not country:
-        return None
-    region = country_code(country)
-    if region is None:
-        raise ConfigError(f"--country {country}: not a country; use an ISO code such as PE or MX")
-    return region
 
 
 def encode_request(message: Message) -> str:

@@ -16,6 +16,8 @@ from typing import Any
 import phonenumbers
 from phonenumbers import NumberParseException, PhoneNumber, PhoneNumberType
 
+from .errors import ConfigError
+
 # Header words that mean "phone", in English, Spanish and Portuguese, compared without
 # accents, case or punctuation. Earlier words win when several columns match.
 PHONE_WORDS = (
@@ -248,3 +250,13 @@ def country_code(value: Any) -> str | None:
         region = phonenumbers.region_code_for_country_code(int(text))
         return region if region in phonenumbers.SUPPORTED_REGIONS else None
     return _COUNTRY_NAMES.get(text)
+
+
+def country_flag(country: str | None) -> str | None:
+    """`--country` as an ISO code; a name such as `Perú` is accepted too."""
+    if not country:
+        return None
+    region = country_code(country)
+    if region is None:
+        raise ConfigError(f"--country {country}: not a country; use an ISO code such as PE or MX")
+    return region
