@@ -190,14 +190,30 @@ def _csv_rows(table: Table) -> Iterator[tuple[int, list[Any]]]:
 
 def _sheet_rows(table: Table) -> Iterator[tuple[int, list[Any]]]:
     workbook = _open_workbook(table.path)
-    try:
-        sheet = workbook.get_sheet_by_name(table.sheet)
-        first_row = sheet.start[0] if sheet.start else 0
-        rows = sheet.iter_rows()
-    except Exception as exc:  # calamine raises its own types for a damaged sheet
-        raise InputError(f"{table.path}: cannot read sheet {table.sheet!r} ({exc})") from exc
-    for offset, cells in enumerate(rows):
-        yield first_row + offset + 1, list(cells)
+    number = 0
+    for name in [table.sheet, *_continuation_sheets(workbook, table.sheet)]:
+        try:
+            sheet = workbook.get_sheet_by_name(name)
+            first_row = sheet.start[0] if sheet.start else 0
+            rows = sheet.iter_rows()
+        except Exception as exc:  # calamine raises its own types for a damaged sheet
+            raise InputError(f"{table.path}: cannot read sheet {name!r} ({exc})") from exc
+        if name != table.sheet:
+            next(rows, None)  # it repeats the header; its rows count on from the last sheet's
+            first_row = number
+        for offset, cells in enumerate(rows):
+            number = first_row + offset + 1
+            yield number, list(cells)
+
+
+def _continuation_sheets(workbook: Any, sheet: str | None) -> list[str]:
+    """A report past Excel's row limit goes on in sheets `results 2`, `results 3`... (report.py)."""
+    if sheet != "results":
+        return []
+    names, found = set(workbook.sheet_names), list[str]()
+    while f"results {len(found) + 2}" in names:
+        found.append(f"results {len(found) + 2}")
+    return found
 
 
 def _find_header(table: Table) -> tuple[int, list[str]]:
