@@ -210,10 +210,11 @@ def _continuation_sheets(workbook: Any, sheet: str | None) -> list[str]:
     """A report past Excel's row limit goes on in sheets `results 2`, `results 3`... (report.py)."""
     if sheet != "results":
         return []
-    names, found = set(workbook.sheet_names), list[str]()
-    while f"results {len(found) + 2}" in names:
-        found.append(f"results {len(found) + 2}")
-    return found
+    names = set(workbook.sheet_names)
+    last = 1
+    while f"results {last + 1}" in names:
+        last += 1
+    return [f"results {n}" for n in range(2, last + 1)]
 
 
 def _find_header(table: Table) -> tuple[int, list[str]]:

@@ -308,13 +308,3 @@ def _write_cell(
     fmt = styles.get(**style, num_format="@" if text else None, quote_prefix=literal)
     sheet.write_string(row, col, string, fmt)
     return max((len(line) for line in string.splitlines()), default=0) + 2
-
-
-def read_report(path: Path) -> tuple[list[str], list[list[Any]]]:
-    """Read a report's `results` sheets back (for tests and users' scripts)."""
-    from .load import open_contacts
-
-    table = open_contacts(path)
-    headers = [*table.columns, *table.result_columns]
-    rows = [[*contact.values, *(contact.previous or {}).values()] for contact in table.contacts()]
-    return headers, rows

@@ -325,6 +325,10 @@ def test_a_fed_back_report_never_sends_a_sent_row_again_even_without_the_journal
     headers, rows = read_back(tmp_path / f"again{Path(report).suffix}")
     assert headers.count("result_status") == 1  # the old result_* columns were set aside
     assert Counter(r["result_status"] for r in rows) == {"sent": 43, "invalid": 6, "duplicate": 1}
+    _, before = read_back(tmp_path / report)
+    assert [r["result_message_id"] for r in rows] == [r["result_message_id"] for r in before]
+    assert [r["result_sent_at"] for r in rows] == [r["result_sent_at"] for r in before]
+    assert all(r["result_sent_at"] for r in rows if r["result_status"] == "sent")
     ids = {str(r["result_message_id"]) for r in rows if r["result_status"] == "sent"}
     assert ids == {d["id"] for d in server.deliveries()}
 
