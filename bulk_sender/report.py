@@ -297,14 +297,20 @@ def _write_cell(
     if isinstance(value, int | float | Decimal):
         sheet.write_number(row, col, float(value), styles.get(**style))
         return len(str(value)) + 2
-    for kind in (datetime, date, time):  # datetime first: it is also a date
-        if isinstance(value, kind):
-            number_format = DATE_FORMATS[kind]
-            sheet.write_datetime(row, col, value, styles.get(**style, num_format=number_format))
-            return len(number_format) + 2
+    if isinstance(value, datetime | date | time):
+        number_format = _date_format(value)
+        sheet.write_datetime(row, col, value, styles.get(**style, num_format=number_format))
+        return len(number_format) + 2
     string = str(value)
     # quote_prefix keeps "=1+1" literal even when someone edits the cell in Excel.
     literal = string.startswith(RISKY_STARTS)
     fmt = styles.get(**style, num_format="@" if text else None, quote_prefix=literal)
     sheet.write_string(row, col, string, fmt)
     return max((len(line) for line in string.splitlines()), default=0) + 2
+
+
+def _date_format(value: datetime | date | time) -> str:
+    """How a date, time or date-time shows; a sheet's date cell reads as a midnight date-time."""
+    if isinstance(value, datetime):
+        return DATE_FORMATS[date if value.time() == time() else datetime]
+    return DATE_FORMATS[date if isinstance(value, date) else time]

@@ -10,6 +10,7 @@ import zipfile
 from collections import Counter
 from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
+from typing import Any
 
 import openpyxl
 import pytest
@@ -54,7 +55,7 @@ def sample_results() -> list[RowResult]:
     values = ("Ana", "+51 987 654 321", 5511987654321.0, 1250.5, date(2026, 5, 2), "ok")
     return [
         sent(2, values),
-        RowResult(3, ("Bea", "987654322", "", 10, None, ""),
+        RowResult(3, ("Bea", "987654322", "", 10, datetime(2026, 5, 3), ""),
                   Outcome(Status.FAILED, "api_400", "bad phone", 1, 400), "51987654322", "Hola"),
         RowResult(4, ("Ciro", "987654323", "", 0, None, ""),
                   Outcome(Status.UNCERTAIN, "read_timeout", "no answer", 1), "51987654323", "Hi"),
@@ -73,7 +74,8 @@ def write(path: Path, results: list[RowResult], **options: int) -> Path:
     return write_report(path, COLUMNS, lambda: results, SUMMARY, **options)
 
 
-def cells_by_header(sheet: openpyxl.worksheet.worksheet.Worksheet) -> list[dict[str, object]]:
+def cells_by_header(sheet: Any) -> list[dict[str, Any]]:
+    """The data rows' cells, by header name."""
     rows = list(sheet.iter_rows())
     headers = [cell.value for cell in rows[0]]
     return [dict(zip(headers, row, strict=True)) for row in rows[1:]]
@@ -89,9 +91,8 @@ def test_results_sheet_keeps_the_columns_and_shows_statuses_in_colour(tmp_path):
     assert sheet.freeze_panes == "A2"
     assert sheet.auto_filter.ref == "A1:P8"
     rows = cells_by_header(sheet)
-    assert [r["result_status"].value for r in rows] == [s.value for s in list(Status)[1:]] + [
-        "ready"
-    ]
+    statuses = ["sent", "failed", "uncertain", "invalid", "duplicate", "pending", "ready"]
+    assert [r["result_status"].value for r in rows] == statuses
     for row in rows:
         status = Status(row["result_status"].value)
         fill = row["result_status"].fill
@@ -121,6 +122,9 @@ def test_phones_and_ids_are_text_and_times_real_local_date_times(tmp_path):
     assert first["Total"].value == 1250.5
     assert first["Fecha"].value == datetime(2026, 5, 2)
     assert first["Fecha"].number_format == "yyyy-mm-dd"
+    midnight = cells_by_header(openpyxl.load_workbook(path)["results"])[1]["Fecha"]
+    assert midnight.value == datetime(2026, 5, 3)
+    assert midnight.number_format == "yyyy-mm-dd"  # a date cell, as a sheet reads it back
     assert first["result_attempts"].value == 1
     assert first["result_http_status"].value == 200
     sent_at = first["result_sent_at"]
