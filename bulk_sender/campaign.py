@@ -296,6 +296,9 @@ def _sent_in_fed_back_report(previous: Any, message: Message) -> Outcome | None:
     if str(previous.get("result_message", "")).strip() != message.text.strip():
         return None
     sent_at = previous.get("result_sent_at")
+    if isinstance(sent_at, str) and sent_at:  # a CSV report holds ISO text, a sheet a date-time
+        with contextlib.suppress(ValueError):
+            sent_at = datetime.fromisoformat(sent_at)
     return Outcome(
         Status.SENT, "", "sent in an earlier run (from the report fed back)",
         _int_or_zero(previous.get("result_attempts")),

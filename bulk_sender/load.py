@@ -51,12 +51,12 @@ class Table:
     positions: tuple[int, ...] = ()
     """Where each of `columns` sits in a raw row (blank columns are skipped)."""
     result_positions: tuple[int, ...] = ()
-    loaded_sheet: Any = field(default=None, repr=False, compare=False)
-    """The sheet as python-calamine read it, so it is parsed once per `open_contacts`."""
+    loaded_sheets: tuple[Any, ...] = field(default=(), repr=False, compare=False)
+    """The sheet (and a report's continuation sheets) as python-calamine read them, once."""
 
     def contacts(self) -> Iterator[Contact]:
         """Stream the data rows after the header; blank rows are skipped."""
-        value = _text_value if self.loaded_sheet is None else _sheet_value
+        value = _sheet_value if self.loaded_sheets else _text_value
         for number, cells in _numbered_rows(self):
             if number <= self.header_row or _is_blank(cells):
                 continue
@@ -81,8 +81,8 @@ def open_contacts(path: str | Path, *, sheet: str | int | None = None) -> Table:
         delimiter = detect_delimiter(path, encoding, default=default)
         table = Table(path, None, (), 0, encoding=encoding, delimiter=delimiter)
     elif suffix in SHEET_SUFFIXES:
-        name, loaded = _load_sheet(path, sheet)
-        table = Table(path, name, (), 0, loaded_sheet=loaded)
+        name, loaded = _load_sheets(path, sheet)
+        table = Table(path, name, (), 0, loaded_sheets=loaded)
     else:
         raise InputError(
             f"{path}: unsupported file type {suffix or '(none)'}; "
@@ -111,18 +111,19 @@ def _with_layout(table: Table) -> Table:
         result_columns=tuple(name for name, _ in results),
         positions=tuple(position for _, position in data),
         result_positions=tuple(position for _, position in results),
-        loaded_sheet=table.loaded_sheet,
+        loaded_sheets=table.loaded_sheets,
     )
 
 
-def _load_sheet(path: Path, wanted: str | int | None) -> tuple[str, Any]:
-    """The chosen sheet's name and its cells; `--sheet` takes a name or a number from 1."""
+def _load_sheets(path: Path, wanted: str | int | None) -> tuple[str, tuple[Any, ...]]:
+    """The chosen sheet's name and cells (with continuation sheets); `--sheet` N counts from 1."""
     import python_calamine
 
     try:
         with python_calamine.CalamineWorkbook.from_path(str(path)) as workbook:
             name = _pick_sheet(path, workbook, wanted)
-            return name, workbook.get_sheet_by_name(name)
+            names = [name, *_continuation_sheets(workbook.sheet_names, name)]
+            return name, tuple(workbook.get_sheet_by_name(n) for n in names)
     except InputError:
         raise
     except Exception as exc:  # calamine raises several unrelated types for a bad file
@@ -165,9 +166,9 @@ Rows = Generator[tuple[int, Sequence[Any]], None, None]
 
 def _numbered_rows(table: Table) -> Rows:
     """Every row of the file with the number the spreadsheet shows for it."""
-    if table.loaded_sheet is None:
+    if not table.loaded_sheets:
         return _csv_rows(table)
-    return _sheet_rows(table.loaded_sheet)
+    return _sheet_rows(table.loaded_sheets)
 
 
 def _csv_rows(table: Table) -> Rows:
@@ -188,17 +189,36 @@ def _csv_rows(table: Table) -> Rows:
             ) from exc
 
 
-def _sheet_rows(sheet: Any) -> Rows:
-    if sheet.start is None:
-        return
-    rows = iter(sheet.iter_rows())
-    # python-calamine pads the rows above the used range with empty rows, or not, depending
-    # on its version (dimastbk/python-calamine#177); the used range starts at its first
-    # non-empty row either way, so number the rows from there.
-    for first in rows:
-        if not _is_blank(first):
-            yield from enumerate(chain([first], rows), start=sheet.start[0] + 1)
-            return
+def _sheet_rows(sheets: Sequence[Any]) -> Rows:
+    """The rows of a sheet, then of its continuation sheets (header skipped), numbered on."""
+    number = 0
+    for index, sheet in enumerate(sheets):
+        if sheet.start is None:
+            continue
+        rows = iter(sheet.iter_rows())
+        if index:
+            next(rows, None)  # a continuation sheet repeats the header
+            yield from enumerate(rows, start=number + 1)
+            number += max(0, sheet.height - 1)
+            continue
+        # python-calamine pads the rows above the used range with empty rows, or not, depending
+        # on its version (dimastbk/python-calamine#177); the used range starts at its first
+        # non-empty row either way, so number the rows from there.
+        for first in rows:
+            if not _is_blank(first):
+                for number, cells in enumerate(chain([first], rows), start=sheet.start[0] + 1):
+                    yield number, cells
+                break
+
+
+def _continuation_sheets(names: Sequence[str], sheet: str) -> list[str]:
+    """A report past Excel's row limit goes on in sheets `results 2`, `results 3`... (report.py)."""
+    if sheet != "results":
+        return []
+    found: list[str] = []
+    while f"results {len(found) + 2}" in names:
+        found.append(f"results {len(found) + 2}")
+    return found
 
 
 def _find_header(table: Table) -> tuple[int, list[str], list[Sequence[Any]]]:
