@@ -66,9 +66,7 @@ def tool_stages(path: Path, folder: Path) -> dict[str, float]:
         RowResult(c.row, c.values, Outcome(Status.READY), "51900000000", t)
         for c, t in zip(contacts, texts, strict=True)
     ]
-    report_s, _ = timed(
-        lambda: write_report(folder / "stage.xlsx", table_.columns, lambda: results, [])
-    )
+    report_s, _ = timed(lambda: write_report(folder / "stage.xlsx", table_.columns, results, list))
     return {"load": seconds, "phones": phones_s, "render": render_s, "report": report_s}
 
 

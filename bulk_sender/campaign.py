@@ -27,13 +27,14 @@ from typing import Any
 
 import httpx
 
-from .compose import Composer, WaTemplateSpec, decode_request, encode_request
+from .compose import Composer, WaTemplateSpec, decode_request
 from .errors import ConfigError, InputError
 from .journal import Journal
 from .load import Table, open_contacts
 from .phones import country_flag, find_phone_column
+from .plan import ResumeRules, plan_rows
 from .progress import Progress
-from .records import Message, Outcome, Status
+from .records import Message, Status
 from .render import MessageTemplate, default_locale, load_template_source
 from .report import check_writable, write_report
 from .send import (
@@ -46,8 +47,8 @@ from .send import (
     make_client,
 )
 from .server import ServerSettings, running_server
+from .summary import Tally
 
-PREVIEW_COUNT = 3
 SANDBOX_WORKSPACE = "sandbox"
 
 
@@ -165,6 +166,10 @@ def _detect_phone_column(table: Table, country: str | None) -> str:
     return column
 
 
+def _rules(settings: Settings) -> ResumeRules:
+    return ResumeRules(settings.retry_failed, settings.retry_uncertain, settings.allow_resend)
+
+
 def target_for(settings: Settings) -> tuple[str, str]:
     """The journal's `target`: sandbox, or the API URL plus a hash of the workspace id."""
     if settings.mode is Mode.SANDBOX:
@@ -204,7 +209,7 @@ def run_campaign(
         # Either way the report is written from what the journal knows (STYLE 9).
         try:
             with _signals(runner.interrupt):
-                _plan_rows(plan, journal, settings)
+                plan_rows(plan.table.contacts(), plan.composer, journal, _rules(settings))
                 if settings.mode is not Mode.DRY_RUN and not runner.interrupted:
                     asyncio.run(runner.send(confirm))
         except KeyboardInterrupt:
@@ -230,96 +235,6 @@ def _journal_for(settings: Settings, plan: Plan) -> Iterator[Journal]:
             yield journal
 
 
-def _plan_rows(plan: Plan, journal: Journal, settings: Settings) -> None:
-    """Put every input row into the journal's plan, deciding which ones to send."""
-    journal.clear_rows()
-    journal.begin()
-    for count, contact in enumerate(plan.table.contacts(), start=1):
-        composed = plan.composer.compose(contact)
-        if isinstance(composed, Outcome):
-            journal.add_row(contact.row, contact.values, outcome=composed)
-        else:
-            _plan_message(journal, contact.values, contact.previous, composed, settings)
-        if count % 5000 == 0:
-            journal.commit()
-            journal.begin()
-    journal.commit()
-
-
-def _plan_message(
-    journal: Journal, values: tuple[Any, ...], previous: Any, message: Message, settings: Settings
-) -> None:
-    row, key, phone = message.row, message.key, message.phone
-    first = journal.first_row_with(key)
-    if first is not None:
-        outcome = Outcome(Status.DUPLICATE, "duplicate", f"same as row {first}")
-        journal.add_row(row, values, key=key, phone=phone, outcome=outcome)
-        return
-    known = journal.known(key)
-    if known is None:
-        sent_before = _sent_in_fed_back_report(previous, message)
-        earlier = None if settings.allow_resend else journal.earlier_delivery(phone)
-        if sent_before is not None:
-            _add_message(journal, message, sent_before)
-            journal.add_row(row, values, key=key, phone=phone, outcome=sent_before)
-            return
-        if earlier is not None:
-            when = f" at {earlier.sent_at[:19].replace('T', ' ')}" if earlier.sent_at else ""
-            outcome = Outcome(
-                Status.DUPLICATE, "already_messaged",
-                f"this phone got a message from row {earlier.row}{when} in an earlier run "
-                "(--allow-resend sends it anyway)",
-            )  # fmt: skip
-            journal.add_row(row, values, key=key, phone=phone, outcome=outcome)
-            return
-        _add_message(journal, message, Outcome(Status.PENDING))
-    elif (known.status == Status.FAILED and settings.retry_failed) or (
-        known.status == Status.UNCERTAIN and settings.retry_uncertain
-    ):
-        journal.set_pending(key)
-    journal.add_row(row, values, key=key, phone=phone)
-
-
-def _add_message(journal: Journal, message: Message, outcome: Outcome) -> None:
-    journal.add_message(
-        message.key, phone=message.phone, message=message.text,
-        request=encode_request(message), row=message.row, outcome=outcome,
-    )  # fmt: skip
-
-
-def _sent_in_fed_back_report(previous: Any, message: Message) -> Outcome | None:
-    """A fed-back report row already `sent` with the same phone and message stays sent."""
-    if not previous or str(previous.get("result_status", "")).strip() != Status.SENT.value:
-        return None
-    if str(previous.get("result_phone", "")).strip() != message.phone:
-        return None
-    if str(previous.get("result_message", "")).strip() != message.text.strip():
-        return None
-    sent_at = previous.get("result_sent_at")
-    if isinstance(sent_at, str) and sent_at:  # a CSV report holds ISO text, a sheet a date-time
-        with contextlib.suppress(ValueError):
-            sent_at = datetime.fromisoformat(sent_at)
-    return Outcome(
-        Status.SENT, "", "sent in an earlier run (from the report fed back)",
-        _int_or_zero(previous.get("result_attempts")),
-        _int_or_none(previous.get("result_http_status")),
-        str(previous.get("result_message_id") or "") or None,
-        str(previous.get("result_whatsapp_id") or "") or None,
-        sent_at.astimezone() if isinstance(sent_at, datetime) else None,
-    )  # fmt: skip
-
-
-def _int_or_none(value: Any) -> int | None:
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        return None
-
-
-def _int_or_zero(value: Any) -> int:
-    return _int_or_none(value) or 0
-
-
 class _Runner:
     """The sending part of a run, and the report at its end."""
 
@@ -336,6 +251,7 @@ class _Runner:
         self.stop = StopReason.NONE
         self.stop_detail = ""
         self.send_seconds = 0.0
+        self.sent_now = 0
         self.sender: Sender | None = None
         self.interrupted = False
 
@@ -363,6 +279,7 @@ class _Runner:
             started = self.clock()
             guard = await self.sender.send_all(self._messages())
             self.send_seconds = self.clock() - started
+            self.sent_now = progress.counts[Status.SENT.value]
             self.stop, self.stop_detail = guard.reason, guard.detail
 
     def interrupt(self) -> None:
@@ -389,34 +306,26 @@ class _Runner:
                                  pending.request)  # fmt: skip
 
     def finish(self, started: datetime, elapsed: float) -> RunResult:
-        """Write the report and count the outcomes; the exit code follows SPEC section 3."""
+        """Write the report, counting the rows as it goes; the exit code follows SPEC 3."""
         dry = self.settings.mode is Mode.DRY_RUN
-        statuses: collections.Counter[str] = collections.Counter()
-        reasons: collections.Counter[str] = collections.Counter()
-        preview: list[tuple[int, str, str]] = []
-        distinct: set[str] = set()
-        for result in self.journal.results(dry_run=dry):
-            statuses[result.outcome.status.value] += 1
-            if result.outcome.code:
-                reasons[result.outcome.code] += 1
-            if result.message and result.outcome.status in (Status.READY, Status.PENDING):
-                if len(preview) < PREVIEW_COUNT:
-                    preview.append((result.row, result.phone, result.message))
-                if len(distinct) < 100_000:
-                    distinct.add(result.message)
-        sent_now = statuses[Status.SENT.value]
-        rate = sent_now / self.send_seconds if self.send_seconds else 0.0
-        exit_code = self._exit_code(statuses)
-        summary = self._summary(statuses, reasons, started, elapsed, rate)
+        tally = Tally()
         report_path = write_report(
             self.plan.report_path, self.plan.table.columns,
-            lambda: self.journal.results(dry_run=dry), summary,
+            tally.watch(self.journal.results(dry_run=dry)),
+            lambda: tally.rows(self._details(started, elapsed)),
         )  # fmt: skip
+        exit_code = self._exit_code(tally.statuses)
         self.journal.end_run(exit_code)
         return RunResult(
-            exit_code, report_path, None if dry else self.plan.journal_path, dict(statuses),
-            dict(reasons), tuple(preview), len(distinct), self.stop_detail, elapsed, rate,
+            exit_code, report_path, None if dry else self.plan.journal_path,
+            dict(tally.statuses), dict(tally.reasons), tuple(tally.preview),
+            tally.distinct_messages, self.stop_detail, elapsed, self.rate,
         )  # fmt: skip
+
+    @property
+    def rate(self) -> float:
+        """Messages this run got accepted, per second of sending."""
+        return self.sent_now / self.send_seconds if self.send_seconds else 0.0
 
     def _exit_code(self, statuses: collections.Counter[str]) -> int:
         if self.interrupted or self.stop is StopReason.INTERRUPTED:
@@ -428,33 +337,24 @@ class _Runner:
             return 1
         return 1 if self.stop is StopReason.NETWORK_DOWN else 0
 
-    def _summary(
-        self,
-        statuses: collections.Counter[str],
-        reasons: collections.Counter[str],
-        started: datetime,
-        elapsed: float,
-        rate: float,
-    ) -> list[tuple[str, Any]]:
+    def _details(self, started: datetime, elapsed: float) -> list[tuple[str, Any]]:
+        """The summary sheet's account of the run, after the counts."""
         settings = self.settings
-        rows: list[tuple[str, Any]] = [(f"status {s.value}", statuses[s.value]) for s in Status]
-        rows += [(f"reason {code}", n) for code, n in sorted(reasons.items())]
-        rows += [
-            ("rows", sum(statuses.values())),
+        dry = settings.mode is Mode.DRY_RUN
+        return [
             ("mode", settings.mode.value),
             ("started", started.replace(tzinfo=None)),
             ("ended", datetime.now().astimezone().replace(tzinfo=None)),
             ("duration (s)", round(elapsed, 2)),
-            ("achieved messages/s", round(rate, 2)),
+            ("achieved messages/s", round(self.rate, 2)),
             ("input", str(settings.contacts)),
             ("sheet", self.plan.table.sheet or ""),
             ("template", self.plan.template_label),
             ("campaign", self.plan.campaign),
-            ("journal", "" if settings.mode is Mode.DRY_RUN else str(self.plan.journal_path)),
+            ("journal", "" if dry else str(self.plan.journal_path)),
             ("stopped because", self.stop_detail),
             ("command to resume", settings.command),
         ]
-        return rows
 
 
 def rebuild_report(journal_path: Path, output: Path | None = None) -> Path:
@@ -469,11 +369,13 @@ def rebuild_report(journal_path: Path, output: Path | None = None) -> Path:
         if "columns" not in meta:
             raise InputError(f"{journal_path}: not a bulk-sender journal (no columns recorded)")
         columns = json.loads(meta["columns"])
-        summary = [(name, meta.get(name, "")) for name in ("campaign", "input", "sheet")]
-        summary.append(("template", meta.get("template_label", "")))
-        summary.append(("journal", str(journal_path)))
+        details = [(name, meta.get(name, "")) for name in ("campaign", "input", "sheet")]
+        details += [("template", meta.get("template_label", "")), ("journal", str(journal_path))]
         check_writable(output)
-        return write_report(output, columns, journal.results, summary)
+        tally = Tally()
+        return write_report(
+            output, columns, tally.watch(journal.results()), lambda: tally.rows(details)
+        )
 
 
 @contextlib.contextmanager

@@ -54,6 +54,7 @@ RISKY_STARTS = ("=", "+", "-", "@", "\t", "\r")
 REPORT_SUFFIXES = (".xlsx", ".csv")
 
 Summary = Sequence[tuple[str, Any]]
+"""The summary sheet's rows: (item, value)."""
 
 
 def results_sheet_name(number: int) -> str:
@@ -101,8 +102,8 @@ def check_writable(path: Path) -> None:
 def write_report(
     path: Path,
     columns: Sequence[str],
-    results: Callable[[], Iterable[RowResult]],
-    summary: Summary,
+    results: Iterable[RowResult],
+    summary: Callable[[], Summary],
     *,
     sheet_rows: int = EXCEL_MAX_ROWS,
 ) -> Path:
@@ -110,11 +111,12 @@ def write_report(
 
     It is written under a temporary name, then moved into place: a run stopped while
     writing never leaves half a report where the last good one was. `sheet_rows` is the
-    most rows a sheet holds, header included.
+    most rows a sheet holds, header included. `summary` is called once the rows are
+    written, so it can count them as they stream by.
     """
     partial = path.with_name(f"{path.stem}.partial{path.suffix}")
     try:
-        _write(partial, columns, results(), summary, sheet_rows)
+        _write(partial, columns, results, summary, sheet_rows)
     except (OSError, FileCreateError) as exc:
         reason = exc.args[0] if isinstance(exc, FileCreateError) else exc  # it wraps an OSError
         raise ReportError(
@@ -144,7 +146,11 @@ def _put_in_place(written: Path, target: Path) -> Path:
 
 
 def _write(
-    path: Path, columns: Sequence[str], results: Iterable[RowResult], summary: Summary, limit: int
+    path: Path,
+    columns: Sequence[str],
+    results: Iterable[RowResult],
+    summary: Callable[[], Summary],
+    limit: int,
 ) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     if path.suffix.lower() == ".csv":
@@ -154,7 +160,7 @@ def _write(
 
 
 def _write_csv(
-    path: Path, columns: Sequence[str], results: Iterable[RowResult], summary: Summary
+    path: Path, columns: Sequence[str], results: Iterable[RowResult], summary: Callable[[], Summary]
 ) -> None:
     # Excel reads a CSV as UTF-8 only when it starts with a BOM.
     with path.open("w", encoding="utf-8-sig", newline="") as f:
@@ -165,7 +171,7 @@ def _write_csv(
     with summary_csv_path(path).open("w", encoding="utf-8-sig", newline="") as f:
         writer = csv.writer(f)
         writer.writerow(["item", "value"])
-        writer.writerows([csv_cell(k), csv_cell(v)] for k, v in summary)
+        writer.writerows([csv_cell(k), csv_cell(v)] for k, v in summary())
 
 
 def csv_cell(value: Any) -> str:
@@ -240,7 +246,11 @@ class _Sheet:
 
 
 def _write_xlsx(
-    path: Path, columns: Sequence[str], results: Iterable[RowResult], summary: Summary, limit: int
+    path: Path,
+    columns: Sequence[str],
+    results: Iterable[RowResult],
+    summary: Callable[[], Summary],
+    limit: int,
 ) -> None:
     options = {"constant_memory": True, "strings_to_formulas": False, "strings_to_numbers": False,
                "strings_to_urls": False, "remove_timezone": True,
@@ -261,7 +271,7 @@ def _write_xlsx(
                 style={"bg_color": colour} if colour else None, styled=(status_col,),
             )  # fmt: skip
         sheets[-1].finish()
-        _write_summary(_Sheet(book, SUMMARY_SHEET, ("item", "value"), styles), summary)
+        _write_summary(_Sheet(book, SUMMARY_SHEET, ("item", "value"), styles), summary())
 
 
 def _write_summary(sheet: _Sheet, summary: Summary) -> None:

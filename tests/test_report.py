@@ -71,7 +71,7 @@ def sample_results() -> list[RowResult]:
 
 
 def write(path: Path, results: list[RowResult], **options: int) -> Path:
-    return write_report(path, COLUMNS, lambda: results, SUMMARY, **options)
+    return write_report(path, COLUMNS, results, lambda: SUMMARY, **options)
 
 
 def cells_by_header(sheet: Any) -> list[dict[str, Any]]:

@@ -15,6 +15,8 @@ import time
 from collections import Counter
 from pathlib import Path
 
+import openpyxl
+
 from bulk_sender.compose import identity
 
 from .conftest import run_cli
@@ -230,6 +232,10 @@ def test_report_is_rebuilt_from_the_journal_alone(tmp_path, serve):
 
     assert rebuilt.returncode == 0, rebuilt.stderr
     assert report_of(tmp_path) == original
+    book = openpyxl.load_workbook(tmp_path / "reports" / "contacts-message.xlsx", read_only=True)
+    summary = {row[0]: row[1] for row in book["summary"].iter_rows(values_only=True)}
+    book.close()
+    assert summary["status sent"] == 8 and summary["campaign"] == "contacts-message"
 
 
 def test_limit_sends_at_most_n_and_leaves_the_rest_pending(tmp_path, serve):

@@ -1,0 +1,122 @@
+"""Plan: decide, row by row, what this run sends, before anything is sent.
+
+Every input row goes into the journal's plan in input order. A row is sent unless it is
+invalid, repeats an earlier row, was sent before (by the journal, or by a report fed back),
+or goes to a phone an earlier run of the campaign already messaged (the resend rule).
+"""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from .compose import Composer, encode_request
+from .journal import Journal
+from .records import Contact, Message, Outcome, Status
+
+COMMIT_EVERY = 5000
+
+
+@dataclass(frozen=True, slots=True)
+class ResumeRules:
+    """The flags that let a rerun send again what it would otherwise hold back."""
+
+    retry_failed: bool = False
+    retry_uncertain: bool = False
+    allow_resend: bool = False
+
+
+def plan_rows(
+    contacts: Iterable[Contact], composer: Composer, journal: Journal, rules: ResumeRules
+) -> None:
+    """Put every input row into the journal's plan for this run, deciding which to send."""
+    journal.clear_rows()
+    journal.begin()
+    for count, contact in enumerate(contacts, start=1):
+        composed = composer.compose(contact)
+        if isinstance(composed, Outcome):
+            journal.add_row(contact.row, contact.values, outcome=composed)
+        else:
+            _plan_message(journal, contact.values, contact.previous, composed, rules)
+        if count % COMMIT_EVERY == 0:
+            journal.commit()
+            journal.begin()
+    journal.commit()
+
+
+def _plan_message(
+    journal: Journal, values: tuple[Any, ...], previous: Any, message: Message, rules: ResumeRules
+) -> None:
+    """Send, hold as a duplicate, keep as sent, or queue again (SPEC section 4)."""
+    row, key, phone = message.row, message.key, message.phone
+    first = journal.first_row_with(key)
+    if first is not None:
+        outcome = Outcome(Status.DUPLICATE, "duplicate", f"same as row {first}")
+        journal.add_row(row, values, key=key, phone=phone, outcome=outcome)
+        return
+    known = journal.known(key)
+    if known is None:
+        sent_before = _sent_in_fed_back_report(previous, message)
+        earlier = None if rules.allow_resend else journal.earlier_delivery(phone)
+        if sent_before is not None:
+            _add_message(journal, message, sent_before)
+            journal.add_row(row, values, key=key, phone=phone, outcome=sent_before)
+            return
+        if earlier is not None:
+            when = f" at {earlier.sent_at[:19].replace('T', ' ')}" if earlier.sent_at else ""
+            outcome = Outcome(
+                Status.DUPLICATE, "already_messaged",
+                f"this phone got a message from row {earlier.row}{when} in an earlier run "
+                "(--allow-resend sends it anyway)",
+            )  # fmt: skip
+            journal.add_row(row, values, key=key, phone=phone, outcome=outcome)
+            return
+        _add_message(journal, message, Outcome(Status.PENDING))
+    elif (known.status == Status.FAILED and rules.retry_failed) or (
+        known.status == Status.UNCERTAIN and rules.retry_uncertain
+    ):
+        journal.set_pending(key)
+    journal.add_row(row, values, key=key, phone=phone)
+
+
+def _add_message(journal: Journal, message: Message, outcome: Outcome) -> None:
+    journal.add_message(
+        message.key, phone=message.phone, message=message.text,
+        request=encode_request(message), row=message.row, outcome=outcome,
+    )  # fmt: skip
+
+
+def _sent_in_fed_back_report(previous: Any, message: Message) -> Outcome | None:
+    """A fed-back report row already `sent` with the same phone and message stays sent."""
+    if not previous or str(previous.get("result_status", "")).strip() != Status.SENT.value:
+        return None
+    if str(previous.get("result_phone", "")).strip() != message.phone:
+        return None
+    if str(previous.get("result_message", "")).strip() != message.text.strip():
+        return None
+    sent_at = previous.get("result_sent_at")
+    if isinstance(sent_at, str) and sent_at:  # a CSV report holds ISO text, a sheet a date-time
+        with contextlib.suppress(ValueError):
+            sent_at = datetime.fromisoformat(sent_at)
+    return Outcome(
+        Status.SENT, "", "sent in an earlier run (from the report fed back)",
+        _int_or_zero(previous.get("result_attempts")),
+        _int_or_none(previous.get("result_http_status")),
+        str(previous.get("result_message_id") or "") or None,
+        str(previous.get("result_whatsapp_id") or "") or None,
+        sent_at.astimezone() if isinstance(sent_at, datetime) else None,
+    )  # fmt: skip
+
+
+def _int_or_none(value: Any) -> int | None:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None
+
+
+def _int_or_zero(value: Any) -> int:
+    return _int_or_none(value) or 0
