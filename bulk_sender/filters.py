@@ -8,6 +8,7 @@ which makes that row `invalid` (`bad_value`), never a crash.
 from __future__ import annotations
 
 import contextlib
+import functools
 import decimal
 import math
 import re
@@ -108,12 +109,17 @@ def _decimal_mark(digits: str, decimal_symbol: str) -> str:
 def money(value: Any, currency: str | None = None, *, locale: Locale) -> str:
     """`1234.5|money("PEN")` -> `S/ 1,234.50` in es_PE; the currency defaults to the locale's."""
     code = str(currency).strip().upper() if currency is not None else local_currency(locale)
-    if not is_currency(code):
+    if not _is_currency(code):
         raise ValueNotUnderstood(f"{currency!r} is not a currency code (PEN, MXN, COP...)")
     amount = to_decimal(value, locale.number_symbols["latn"]["decimal"])
     with decimal.localcontext() as context:
         context.rounding = decimal.ROUND_HALF_UP  # 2.665 soles is S/ 2.67, as a cashier rounds
         return _readable(format_currency(amount, code, locale=locale))
+
+
+@functools.cache
+def _is_currency(code: str) -> bool:
+    return bool(is_currency(code))
 
 
 def local_currency(locale: Locale) -> str:
@@ -137,6 +143,9 @@ def to_date(value: Any) -> date | datetime:
     if isinstance(value, date):
         return value
     text = str(value).strip()
+    if len(text) == 10 and text[4] == "-":  # ISO dates, the most common text: no strptime
+        with contextlib.suppress(ValueError):
+            return date.fromisoformat(text)
     for pattern in _DATE_FORMATS:
         try:
             return datetime.strptime(text, pattern).date()

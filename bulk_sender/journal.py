@@ -327,11 +327,19 @@ def _iso(when: datetime | None) -> str | None:
 
 # Cells keep their type through the journal, so a rebuilt report shows dates as dates.
 def encode_cells(cells: Sequence[Any]) -> str:
+    if all(type(c) in _PLAIN for c in cells):  # CSV rows: text only, nothing to tag
+        return json.dumps(cells, ensure_ascii=False)
     return json.dumps([_encode(c) for c in cells], ensure_ascii=False)
 
 
+_PLAIN = frozenset((str, int, float, bool, type(None)))
+
+
 def decode_cells(text: str) -> tuple[Any, ...]:
-    return tuple(_decode(c) for c in json.loads(text))
+    cells = json.loads(text)
+    if '{"' not in text:  # no tagged cell: inside a JSON string that would read {\"
+        return tuple(cells)
+    return tuple(_decode(c) for c in cells)
 
 
 def _encode(cell: Any) -> Any:

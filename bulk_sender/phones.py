@@ -88,9 +88,10 @@ def _normalise_text(text: str, region: str | None, allow_landlines: bool) -> Pho
     number = _parse(text, region)
     if isinstance(number, Phone):
         return number
-    if not phonenumbers.is_valid_number(number):
+    kind = phonenumbers.number_type(number)  # UNKNOWN exactly when is_valid_number is false
+    if kind == PhoneNumberType.UNKNOWN:
         return Phone(code="invalid_phone", detail=_why_invalid(number))
-    if not allow_landlines and phonenumbers.number_type(number) not in _MOBILE_TYPES:
+    if not allow_landlines and kind not in _MOBILE_TYPES:
         return Phone(code="landline", detail=_landline_detail(text, number))
     return Phone(digits=phonenumbers.format_number(number, _E164)[1:])
 

@@ -197,9 +197,16 @@ class _Styles:
     def __init__(self, book: Any) -> None:
         self.book = book
         self.made: dict[tuple[tuple[str, Any], ...], Any] = {}
+        self.calls: dict[tuple[tuple[str, Any], ...], Any] = {}
 
     def get(self, **properties: Any) -> Any:
         """The format with these properties, or None for the default one."""
+        call = tuple(properties.items())  # cheap to build: this runs for many cells
+        if call not in self.calls:
+            self.calls[call] = self._make(properties)
+        return self.calls[call]
+
+    def _make(self, properties: dict[str, Any]) -> Any:
         wanted = {k: v for k, v in properties.items() if v}
         if not wanted:
             return None
@@ -229,11 +236,13 @@ class _Sheet:
         styled: Sequence[int] | None = None,
     ) -> None:
         """Write the next row; `style` applies to the `styled` cells (all when None)."""
+        widths, texts = self.widths, len(text)
         for col, value in enumerate(cells):
             cell_style = style if style and (styled is None or col in styled) else {}
-            as_text = col < len(text) and text[col]
+            as_text = col < texts and text[col]
             width = _write_cell(self.sheet, self.rows, col, value, self.styles, cell_style, as_text)
-            self.widths[col] = max(self.widths[col], min(MAX_WIDTH, width))
+            if width > widths[col]:
+                widths[col] = min(MAX_WIDTH, width)
         self.rows += 1
 
     def finish(self, *, autofilter: bool = True) -> None:
@@ -294,6 +303,8 @@ def _write_cell(
     sheet: Any, row: int, col: int, value: Any, styles: _Styles, style: dict[str, Any], text: bool
 ) -> int:
     """Write one cell as its type; every string is literal text. Returns its display width."""
+    if type(value) is str and value:  # most cells: skip the type checks below
+        return _write_string(sheet, row, col, value, styles, style, text)
     if isinstance(value, float | Decimal) and float(value).is_integer():
         value = int(value)
     if isinstance(value, int) and not isinstance(value, bool) and abs(value) >= LONG_NUMBER:
@@ -311,12 +322,22 @@ def _write_cell(
         number_format = _date_format(value)
         sheet.write_datetime(row, col, value, styles.get(**style, num_format=number_format))
         return len(number_format) + 2
-    string = str(value)
+    return _write_string(sheet, row, col, str(value), styles, style, text)
+
+
+def _write_string(
+    sheet: Any, row: int, col: int, string: str, styles: _Styles, style: dict[str, Any], text: bool
+) -> int:
     # quote_prefix keeps "=1+1" literal even when someone edits the cell in Excel.
     literal = string.startswith(RISKY_STARTS)
-    fmt = styles.get(**style, num_format="@" if text else None, quote_prefix=literal)
-    sheet.write_string(row, col, string, fmt)
-    return max((len(line) for line in string.splitlines()), default=0) + 2
+    if style or text or literal:
+        fmt = styles.get(**style, num_format="@" if text else None, quote_prefix=literal)
+        sheet.write_string(row, col, string, fmt)
+    else:
+        sheet.write_string(row, col, string)
+    if "\n" in string:
+        return max(len(line) for line in string.splitlines()) + 2
+    return len(string) + 2
 
 
 def _date_format(value: datetime | date | time) -> str:
