@@ -111,7 +111,8 @@ def _add_serve(serve: argparse.ArgumentParser) -> None:
     serve.add_argument("--error-rate", type=_probability, default=0.0, metavar="P")
     serve.add_argument("--drop-rate", type=_probability, default=0.0, metavar="P")
     serve.add_argument("--seed", type=int)
-    serve.add_argument("--log", type=Path, metavar="PATH")
+    serve.add_argument("--log", type=Path, metavar="PATH", help="one JSON line per delivery")
+    serve.add_argument("--access-log", type=Path, metavar="PATH", help="one per request")
     serve.set_defaults(handler=_serve)
 
 
@@ -212,6 +213,7 @@ def _serve(options: argparse.Namespace, args: Sequence[str]) -> int:
         latency_ms=options.latency_ms, rate_limit=options.rate_limit,
         unavailable_rate=options.unavailable_rate, error_rate=options.error_rate,
         drop_rate=options.drop_rate, seed=options.seed, log=options.log,
+        access_log=options.access_log,
     )  # fmt: skip
     with contextlib.suppress(KeyboardInterrupt):
         asyncio.run(serve_forever(settings))
