@@ -77,7 +77,8 @@ class RateLimiter:
         self._next = max(self._next, self.paused_until)
         if slot < self._last_cut:
             return  # sent before the last cut: the same 429 episode, already counted
-        accepted = sum(1 for other in self._slots if slot - 1.0 <= other < slot)
+        # What the API took in the second before this request (slots can tie: no --rate).
+        accepted = sum(1 for other in self._slots if slot - 1.0 <= other <= slot) - 1
         self.ceiling = max(MIN_RATE, float(accepted))
         self._last_cut = now
 
