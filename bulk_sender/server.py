@@ -16,7 +16,7 @@ import random
 import time
 import uuid
 from collections.abc import AsyncIterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import IO, Any
@@ -33,6 +33,8 @@ class ServerSettings:
     host: str = "127.0.0.1"
     port: int = 8080
     workspace: str = "sandbox"
+    api_key: str | None = field(default=None, repr=False)
+    """When set, requests need `Authorization: Bearer <api_key>` (401 otherwise)."""
     latency_ms: float = 0.0
     rate_limit: float = 0.0
     unavailable_rate: float = 0.0
@@ -98,6 +100,10 @@ class PlazbotServer:
         workspace = request.headers.get("x-workspace-id")
         if not workspace:
             return None, self._error(401, "Header x-workspace-id is missing.")
+        if self.settings.api_key and (
+            request.headers.get("Authorization") != f"Bearer {self.settings.api_key}"
+        ):
+            return None, self._error(401, "Invalid API key.")
         if workspace != self.settings.workspace:
             return None, self._error(404, "Workspace not found.")
         try:

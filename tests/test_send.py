@@ -145,7 +145,7 @@ def test_connection_refused_20_times_in_a_row_stops_the_run_as_network_down():
     journal, sender = send(messages(30), settings, url=f"http://127.0.0.1:{closed_port}")
 
     assert sender.guard.reason is StopReason.NETWORK_DOWN
-    assert len(journal.in_flight) == 20
+    assert 20 <= len(journal.in_flight) <= 21  # the other worker may have one on its way
     assert set(statuses(journal).values()) == {Status.PENDING}
     assert len(journal.outcomes) <= 6  # the rest were never touched
 
