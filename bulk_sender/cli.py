@@ -106,13 +106,15 @@ def _add_serve(serve: argparse.ArgumentParser) -> None:
     serve.add_argument("--host", default=defaults.host)
     serve.add_argument("--port", type=_non_negative_int, default=defaults.port)
     serve.add_argument("--workspace", default=defaults.workspace)
+    serve.add_argument("--api-key", help="require Authorization: Bearer API_KEY (else 401)")
     serve.add_argument("--latency-ms", type=_non_negative_float, default=0.0)
     serve.add_argument("--rate-limit", type=_non_negative_float, default=0.0, metavar="MSGS_PER_S")
     serve.add_argument("--unavailable-rate", type=_probability, default=0.0, metavar="P")
     serve.add_argument("--error-rate", type=_probability, default=0.0, metavar="P")
     serve.add_argument("--drop-rate", type=_probability, default=0.0, metavar="P")
     serve.add_argument("--seed", type=int)
-    serve.add_argument("--log", type=Path, metavar="PATH")
+    serve.add_argument("--log", type=Path, metavar="PATH", help="one JSON line per delivery")
+    serve.add_argument("--access-log", type=Path, metavar="PATH", help="one per request")
     serve.set_defaults(handler=_serve)
 
 
@@ -224,9 +226,11 @@ def _print_preview(result: RunResult, out: TextIO) -> None:
 def _serve(options: argparse.Namespace, args: Sequence[str]) -> int:
     settings = ServerSettings(
         host=options.host, port=options.port, workspace=options.workspace,
+        api_key=options.api_key,
         latency_ms=options.latency_ms, rate_limit=options.rate_limit,
         unavailable_rate=options.unavailable_rate, error_rate=options.error_rate,
         drop_rate=options.drop_rate, seed=options.seed, log=options.log,
+        access_log=options.access_log,
     )  # fmt: skip
     with contextlib.suppress(KeyboardInterrupt):
         asyncio.run(serve_forever(settings))

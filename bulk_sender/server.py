@@ -16,7 +16,7 @@ import random
 import time
 import uuid
 from collections.abc import AsyncIterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import IO, Any
@@ -33,6 +33,8 @@ class ServerSettings:
     host: str = "127.0.0.1"
     port: int = 8080
     workspace: str = "sandbox"
+    api_key: str | None = field(default=None, repr=False)
+    """When set, requests need `Authorization: Bearer <api_key>` (401 otherwise)."""
     latency_ms: float = 0.0
     rate_limit: float = 0.0
     unavailable_rate: float = 0.0
@@ -40,6 +42,9 @@ class ServerSettings:
     drop_rate: float = 0.0
     seed: int | None = None
     log: Path | None = None
+    """Appends one JSON line per delivered message: every 200 and every drop."""
+    access_log: Path | None = None
+    """Appends one JSON line per request, whatever the answer (429s included)."""
 
 
 class PlazbotServer:
@@ -50,6 +55,7 @@ class PlazbotServer:
         self._random = random.Random(settings.seed)
         self._window: collections.deque[float] = collections.deque()
         self._log: IO[str] | None = None
+        self._access: IO[str] | None = None
         self.counts: collections.Counter[int | str] = collections.Counter()
 
     def app(self) -> web.Application:
@@ -62,13 +68,13 @@ class PlazbotServer:
         return app
 
     async def _open_log(self, app: web.Application) -> None:
-        if self.settings.log:
-            self.settings.log.parent.mkdir(parents=True, exist_ok=True)
-            self._log = self.settings.log.open("a", encoding="utf-8")
+        self._log = _open_append(self.settings.log)
+        self._access = _open_append(self.settings.access_log)
 
     async def _close_log(self, app: web.Application) -> None:
-        if self._log:
-            self._log.close()
+        for log in (self._log, self._access):
+            if log:
+                log.close()
 
     async def send_message(self, request: web.Request) -> web.StreamResponse:
         return await self._handle(request, _check_message, "Message sent successfully.")
@@ -77,34 +83,50 @@ class PlazbotServer:
         return await self._handle(request, _check_conversation, "Conversation sent successfully.")
 
     async def _handle(self, request: web.Request, check: Any, success: str) -> web.StreamResponse:
+        body, response = await self._answer(request, check, success)
+        self._write_access(request.path, body, response)
+        if response is not None:
+            return response
+        # Accepted and delivered, then the connection dies unanswered: the client cannot
+        # tell whether the message went out.
+        assert request.transport is not None
+        request.transport.abort()
+        raise asyncio.CancelledError
+
+    async def _answer(
+        self, request: web.Request, check: Any, success: str
+    ) -> tuple[Any, web.Response | None]:
+        """The body as read and the answer to send; None for a dropped connection."""
         workspace = request.headers.get("x-workspace-id")
         if not workspace:
-            return self._error(401, "Header x-workspace-id is missing.")
+            return None, self._error(401, "Header x-workspace-id is missing.")
+        if self.settings.api_key and (
+            request.headers.get("Authorization") != f"Bearer {self.settings.api_key}"
+        ):
+            return None, self._error(401, "Invalid API key.")
         if workspace != self.settings.workspace:
-            return self._error(404, "Workspace not found.")
+            return None, self._error(404, "Workspace not found.")
         try:
             body = await request.json()
         except (ValueError, UnicodeDecodeError):
-            return self._error(400, "The body is not valid JSON.")
+            return None, self._error(400, "The body is not valid JSON.")
         problem = check(body) if isinstance(body, dict) else "The body must be a JSON object."
         if not problem and body.get("workspaceId") != workspace:
             problem = "workspaceId does not match the x-workspace-id header."
         if problem:
-            return self._error(400, problem)
+            return body, self._error(400, problem)
         if self.settings.latency_ms:
             await asyncio.sleep(self.settings.latency_ms / 1000)
         fault = self._fault()
         if fault:
-            return fault
+            return body, fault
         answer = _success(body, success, request.path)
-        if self._random.random() < self.settings.drop_rate:
-            self._deliver(request.path, body, answer, dropped=True)
+        dropped = self._random.random() < self.settings.drop_rate
+        self._deliver(request.path, body, answer, dropped=dropped)
+        if dropped:
             self.counts["dropped"] += 1
-            assert request.transport is not None
-            request.transport.abort()  # accepted, then the connection dies unanswered
-            raise asyncio.CancelledError
-        self._deliver(request.path, body, answer, dropped=False)
-        return self._json(200, answer)
+            return body, None
+        return body, self._json(200, answer)
 
     def _fault(self) -> web.Response | None:
         """429 over the rate limit, then 503 and 500 drawn at random from the seed."""
@@ -122,6 +144,22 @@ class PlazbotServer:
         if draw < self.settings.unavailable_rate + self.settings.error_rate:
             return self._error(500, "Internal server error.")
         return None
+
+    def _write_access(self, path: str, body: Any, response: web.Response | None) -> None:
+        """`--access-log`: one line per request, whatever the answer (tests count 429s)."""
+        if self._access is None:
+            return
+        body = body if isinstance(body, dict) else {}
+        line = {
+            "time": datetime.now(UTC).isoformat(),
+            "path": path,
+            "status": None if response is None else response.status,
+            "dropped": response is None,
+            "phone": body.get("recipientPhone") or body.get("destination"),
+            "reference": body.get("externalReferenceId") or body.get("reference1"),
+        }
+        self._access.write(json.dumps(line, ensure_ascii=False) + "\n")
+        self._access.flush()
 
     def _deliver(
         self, path: str, body: dict[str, Any], answer: dict[str, Any], *, dropped: bool
@@ -158,6 +196,13 @@ class PlazbotServer:
             status=status, text=json.dumps(body, ensure_ascii=False),
             content_type="application/json", headers=headers,
         )  # fmt: skip
+
+
+def _open_append(path: Path | None) -> IO[str] | None:
+    if path is None:
+        return None
+    path.parent.mkdir(parents=True, exist_ok=True)
+    return path.open("a", encoding="utf-8")
 
 
 def _check_message(body: dict[str, Any]) -> str | None:

@@ -1,0 +1,157 @@
+"""Every answer and transport error the sender can meet, and what it means for the row."""
+
+from __future__ import annotations
+
+import email.utils
+import json
+
+import aiohttp
+import httpx
+import pytest
+from aiohttp.client_reqrep import ConnectionKey
+from httpx_aiohttp.transport import map_aiohttp_exceptions
+
+from bulk_sender.classify import Kind, classify_error, classify_response, parse_retry_after
+
+
+def body(**fields: object) -> bytes:
+    return json.dumps(fields).encode()
+
+
+def through_transport(cause: Exception) -> httpx.HTTPError:
+    """What httpx-aiohttp's own exception map turns an aiohttp error into."""
+    try:
+        with map_aiohttp_exceptions():
+            raise cause
+    except httpx.HTTPError as mapped:
+        return mapped
+    raise AssertionError("not mapped")
+
+
+def refused() -> aiohttp.ClientConnectorError:
+    fields = ["127.0.0.1", 1, False, True] + [None] * (len(ConnectionKey._fields) - 4)
+    return aiohttp.ClientConnectorError(ConnectionKey(*fields), ConnectionRefusedError(111, "no"))
+
+
+def test_200_with_success_is_sent_with_the_ids():
+    answer = body(success=True, data={"message": {"id": "m1", "messageWhatsappId": "wamid.1"}})
+
+    verdict = classify_response(200, {}, answer)
+
+    assert (verdict.kind, verdict.message_id, verdict.whatsapp_id) == (Kind.SENT, "m1", "wamid.1")
+
+
+def test_200_from_the_conversation_endpoint_keeps_the_contact_id():
+    verdict = classify_response(200, {}, body(success=True, data={"contactId": "c9"}))
+
+    assert (verdict.kind, verdict.message_id, verdict.whatsapp_id) == (Kind.SENT, "c9", None)
+
+
+def test_200_with_success_false_fails_with_the_apis_words():
+    verdict = classify_response(200, {}, body(success=False, message="Plantilla no aprobada"))
+
+    assert (verdict.kind, verdict.code, verdict.detail) == (
+        Kind.FAILED, "api_refused", "Plantilla no aprobada",
+    )  # fmt: skip
+
+
+def test_200_that_cannot_be_read_is_uncertain_not_failed():
+    verdict = classify_response(200, {}, b"<html>proxy</html>")
+
+    assert (verdict.kind, verdict.code) == (Kind.UNCERTAIN, "api_unreadable")
+
+
+@pytest.mark.parametrize(
+    ("status", "words", "kind", "code"),
+    [
+        (400, "recipientPhone is required", Kind.FAILED, "api_400"),
+        (400, "(#131047) Re-engagement message", Kind.FAILED, "window_closed"),
+        (422, "131026: recipient not on WhatsApp", Kind.FAILED, "not_on_whatsapp"),
+        (301, "Moved", Kind.FAILED, "api_301"),
+        (401, "Unauthorized", Kind.UNAUTHORIZED, "api_401"),
+        (403, "Forbidden", Kind.UNAUTHORIZED, "api_403"),
+        (404, "Workspace not found.", Kind.NOT_FOUND, "api_404"),
+        (429, "Too many requests.", Kind.RATE_LIMITED, "api_429"),
+        (503, "Service unavailable.", Kind.RETRY, "api_503"),
+        (500, "Internal server error.", Kind.UNCERTAIN, "api_500"),
+        (502, "Bad gateway", Kind.UNCERTAIN, "api_502"),
+        (504, "Gateway timeout", Kind.UNCERTAIN, "api_504"),
+    ],
+)
+def test_each_status_gets_its_kind_and_the_apis_words(status, words, kind, code):
+    verdict = classify_response(status, {}, body(success=False, message=words))
+
+    assert (verdict.kind, verdict.code, verdict.detail, verdict.http_status) == (
+        kind, code, words, status,
+    )  # fmt: skip
+
+
+def test_429_carries_its_retry_after():
+    headers = httpx.Headers({"Retry-After": "3"})
+
+    assert classify_response(429, headers, b"").retry_after == 3.0
+
+
+@pytest.mark.parametrize(
+    ("cause", "kind", "code"),
+    [
+        # The request was written, then the connection died: the transport calls these
+        # ConnectTimeout, but the message may be out. Never retried.
+        (aiohttp.ServerDisconnectedError(), Kind.UNCERTAIN, "connection_lost"),
+        (aiohttp.ClientOSError(104, "Connection reset by peer"), Kind.UNCERTAIN, "connection_lost"),
+        (aiohttp.ClientPayloadError("cut short"), Kind.UNCERTAIN, "connection_lost"),
+        (aiohttp.SocketTimeoutError("read"), Kind.UNCERTAIN, "read_timeout"),
+        # The request never left: retried.
+        (aiohttp.ConnectionTimeoutError("connect"), Kind.RETRY, "connect_timeout"),
+        (refused(), Kind.RETRY, "connect_error"),
+    ],
+)
+def test_aiohttp_errors_are_judged_by_their_cause_not_the_httpx_name(cause, kind, code):
+    mapped = through_transport(cause)
+
+    verdict = classify_error(mapped)
+
+    assert (verdict.kind, verdict.code) == (kind, code)
+    assert mapped.__cause__ is cause
+
+
+def test_the_transport_really_calls_a_lost_connection_a_connect_timeout():
+    assert isinstance(through_transport(aiohttp.ServerDisconnectedError()), httpx.ConnectTimeout)
+
+
+@pytest.mark.parametrize(
+    ("exc", "kind"),
+    [
+        (httpx.ConnectError("refused"), Kind.RETRY),
+        (httpx.ConnectTimeout("slow"), Kind.RETRY),
+        (httpx.PoolTimeout("busy"), Kind.RETRY),
+        (httpx.ReadTimeout("slow"), Kind.UNCERTAIN),
+        (httpx.RemoteProtocolError("closed"), Kind.UNCERTAIN),
+        (httpx.WriteError("half written"), Kind.UNCERTAIN),
+        (OSError("who knows"), Kind.UNCERTAIN),
+    ],
+)
+def test_httpx_errors_without_an_aiohttp_cause(exc, kind):
+    assert classify_error(exc).kind is kind
+
+
+@pytest.mark.parametrize(
+    ("value", "seconds"),
+    [("3", 3.0), ("1.5", 1.5), ("-2", 0.0), ("99999", 600.0), ("soon", None), ("nan", None)],
+)
+def test_retry_after_in_seconds(value, seconds):
+    assert parse_retry_after({"retry-after": value}) == seconds
+
+
+def test_retry_after_as_an_http_date():
+    now = 1_700_000_000.0
+    later = email.utils.formatdate(now + 10, usegmt=True)
+    earlier = email.utils.formatdate(now - 10, usegmt=True)
+
+    assert parse_retry_after(httpx.Headers({"Retry-After": later}), now=now) == 10.0
+    assert parse_retry_after(httpx.Headers({"Retry-After": earlier}), now=now) == 0.0
+
+
+def test_no_retry_after():
+    assert parse_retry_after(httpx.Headers({})) is None
+    assert parse_retry_after(None) is None

@@ -1,0 +1,55 @@
+"""Progress off a terminal: plain lines now and then, a summary table at the end."""
+
+from __future__ import annotations
+
+import io
+
+from bulk_sender.progress import Progress
+from bulk_sender.records import Message, Outcome, Status
+
+
+class Clock:
+    def __init__(self) -> None:
+        self.now = 0.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+def message(n: int) -> Message:
+    return Message(n, f"519{n:08d}", "Hola", f"k{n}")
+
+
+def test_off_a_terminal_it_prints_a_plain_line_now_and_then():
+    out, clock = io.StringIO(), Clock()
+    with Progress(100, stream=out, line_every=10, clock=clock) as progress:
+        progress.retrying(message(1), None)
+        for n in range(1, 41):
+            clock.now += 0.5
+            status = Status.UNCERTAIN if n == 7 else Status.SENT
+            progress.update(message(n + 1), Outcome(status))
+
+    lines = out.getvalue().splitlines()
+    assert "\r" not in out.getvalue()  # no redrawn bar in a log file
+    assert lines[0] == "sent 19/100, failed 0, uncertain 1, retrying 1 | 2.0 msg/s, ETA 0:00:40"
+    assert lines[1].startswith("sent 39/100")
+    assert lines[2:5] == ["Sending summary:", "  sent            39", "  failed           0"]
+    assert "  pending         60" in lines
+
+
+def test_a_message_that_gets_its_outcome_is_no_longer_retrying():
+    progress = Progress(2, quiet=True, stream=io.StringIO())
+    progress.retrying(message(1), None)
+
+    progress.update(message(1), Outcome(Status.SENT))
+
+    assert progress.retrying_keys == set()
+    assert "retrying 0" in progress.status_line()
+
+
+def test_quiet_prints_nothing():
+    out = io.StringIO()
+    with Progress(3, quiet=True, stream=out, line_every=0) as progress:
+        progress.update(message(1), Outcome(Status.SENT))
+
+    assert out.getvalue() == ""
