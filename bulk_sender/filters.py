@@ -8,8 +8,8 @@ which makes that row `invalid` (`bad_value`), never a crash.
 from __future__ import annotations
 
 import contextlib
-import functools
 import decimal
+import functools
 import math
 import re
 from collections.abc import Callable
