@@ -92,6 +92,7 @@ class Journal:
         except sqlite3.DatabaseError as exc:
             raise JournalError(f"{self.path}: not a usable journal ({exc})") from exc
         self.run_id = 0
+        self._history = True
 
     def backup_to(self, path: Path) -> None:
         """Copy the whole journal to `path` (a dry run works on such a copy)."""
@@ -151,6 +152,7 @@ class Journal:
                 "INSERT INTO runs (started_at) VALUES (?)", (_now().isoformat(),)
             )
         self.run_id = int(cursor.lastrowid or 0)
+        self._history = self._db.execute("SELECT 1 FROM messages LIMIT 1").fetchone() is not None
         return self.run_id
 
     def end_run(self, exit_code: int) -> None:
@@ -167,6 +169,9 @@ class Journal:
             self._db.execute("DELETE FROM rows")
 
     def known(self, key: str) -> Known | None:
+        """An identity recorded by an earlier run (this run's are found by `first_row_with`)."""
+        if not self._history:
+            return None  # a new journal: skip a query per row
         found = self._db.execute(
             "SELECT status, row, run, sent_at FROM messages WHERE key = ?", (key,)
         ).fetchone()
@@ -181,6 +186,8 @@ class Journal:
 
     def earlier_delivery(self, phone: str) -> Known | None:
         """A message sent to this phone by an earlier run (the resend rule)."""
+        if not self._history:
+            return None
         found = self._db.execute(
             "SELECT status, row, run, sent_at FROM messages "
             "WHERE phone = ? AND status = ? AND run < ? ORDER BY sent_at LIMIT 1",
