@@ -112,6 +112,20 @@ def _add_serve(serve: argparse.ArgumentParser) -> None:
     serve.add_argument("--unavailable-rate", type=_probability, default=0.0, metavar="P")
     serve.add_argument("--error-rate", type=_probability, default=0.0, metavar="P")
     serve.add_argument("--drop-rate", type=_probability, default=0.0, metavar="P")
+    serve.add_argument(
+        "--closed-window-rate",
+        type=_probability,
+        default=0.0,
+        metavar="P",
+        help="share of phones whose 24-hour window is closed (400, #131047)",
+    )
+    serve.add_argument(
+        "--not-on-whatsapp-rate",
+        type=_probability,
+        default=0.0,
+        metavar="P",
+        help="share of phones without WhatsApp (400, #131026)",
+    )
     serve.add_argument("--seed", type=int)
     serve.add_argument("--log", type=Path, metavar="PATH", help="one JSON line per delivery")
     serve.add_argument("--access-log", type=Path, metavar="PATH", help="one per request")
@@ -229,7 +243,8 @@ def _serve(options: argparse.Namespace, args: Sequence[str]) -> int:
         api_key=options.api_key,
         latency_ms=options.latency_ms, rate_limit=options.rate_limit,
         unavailable_rate=options.unavailable_rate, error_rate=options.error_rate,
-        drop_rate=options.drop_rate, seed=options.seed, log=options.log,
+        drop_rate=options.drop_rate, closed_window_rate=options.closed_window_rate,
+        not_on_whatsapp_rate=options.not_on_whatsapp_rate, seed=options.seed, log=options.log,
         access_log=options.access_log,
     )  # fmt: skip
     with contextlib.suppress(KeyboardInterrupt):

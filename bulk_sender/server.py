@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import collections
 import contextlib
+import hashlib
 import json
 import math
 import random
@@ -40,6 +41,10 @@ class ServerSettings:
     unavailable_rate: float = 0.0
     error_rate: float = 0.0
     drop_rate: float = 0.0
+    closed_window_rate: float = 0.0
+    """Share of phones outside WhatsApp's 24-hour window: free text to them gets 400 (131047)."""
+    not_on_whatsapp_rate: float = 0.0
+    """Share of phones without WhatsApp: anything to them gets 400 (131026)."""
     seed: int | None = None
     log: Path | None = None
     """Appends one JSON line per delivered message: every 200 and every drop."""
@@ -117,7 +122,7 @@ class PlazbotServer:
             return body, self._error(400, problem)
         if self.settings.latency_ms:
             await asyncio.sleep(self.settings.latency_ms / 1000)
-        fault = self._fault()
+        fault = self._fault() or self._refusal(request.path, body)
         if fault:
             return body, fault
         answer = _success(body, success, request.path)
@@ -127,6 +132,25 @@ class PlazbotServer:
             self.counts["dropped"] += 1
             return body, None
         return body, self._json(200, answer)
+
+    def _refusal(self, path: str, body: dict[str, Any]) -> web.Response | None:
+        """WhatsApp's refusals for a phone, the same on every try (drawn from phone and seed)."""
+        phone = str(body.get("recipientPhone") or body.get("destination"))
+        if self._phone_draw(phone, "whatsapp") < self.settings.not_on_whatsapp_rate:
+            message = "Message undeliverable: the recipient is not a WhatsApp user. (#131026)"
+            return self._error(400, message, error_code="131026")
+        free_text = path == "/api/message"
+        if free_text and self._phone_draw(phone, "window") < self.settings.closed_window_rate:
+            message = (
+                "Message failed to send because more than 24 hours have passed since the "
+                "customer last replied to this number; use an approved template. (#131047)"
+            )
+            return self._error(400, message, error_code="131047")
+        return None
+
+    def _phone_draw(self, phone: str, what: str) -> float:
+        digest = hashlib.blake2b(f"{self.settings.seed}:{what}:{phone}".encode(), digest_size=4)
+        return int.from_bytes(digest.digest(), "big") / 2**32
 
     def _fault(self) -> web.Response | None:
         """429 over the rate limit, then 503 and 500 drawn at random from the seed."""
@@ -183,9 +207,16 @@ class PlazbotServer:
         self._log.flush()
 
     def _error(
-        self, status: int, message: str, headers: dict[str, str] | None = None
+        self,
+        status: int,
+        message: str,
+        headers: dict[str, str] | None = None,
+        *,
+        error_code: str | None = None,
     ) -> web.Response:
-        body = {"success": False, "message": message, "code": status}
+        body: dict[str, Any] = {"success": False, "message": message, "code": status}
+        if error_code:
+            body["errorCode"] = error_code
         return self._json(status, body, headers)
 
     def _json(

@@ -9,11 +9,10 @@ from typing import Any
 from .records import RowResult, Status
 
 PREVIEW_COUNT = 3
-_TO_SEND = (Status.READY, Status.PENDING)
 
 
 class Tally:
-    """Rows per status and per reason, and the first messages still to send."""
+    """Rows per status and per reason; for a dry run, the first messages and distinct texts."""
 
     def __init__(self) -> None:
         self.statuses: collections.Counter[str] = collections.Counter()
@@ -32,7 +31,7 @@ class Tally:
         self.statuses[outcome.status.value] += 1
         if outcome.code:
             self.reasons[outcome.code] += 1
-        if result.message and outcome.status in _TO_SEND:
+        if result.message and outcome.status is Status.READY:  # a dry run's preview
             if len(self.preview) < PREVIEW_COUNT:
                 self.preview.append((result.row, result.phone, result.message))
             self._texts.add(hash(result.message))

@@ -10,7 +10,7 @@ def result(row: int, status: Status, code: str = "", message: str = "") -> RowRe
     return RowResult(row, (), Outcome(status, code), "51900000000", message)
 
 
-def test_tally_counts_statuses_reasons_and_keeps_the_first_messages_to_send():
+def test_tally_counts_statuses_reasons_and_keeps_the_first_ready_messages():
     rows = [
         result(2, Status.READY, message="Hola Ana"),
         result(3, Status.INVALID, "invalid_phone"),
@@ -27,7 +27,7 @@ def test_tally_counts_statuses_reasons_and_keeps_the_first_messages_to_send():
     assert tally.statuses == {"ready": 3, "invalid": 1, "duplicate": 1, "sent": 1, "pending": 1}
     assert tally.reasons == {"invalid_phone": 1, "duplicate": 1}
     assert [row for row, _, _ in tally.preview] == [2, 4, 6]
-    assert tally.distinct_messages == 3  # Ana, Luis, Eva: sent and duplicate rows are not to send
+    assert tally.distinct_messages == 2  # Ana and Luis: only a dry run's `ready` rows count
     summary = dict(tally.rows([("mode", "dry-run")]))
     assert summary["status ready"] == 3 and summary["status failed"] == 0
     assert summary["reason invalid_phone"] == 1 and summary["rows"] == 7

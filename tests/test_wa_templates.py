@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import random
 import signal
 from collections import Counter
@@ -12,7 +13,7 @@ import xlsxwriter
 
 from .conftest import run_cli
 from .test_cli import report_rows
-from .test_resume import ENV, start_cli, wait_for_deliveries
+from .test_resume import ENV, send_args, start_cli, wait_for_deliveries, write_contacts
 
 
 def write_xlsx(path: Path, count: int) -> None:
@@ -81,3 +82,49 @@ def test_conversation_path_is_configurable_and_dry_run_shows_the_call(tmp_path, 
     assert "recordatorio_pago({{1}}=CLIENTE 1" in dry.stdout
     assert sent.returncode == 0, sent.stderr
     assert {d["path"] for d in server.deliveries()} == {"/api/message/conversation"}
+
+
+def test_closed_window_fails_text_for_good_and_an_approved_template_reaches_them(tmp_path, serve):
+    access = tmp_path / "access.jsonl"
+    server = serve("--closed-window-rate", "0.3", "--not-on-whatsapp-rate", "0.05",
+                   "--seed", "4", "--access-log", str(access))  # fmt: skip
+    write_contacts(tmp_path / "contacts.csv", 200)
+
+    text = run_cli(*send_args(server.url), cwd=tmp_path, env=ENV)
+
+    assert text.returncode == 1, text.stderr
+    rows = report_rows(tmp_path / "reports" / "contacts-message.xlsx")
+    codes = Counter(
+        str(r["result_detail"]).split(":")[0] for r in rows if r["result_status"] == "failed"
+    )
+    assert set(codes) == {"window_closed", "not_on_whatsapp"}
+    assert 30 <= codes["window_closed"] <= 90 and codes["not_on_whatsapp"] <= 25
+    assert "window_closed" in text.stdout  # the summary counts them apart
+    requests = Counter(json.loads(line)["phone"] for line in access.read_text().splitlines())
+    assert max(requests.values()) == 1  # never retried
+
+    template = run_cli(
+        "send", "contacts.csv", "--wa-template", "aviso_pedido", "--var", "1=Nombre",
+        "--country", "PE", "--live", "--yes", "--api-url", server.url, "--rate", "0", "--quiet",
+        cwd=tmp_path, env=ENV,
+    )  # fmt: skip
+
+    assert template.returncode == 1  # the phones without WhatsApp still fail
+    again = report_rows(tmp_path / "reports" / "contacts-aviso_pedido.xlsx")
+    by_phone = {r["result_phone"]: r["result_status"] for r in again}
+    for row in rows:
+        if str(row["result_detail"]).startswith("window_closed"):
+            assert by_phone[row["result_phone"]] == "sent"
+
+
+def test_a_window_closed_for_everyone_stops_the_run_after_20_messages(tmp_path, serve):
+    server = serve("--closed-window-rate", "1")
+    write_contacts(tmp_path / "contacts.csv", 300)
+
+    result = run_cli(*send_args(server.url, "--concurrency", "4"), cwd=tmp_path, env=ENV)
+
+    assert result.returncode == 3, result.stdout + result.stderr
+    assert "window_closed" in result.stdout + result.stderr
+    rows = report_rows(tmp_path / "reports" / "contacts-message.xlsx")
+    statuses = Counter(r["result_status"] for r in rows)
+    assert statuses["failed"] <= 24 and statuses["pending"] >= 276
