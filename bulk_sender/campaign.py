@@ -231,7 +231,7 @@ def _journal_for(settings: Settings, plan: Plan) -> Iterator[Journal]:
         if plan.journal_path.exists():
             with Journal(plan.journal_path) as original:
                 original.backup_to(copy)
-        with Journal(copy) as journal:
+        with Journal(copy, durable=False) as journal:
             yield journal
 
 

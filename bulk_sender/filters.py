@@ -159,6 +159,8 @@ def to_date(value: Any) -> date | datetime:
     raise ValueNotUnderstood(f"{text!r} is not a date (write it as 25/11/2026 or 2026-11-25)")
 
 
+# Lists repeat dates (one delivery day, many customers) and Babel formats slowly: cache them.
+@functools.lru_cache(maxsize=4096)
 def format_day(value: Any, pattern: str = "long", *, locale: Locale) -> str:
     """A date in the locale's words: `d 'de' MMMM` -> `25 de noviembre`."""
     when = to_date(value)
@@ -188,6 +190,7 @@ def to_time(value: Any) -> time:
     raise ValueNotUnderstood(f"{text!r} is not a time of day (write it as 16:30)")
 
 
+@functools.lru_cache(maxsize=4096)
 def format_clock(value: Any, pattern: str = "short", *, locale: Locale) -> str:
     """A time of day the locale's way: `4:30 p. m.` in es_PE, `16:30` in pt_BR."""
     clock = to_time(value)

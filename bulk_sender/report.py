@@ -305,13 +305,14 @@ def _write_cell(
     """Write one cell as its type; every string is literal text. Returns its display width."""
     if type(value) is str and value:  # most cells: skip the type checks below
         return _write_string(sheet, row, col, value, styles, style, text)
+    if value is None or value == "":
+        if style:  # an unstyled blank cell is no cell at all
+            sheet.write_blank(row, col, None, styles.get(**style))
+        return 0
     if isinstance(value, float | Decimal) and float(value).is_integer():
         value = int(value)
     if isinstance(value, int) and not isinstance(value, bool) and abs(value) >= LONG_NUMBER:
         value, text = str(value), True
-    if value is None or value == "":
-        sheet.write_blank(row, col, None, styles.get(**style))
-        return 0
     if isinstance(value, bool):
         sheet.write_boolean(row, col, value, styles.get(**style))
         return 6

@@ -36,6 +36,7 @@ def plan(journal: Journal, row: int, key: str, phone: str) -> None:
     journal.add_message(key, phone=phone, message=f"m{row}", request="", row=row,
                         outcome=Outcome(Status.PENDING))  # fmt: skip
     journal.add_row(row, ("x",), key=key, phone=phone)
+    journal.commit()
 
 
 def test_a_journal_whose_messages_never_left_binds_to_a_corrected_template(tmp_path):
@@ -47,6 +48,18 @@ def test_a_journal_whose_messages_never_left_binds_to_a_corrected_template(tmp_p
         journal.check_or_set({"template": "fixed", "target": "sandbox"}, campaign_hint="c-2")
 
         assert journal.meta()["template"] == "fixed"
+
+
+def test_the_plan_is_buffered_until_commit_yet_finds_its_own_rows(tmp_path):
+    with Journal(tmp_path / "j.sqlite3") as journal:
+        journal.start_run()
+        journal.add_row(2, ("x",), key="k", phone="51900000002")
+        journal.add_row(3, ("y",), key="k", phone="51900000002")
+        assert journal.first_row_with("k") == 2
+        assert list(journal.results()) == []
+        journal.commit()
+        assert journal.first_row_with("k") == 2
+        assert [r.row for r in journal.results()] == [2, 3]
 
 
 def test_in_flight_rows_of_a_killed_run_become_uncertain(tmp_path):
