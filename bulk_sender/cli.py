@@ -68,36 +68,114 @@ def _add_send(send: argparse.ArgumentParser) -> None:
         metavar="N=VALUE",
         help="body variable N: a column name or a template expression",
     )
-    send.add_argument("--header-var", action="append", default=[], metavar="N=VALUE")
-    send.add_argument("--media-url-column", metavar="COLUMN")
+    send.add_argument(
+        "--header-var",
+        action="append",
+        default=[],
+        metavar="N=VALUE",
+        help="header variable N of the approved template",
+    )
+    send.add_argument(
+        "--media-url-column",
+        metavar="COLUMN",
+        help="column with the URL of the template's media header",
+    )
     send.add_argument("--campaign-name", metavar="TEXT", help="Plazbot's campaignName")
-    send.add_argument("--conversation-path", default=CONVERSATION_PATH)
+    send.add_argument(
+        "--conversation-path",
+        default=CONVERSATION_PATH,
+        metavar="PATH",
+        help=f"API path for approved templates (default {CONVERSATION_PATH})",
+    )
     mode = send.add_mutually_exclusive_group()
     mode.add_argument("--live", action="store_true", help="send through the Plazbot API")
     mode.add_argument("--sandbox", action="store_true", help="send to the bundled server")
-    send.add_argument("--campaign", metavar="NAME")
-    send.add_argument("--report", type=Path, metavar="PATH")
-    send.add_argument("--journal", type=Path, metavar="PATH")
-    send.add_argument("--sheet", metavar="NAME|N")
-    send.add_argument("--phone-column", metavar="NAME")
-    send.add_argument("--country", metavar="CC")
-    send.add_argument("--locale")
-    send.add_argument("--allow-landlines", action="store_true")
-    defaults = SendSettings()
-    send.add_argument("--concurrency", type=_positive_int, default=defaults.concurrency)
     send.add_argument(
-        "--rate", type=_non_negative_float, default=defaults.rate, metavar="MSGS_PER_S"
+        "--campaign",
+        metavar="NAME",
+        help="names the report and journal; a new name sends the list again",
     )
-    send.add_argument("--max-attempts", type=_positive_int, default=defaults.max_attempts)
-    send.add_argument("--connect-timeout", type=_positive_float, default=defaults.connect_timeout)
-    send.add_argument("--read-timeout", type=_positive_float, default=defaults.read_timeout)
-    send.add_argument("--limit", type=_non_negative_int, metavar="N")
-    send.add_argument("--retry-failed", action="store_true")
-    send.add_argument("--retry-uncertain", action="store_true")
-    send.add_argument("--allow-resend", action="store_true")
-    send.add_argument("--api-url", metavar="URL")
+    send.add_argument(
+        "--report",
+        type=Path,
+        metavar="PATH",
+        help="report file, .xlsx or .csv (default reports/<campaign>.xlsx)",
+    )
+    send.add_argument(
+        "--journal", type=Path, metavar="PATH", help="journal file (default beside the report)"
+    )
+    send.add_argument(
+        "--sheet",
+        metavar="NAME|N",
+        help="sheet to read, by name or number from 1 (default first visible)",
+    )
+    send.add_argument(
+        "--phone-column",
+        metavar="NAME",
+        help="the phone column (default: found by header or content)",
+    )
+    send.add_argument(
+        "--country",
+        metavar="CC",
+        help="country of phones without a code, e.g. PE (or BULK_SENDER_COUNTRY)",
+    )
+    send.add_argument("--locale", help="formatting of money and dates (default from --country)")
+    send.add_argument(
+        "--allow-landlines", action="store_true", help="keep numbers that are not mobiles"
+    )
+    defaults = SendSettings()
+    send.add_argument(
+        "--concurrency",
+        type=_positive_int,
+        default=defaults.concurrency,
+        metavar="N",
+        help="requests in flight at once (default %(default)s)",
+    )
+    send.add_argument(
+        "--rate",
+        type=_non_negative_float,
+        default=defaults.rate,
+        metavar="MSGS_PER_S",
+        help="messages per second, 0 = no limit (default %(default)s)",
+    )
+    send.add_argument(
+        "--max-attempts",
+        type=_positive_int,
+        default=defaults.max_attempts,
+        metavar="N",
+        help="tries for retriable failures (default %(default)s)",
+    )
+    send.add_argument(
+        "--connect-timeout",
+        type=_positive_float,
+        metavar="S",
+        default=defaults.connect_timeout,
+        help="seconds (default %(default)s)",
+    )
+    send.add_argument(
+        "--read-timeout",
+        type=_positive_float,
+        metavar="S",
+        default=defaults.read_timeout,
+        help="seconds (default %(default)s)",
+    )
+    send.add_argument(
+        "--limit", type=_non_negative_int, metavar="N", help="send at most N messages this run"
+    )
+    send.add_argument("--retry-failed", action="store_true", help="send again rows the API refused")
+    send.add_argument(
+        "--retry-uncertain", action="store_true", help="send again rows that may have been sent"
+    )
+    send.add_argument(
+        "--allow-resend",
+        action="store_true",
+        help="send to phones an earlier run of this campaign already messaged",
+    )
+    send.add_argument(
+        "--api-url", metavar="URL", help=f"default PLAZBOT_API_URL, else {DEFAULT_API_URL}"
+    )
     send.add_argument("--yes", action="store_true", help="do not ask for confirmation")
-    send.add_argument("--quiet", action="store_true")
+    send.add_argument("--quiet", action="store_true", help="no progress display")
     send.set_defaults(handler=_send)
 
 
@@ -105,13 +183,47 @@ def _add_serve(serve: argparse.ArgumentParser) -> None:
     defaults = ServerSettings()
     serve.add_argument("--host", default=defaults.host)
     serve.add_argument("--port", type=_non_negative_int, default=defaults.port)
-    serve.add_argument("--workspace", default=defaults.workspace)
+    serve.add_argument(
+        "--workspace",
+        default=defaults.workspace,
+        help="the workspace id it accepts (default %(default)s)",
+    )
     serve.add_argument("--api-key", help="require Authorization: Bearer API_KEY (else 401)")
-    serve.add_argument("--latency-ms", type=_non_negative_float, default=0.0)
-    serve.add_argument("--rate-limit", type=_non_negative_float, default=0.0, metavar="MSGS_PER_S")
-    serve.add_argument("--unavailable-rate", type=_probability, default=0.0, metavar="P")
-    serve.add_argument("--error-rate", type=_probability, default=0.0, metavar="P")
-    serve.add_argument("--drop-rate", type=_probability, default=0.0, metavar="P")
+    serve.add_argument(
+        "--latency-ms",
+        type=_non_negative_float,
+        default=0.0,
+        metavar="N",
+        help="wait this long before answering",
+    )
+    serve.add_argument(
+        "--rate-limit",
+        type=_non_negative_float,
+        default=0.0,
+        metavar="MSGS_PER_S",
+        help="answer 429 over this many requests in any second",
+    )
+    serve.add_argument(
+        "--unavailable-rate",
+        type=_probability,
+        default=0.0,
+        metavar="P",
+        help="share of requests answered 503",
+    )
+    serve.add_argument(
+        "--error-rate",
+        type=_probability,
+        default=0.0,
+        metavar="P",
+        help="share of requests answered 500",
+    )
+    serve.add_argument(
+        "--drop-rate",
+        type=_probability,
+        default=0.0,
+        metavar="P",
+        help="share of messages accepted, then left unanswered",
+    )
     serve.add_argument(
         "--closed-window-rate",
         type=_probability,
@@ -126,7 +238,7 @@ def _add_serve(serve: argparse.ArgumentParser) -> None:
         metavar="P",
         help="share of phones without WhatsApp (400, #131026)",
     )
-    serve.add_argument("--seed", type=int)
+    serve.add_argument("--seed", type=int, help="makes the faults repeatable")
     serve.add_argument("--log", type=Path, metavar="PATH", help="one JSON line per delivery")
     serve.add_argument("--access-log", type=Path, metavar="PATH", help="one per request")
     serve.set_defaults(handler=_serve)
