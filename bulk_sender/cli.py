@@ -8,7 +8,7 @@ import contextlib
 import os
 import shlex
 import sys
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import TextIO
 
@@ -299,7 +299,7 @@ def _send(options: argparse.Namespace, args: Sequence[str]) -> int:
     return result.exit_code
 
 
-def _ask(url: str):  # type: ignore[no-untyped-def]
+def _ask(url: str) -> Callable[[int, int], bool]:
     def confirm(messages: int, phones: int) -> bool:
         answer = input(f"Send {messages} messages to {phones} phones through {url}? [y/N] ")
         return answer.strip().lower() in ("y", "yes", "s", "si", "sí")

@@ -10,6 +10,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+import openpyxl
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -80,3 +81,14 @@ def run_cli(
         text=True,
         timeout=timeout,
     )
+
+
+def report_rows(path: Path) -> list[dict[str, object]]:
+    """The `results` sheet of a report, as openpyxl (Excel's view of the file) reads it."""
+    book = openpyxl.load_workbook(path, read_only=True)
+    try:
+        rows = book["results"].iter_rows(values_only=True)
+        header = next(rows)
+        return [dict(zip(header, row, strict=True)) for row in rows]
+    finally:
+        book.close()

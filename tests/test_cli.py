@@ -6,22 +6,11 @@ import shutil
 from collections import Counter
 from pathlib import Path
 
-import openpyxl
 import pytest
 
-from .conftest import ROOT, run_cli
+from .conftest import ROOT, report_rows, run_cli
 
 TEMPLATE = str(ROOT / "templates" / "pedido_enviado.txt")
-
-
-def report_rows(path: Path) -> list[dict[str, object]]:
-    book = openpyxl.load_workbook(path, read_only=True)
-    try:
-        rows = book["results"].iter_rows(values_only=True)
-        header = next(rows)
-        return [dict(zip(header, row, strict=True)) for row in rows]
-    finally:
-        book.close()
 
 
 @pytest.fixture

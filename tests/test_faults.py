@@ -8,10 +8,9 @@ import json
 from datetime import datetime
 from pathlib import Path
 
-import openpyxl
 import pytest
 
-from .conftest import run_cli
+from .conftest import report_rows, run_cli
 
 ENV = {"PLAZBOT_WORKSPACE_ID": "sandbox"}
 
@@ -35,13 +34,7 @@ def send(folder: Path, server, *flags: str, env=ENV, count: int = 200):
 
 
 def report(folder: Path) -> list[dict[str, object]]:
-    book = openpyxl.load_workbook(folder / "out.xlsx", read_only=True)
-    try:
-        rows = book["results"].iter_rows(values_only=True)
-        header = next(rows)
-        return [dict(zip(header, row, strict=True)) for row in rows]
-    finally:
-        book.close()
+    return report_rows(folder / "out.xlsx")
 
 
 def requests_seen(folder: Path) -> list[dict[str, object]]:

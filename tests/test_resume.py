@@ -19,8 +19,7 @@ import openpyxl
 
 from bulk_sender.compose import identity
 
-from .conftest import run_cli
-from .test_cli import report_rows
+from .conftest import report_rows, run_cli
 
 ENV = {"PLAZBOT_WORKSPACE_ID": "sandbox"}
 CONCURRENCY = 16

@@ -11,8 +11,7 @@ from pathlib import Path
 
 import xlsxwriter
 
-from .conftest import run_cli
-from .test_cli import report_rows
+from .conftest import report_rows, run_cli
 from .test_resume import ENV, send_args, start_cli, wait_for_deliveries, write_contacts
 
 
