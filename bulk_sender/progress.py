@@ -74,11 +74,9 @@ class Progress:
         if self._quiet:
             return
         if self._terminal:
-            self._bar.set_postfix(
-                sent=self.counts["sent"], failed=self.counts["failed"],
-                uncertain=self.counts["uncertain"], retrying=len(self.retrying_keys),
-                refresh=False,
-            )  # fmt: skip
+            shown = {name: self.counts[name] for name in ("sent", "failed", "uncertain")}
+            shown["retrying"] = len(self.retrying_keys)
+            self._bar.set_postfix(shown, refresh=False)  # a dict keeps this order
         elif self._clock() - self._last_line >= self._line_every:
             self._last_line = self._clock()
             print(self.status_line(), file=self._stream, flush=True)
