@@ -9,6 +9,7 @@ import socket
 from datetime import datetime
 from pathlib import Path
 
+import httpx
 from aiohttp import web
 
 from bulk_sender.classify import Verdict
@@ -289,3 +290,25 @@ def test_build_request_for_a_text_message_and_an_approved_template():
         "variablesHeader": [{"variable": "1", "value": "Lima"}],
         "file": {"fileUrl": "https://x/a.pdf", "fileName": "a.pdf"}, "campaignName": "Julio",
     }  # fmt: skip
+
+
+def test_a_row_rate_limited_for_10_minutes_stays_pending_without_waiting_them_out():
+    requests: list[httpx.Request] = []
+
+    def too_many(request: httpx.Request) -> httpx.Response:
+        requests.append(request)
+        return httpx.Response(429, headers={"Retry-After": "600"}, json={"success": False})
+
+    async def run() -> MemoryJournal:
+        journal, settings = MemoryJournal(), SendSettings(concurrency=1, rate=0)
+        target = Target("http://api.test", "sandbox")
+        async with make_client(target, settings, httpx.MockTransport(too_many)) as client:
+            await Sender(client, target, settings, journal).send_all(messages(1))
+        return journal
+
+    journal = asyncio.run(asyncio.wait_for(run(), timeout=10))  # a regression fails, not hangs
+
+    outcome = journal.outcomes["key1"]
+    assert outcome.status is Status.PENDING and outcome.code == "api_429"
+    assert outcome.detail.startswith("still rate limited after 10 minutes")
+    assert len(requests) == 1
