@@ -67,12 +67,16 @@ def serve(tmp_path: Path) -> Iterator[object]:
             server.process.stdout.close()
 
 
+def clean_env() -> dict[str, str]:
+    """This process's environment without the user's own Plazbot or bulk-sender settings."""
+    return {k: v for k, v in os.environ.items() if not k.startswith(("PLAZBOT_", "BULK_"))}
+
+
 def run_cli(
     *args: str, cwd: Path, env: dict[str, str] | None = None, timeout: float = 120
 ) -> subprocess.CompletedProcess[str]:
     """Run `bulk-sender` as a user would, in `cwd`, and capture what it prints."""
-    full_env = {k: v for k, v in os.environ.items() if not k.startswith(("PLAZBOT_", "BULK_"))}
-    full_env |= env or {}
+    full_env = clean_env() | (env or {})
     return subprocess.run(
         [sys.executable, "-m", "bulk_sender", *args],
         cwd=cwd,

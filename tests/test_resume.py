@@ -19,7 +19,7 @@ import openpyxl
 
 from bulk_sender.compose import identity
 
-from .conftest import report_rows, run_cli
+from .conftest import clean_env, report_rows, run_cli
 
 ENV = {"PLAZBOT_WORKSPACE_ID": "sandbox"}
 CONCURRENCY = 16
@@ -52,15 +52,9 @@ def send_args(url: str, *extra: str) -> list[str]:
 def start_cli(args: list[str], cwd: Path) -> subprocess.Popen[str]:
     return subprocess.Popen(
         [sys.executable, "-m", "bulk_sender", *args],
-        cwd=cwd, env={**_clean_env(), **ENV}, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+        cwd=cwd, env={**clean_env(), **ENV}, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
         text=True,
     )  # fmt: skip
-
-
-def _clean_env() -> dict[str, str]:
-    import os
-
-    return {k: v for k, v in os.environ.items() if not k.startswith(("PLAZBOT_", "BULK_"))}
 
 
 def wait_for_deliveries(server, at_least: int, timeout: float = 30) -> None:
