@@ -79,14 +79,22 @@ def classify_response(status: int, headers: Mapping[str, str], body: bytes) -> V
 
 
 def _classify_200(payload: Any, words: str) -> Verdict:
-    """A 200 is `sent` only with `success: true`; `success: false` is the API refusing it."""
+    """A 200 is `sent` only with `success: true`; `success: false` is the API refusing it.
+
+    The ids: a text message's `id` and `messageWhatsappId`; a template's `conversationId`
+    (older answers gave only the `contactId`). The `contactId`, which finds the customer in
+    Plazbot later, has no column of its own: it goes in the detail.
+    """
     success = payload.get("success") if isinstance(payload, dict) else None
     if success is True:
         data = _dict(payload.get("data"))
         message = _dict(data.get("message"))
+        contact = _str_or_none(data.get("contactId"))
         return Verdict(
-            Kind.SENT, "", "", 200,
-            message_id=_str_or_none(message.get("id") or data.get("contactId")),
+            Kind.SENT, "", f"contactId: {contact}" if contact else "", 200,
+            message_id=_str_or_none(
+                message.get("id") or data.get("conversationId") or data.get("contactId")
+            ),
             whatsapp_id=_str_or_none(message.get("messageWhatsappId")),
         )  # fmt: skip
     if success is False:

@@ -16,7 +16,7 @@ from dotenv import dotenv_values
 
 from . import __version__
 from .campaign import Mode, RunResult, Settings, rebuild_report, run_campaign
-from .compose import WaTemplateSpec
+from .compose import SEND_TYPES, WaTemplateSpec
 from .errors import BulkSenderError, ConfigError
 from .send import CONVERSATION_PATH, DEFAULT_API_URL, SendSettings
 from .server import ServerSettings, serve_forever
@@ -65,15 +65,15 @@ def _add_send(send: argparse.ArgumentParser) -> None:
         "--var",
         action="append",
         default=[],
-        metavar="N=VALUE",
-        help="body variable N: a column name or a template expression",
+        metavar="VAR=VALUE",
+        help="body variable VAR (1, 2, 3... or a name): a column name or a template expression",
     )
     send.add_argument(
         "--header-var",
         action="append",
         default=[],
-        metavar="N=VALUE",
-        help="header variable N of the approved template",
+        metavar="VAR=VALUE",
+        help="header variable VAR (1, 2, 3... or a name) of the approved template",
     )
     send.add_argument(
         "--media-url-column",
@@ -81,6 +81,11 @@ def _add_send(send: argparse.ArgumentParser) -> None:
         help="column with the URL of the template's media header",
     )
     send.add_argument("--campaign-name", metavar="TEXT", help="Plazbot's campaignName")
+    send.add_argument(
+        "--send-type",
+        choices=tuple(SEND_TYPES),
+        help="Plazbot's sendType for approved templates (default: none sent, Plazbot decides)",
+    )
     send.add_argument(
         "--conversation-path",
         default=CONVERSATION_PATH,
@@ -259,10 +264,10 @@ def settings_from(
         wa = WaTemplateSpec(
             options.wa_template, _pairs(options.var, "--var"),
             _pairs(options.header_var, "--header-var"), options.media_url_column,
-            options.campaign_name,
+            options.campaign_name, options.send_type,
         )  # fmt: skip
-    elif options.var or options.header_var:
-        raise ConfigError("--var and --header-var go with --wa-template")
+    elif options.var or options.header_var or options.send_type:
+        raise ConfigError("--var, --header-var and --send-type go with --wa-template")
     send = SendSettings(
         concurrency=options.concurrency, rate=options.rate, max_attempts=options.max_attempts,
         connect_timeout=options.connect_timeout, read_timeout=options.read_timeout,
@@ -375,7 +380,9 @@ def _pairs(values: Sequence[str], flag: str) -> tuple[tuple[str, str], ...]:
     for value in values:
         number, sep, expression = value.partition("=")
         if not sep or not number.strip():
-            raise ConfigError(f"{flag} {value}: write it as N=VALUE, e.g. {flag} 1=Nombre")
+            raise ConfigError(
+                f"{flag} {value}: write it as VAR=VALUE, e.g. {flag} 1=Nombre or {flag} name=Nombre"
+            )
         pairs.append((number.strip(), expression))
     return tuple(pairs)
 

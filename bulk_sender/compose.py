@@ -23,19 +23,54 @@ def identity(phone: str, text: str) -> str:
     return hashlib.blake2b(f"{phone}\n{text}".encode(), digest_size=16).hexdigest()
 
 
+SEND_TYPES = {"campaign": "1", "individual": "2", "api": "3"}
+"""`--send-type` words and the `sendType` values Plazbot's Conversation page documents."""
+
+
 @dataclass(frozen=True, slots=True)
 class WaTemplateSpec:
-    """`--wa-template NAME --var 1=VALUE ...` before any row is rendered."""
+    """`--wa-template NAME --var 1=VALUE ...` before any row is rendered.
+
+    Variables are (name, value) pairs: numbers `1`, `2`, `3`... or Plazbot's named variables.
+    """
 
     name: str
     body: tuple[tuple[str, str], ...] = ()
     header: tuple[tuple[str, str], ...] = ()
     media_url_column: str | None = None
     campaign_name: str | None = None
+    send_type: str | None = None
+    """A key of `SEND_TYPES`, or None to leave `sendType` to Plazbot's default."""
 
     def describe(self) -> str:
         """A stable text of the template call, whose hash binds the journal to it."""
-        return json.dumps(asdict(self), ensure_ascii=False, sort_keys=True)
+        fields = asdict(self)
+        if self.send_type is None:  # journals from before --send-type keep their hash
+            del fields["send_type"]
+        return json.dumps(fields, ensure_ascii=False, sort_keys=True)
+
+
+def check_variables(pairs: Sequence[tuple[str, str]], flag: str) -> tuple[tuple[str, str], ...]:
+    """The variables in sending order: numbers 1, 2, 3... without gaps, or distinct names."""
+    names = [name for name, _ in pairs]
+    numbered = [name.isascii() and name.isdigit() for name in names]
+    if all(numbered):
+        numbers = [int(name) for name in names]
+        if sorted(numbers) != list(range(1, len(pairs) + 1)):
+            raise ConfigError(f"{flag}: number the variables 1, 2, 3... (given {', '.join(names)})")
+        return tuple((str(n), value) for n, (_, value) in sorted(zip(numbers, pairs, strict=True)))
+    if any(numbered):
+        raise ConfigError(
+            f"{flag}: use numbers (1, 2, 3...) or names, not both ({', '.join(names)})"
+        )
+    for name in names:
+        if not name.isidentifier():
+            raise ConfigError(
+                f"{flag} {name}=...: a variable is a number or a name of letters, digits and _"
+            )
+        if names.count(name) > 1:
+            raise ConfigError(f"{flag}: the variable {name} is given twice")
+    return tuple(pairs)
 
 
 class Composer:
@@ -64,12 +99,15 @@ class Composer:
         self.wa = wa_template
         self._body: list[MessageTemplate] = []
         self._header: list[MessageTemplate] = []
+        self._names: dict[str, tuple[str, ...]] = {"body": (), "header": ()}
         self._media_index: int | None = None
+        self._send_type: str | None = None
         if wa_template is not None:
-            self._body = self._variables(wa_template.body, "--var", locale)
-            self._header = self._variables(wa_template.header, "--header-var", locale)
+            self._body = self._variables("body", wa_template.body, "--var", locale)
+            self._header = self._variables("header", wa_template.header, "--header-var", locale)
             if wa_template.media_url_column:
                 self._media_index = self._index(wa_template.media_url_column, "--media-url-column")
+            self._send_type = _send_type(wa_template.send_type)
 
     def _index(self, column: str, flag: str) -> int:
         if column not in self.columns:
@@ -77,15 +115,14 @@ class Composer:
         return self.columns.index(column)
 
     def _variables(
-        self, pairs: Sequence[tuple[str, str]], flag: str, locale: str
+        self, part: str, pairs: Sequence[tuple[str, str]], flag: str, locale: str
     ) -> list[MessageTemplate]:
-        numbers = [int(n) if n.isdigit() else 0 for n, _ in pairs]
-        if sorted(numbers) != list(range(1, len(pairs) + 1)):
-            raise ConfigError(f"{flag}: number the variables 1, 2, 3... ({[n for n, _ in pairs]})")
-        ordered = sorted(zip(numbers, pairs, strict=True))
+        ordered = check_variables(pairs, flag)
+        if ordered and not ordered[0][0].isdigit():  # numbered calls keep no names
+            self._names[part] = tuple(name for name, _ in ordered)
         return [
             variable_template(expr, self.columns, name=f"{flag} {n}={expr}", locale=locale)
-            for _, (n, expr) in ordered
+            for n, expr in ordered
         ]
 
     def phone(self, contact: Contact) -> Phone:
@@ -128,10 +165,18 @@ class Composer:
                 return Outcome(Status.INVALID, "missing_value", "no media URL in this row")
         call = WaTemplate(
             self.wa.name, tuple(values["body"]), tuple(values["header"]), media,
-            self.wa.campaign_name,
+            self.wa.campaign_name, self._names["body"], self._names["header"], self._send_type,
         )  # fmt: skip
         text = call.describe()
         return Message(contact.row, phone.digits, text, identity(phone.digits, text), call)
+
+
+def _send_type(word: str | None) -> str | None:
+    if word is None:
+        return None
+    if word not in SEND_TYPES:
+        raise ConfigError(f"--send-type {word}: use one of {', '.join(SEND_TYPES)}")
+    return SEND_TYPES[word]
 
 
 def encode_request(message: Message) -> str:
@@ -145,8 +190,9 @@ def decode_request(row: int, phone: str, text: str, key: str, request: str) -> M
     wa = None
     if request:
         fields: dict[str, Any] = json.loads(request)
-        wa = WaTemplate(
+        wa = WaTemplate(  # journals of earlier versions lack the names and the send type
             fields["name"], tuple(fields["body"]), tuple(fields["header"]),
-            fields["media_url"], fields["campaign_name"],
+            fields["media_url"], fields["campaign_name"], tuple(fields.get("body_names", ())),
+            tuple(fields.get("header_names", ())), fields.get("send_type"),
         )  # fmt: skip
     return Message(row, phone, text, key, wa)

@@ -42,14 +42,35 @@ class WaTemplate:
     header: tuple[str, ...] = ()
     media_url: str | None = None
     campaign_name: str | None = None
+    body_names: tuple[str, ...] = ()
+    """The body variables' names (Plazbot's named variables); empty for `1`, `2`, `3`..."""
+    header_names: tuple[str, ...] = ()
+    send_type: str | None = None
+    """Plazbot's `sendType` ("1" campaign, "2" individual, "3" API); None sends none."""
+
+    def body_variables(self) -> tuple[tuple[str, str], ...]:
+        """(name, value) pairs in sending order; numbered ones are named `1`, `2`, `3`..."""
+        return _named(self.body_names, self.body)
+
+    def header_variables(self) -> tuple[tuple[str, str], ...]:
+        return _named(self.header_names, self.header)
 
     def describe(self) -> str:
-        """What the report shows as the message: `name(var1, var2)`."""
-        parts = [f"{{{{{i}}}}}={v}" for i, v in enumerate(self.body, start=1)]
-        parts += [f"header {{{{{i}}}}}={v}" for i, v in enumerate(self.header, start=1)]
+        """What the report shows as the message: `name({{1}}=Ana, {{orderId}}=P-1)`.
+
+        Also the text of the row's identity: a numbered call reads as it always has, so
+        journals of earlier versions resume without sending anything again.
+        """
+        parts = [f"{{{{{n}}}}}={v}" for n, v in self.body_variables()]
+        parts += [f"header {{{{{n}}}}}={v}" for n, v in self.header_variables()]
         if self.media_url:
             parts.append(f"file={self.media_url}")
         return f"{self.name}({', '.join(parts)})"
+
+
+def _named(names: tuple[str, ...], values: tuple[str, ...]) -> tuple[tuple[str, str], ...]:
+    names = names or tuple(str(i) for i in range(1, len(values) + 1))
+    return tuple(zip(names, values, strict=True))
 
 
 @dataclass(frozen=True, slots=True)

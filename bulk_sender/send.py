@@ -88,18 +88,20 @@ def build_request(message: Message, target: Target) -> tuple[str, dict[str, Any]
         "reference1": message.key,
     }
     if wa.body:
-        body["variablesBody"] = _variables(wa.body)
+        body["variablesBody"] = _variables(wa.body_variables())
     if wa.header:
-        body["variablesHeader"] = _variables(wa.header)
+        body["variablesHeader"] = _variables(wa.header_variables())
     if wa.media_url:
         body["file"] = {"fileUrl": wa.media_url, "fileName": wa.media_url.rsplit("/", 1)[-1]}
     if wa.campaign_name:
         body["campaignName"] = wa.campaign_name
+    if wa.send_type:
+        body["sendType"] = wa.send_type
     return target.conversation_path, body
 
 
-def _variables(values: tuple[str, ...]) -> list[dict[str, str]]:
-    return [{"variable": str(i), "value": v} for i, v in enumerate(values, start=1)]
+def _variables(pairs: tuple[tuple[str, str], ...]) -> list[dict[str, str]]:
+    return [{"variable": name, "value": value} for name, value in pairs]
 
 
 def make_client(

@@ -199,8 +199,10 @@ class PlazbotServer:
             "template": body.get("template"),
             "variablesBody": body.get("variablesBody"),
             "variablesHeader": body.get("variablesHeader"),
+            "sendType": body.get("sendType"),
             "reference": body.get("externalReferenceId") or body.get("reference1"),
-            "id": (data.get("message") or {}).get("id") or data.get("contactId"),
+            "id": (data.get("message") or {}).get("id") or data.get("conversationId"),
+            "contactId": data.get("contactId"),
             "dropped": dropped,
         }
         self._log.write(json.dumps(line, ensure_ascii=False) + "\n")
@@ -263,7 +265,17 @@ def _check_conversation(body: dict[str, Any]) -> str | None:
     for name in ("reference1", "reference2", "reference3", "campaignName"):
         if name in body and not isinstance(body[name], str):
             return f"{name} must be a string."
+    if body.get("sendType") is not None and _send_type(body["sendType"]) is None:
+        return 'sendType must be "1" (campaign), "2" (individual) or "3" (API).'
     return _check_phone(body["destination"], "destination")
+
+
+def _send_type(value: Any) -> str | None:
+    """`sendType` as the page documents it, a string, or the number it names; else None."""
+    if isinstance(value, bool):  # JSON true is no send type, though Python counts it an int
+        return None
+    text = str(value).strip() if isinstance(value, str | int) else ""
+    return text if text in ("1", "2", "3") else None
 
 
 def _check_phone(phone: str, name: str) -> str | None:
@@ -275,7 +287,9 @@ def _check_phone(phone: str, name: str) -> str | None:
 def _success(body: dict[str, Any], message: str, path: str) -> dict[str, Any]:
     contact_id = uuid.uuid4().hex[:24]
     if path.endswith("conversation"):
-        return {"success": True, "message": message, "code": 200, "data": {"contactId": contact_id}}
+        return {"success": True, "message": message, "code": 200,
+                "data": {"contactId": contact_id, "conversationId": uuid.uuid4().hex[:24],
+                         "details": _conversation_details(body)}}  # fmt: skip
     sent = {
         "id": uuid.uuid4().hex[:24],
         "messageWhatsappId": f"wamid.{uuid.uuid4().hex}",
@@ -290,6 +304,19 @@ def _success(body: dict[str, Any], message: str, path: str) -> dict[str, Any]:
     }
     return {"success": True, "message": message, "code": 200,
             "data": {"contactId": contact_id, "message": sent}}  # fmt: skip
+
+
+def _conversation_details(body: dict[str, Any]) -> dict[str, Any]:
+    """The request echoed back, as Plazbot's Send Conversation example shows it."""
+    return {
+        "template": body["template"],
+        "destination": body["destination"],
+        "sendType": _send_type(body.get("sendType")) or "3",  # the page's default: API
+        "campaignName": body.get("campaignName"),
+        "variablesBody": body.get("variablesBody", []),
+        "variablesHeader": body.get("variablesHeader", []),
+        "reference1": body.get("reference1"),
+    }
 
 
 @contextlib.asynccontextmanager
