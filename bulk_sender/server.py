@@ -199,12 +199,13 @@ class PlazbotServer:
             "template": body.get("template"),
             "variablesBody": body.get("variablesBody"),
             "variablesHeader": body.get("variablesHeader"),
-            "sendType": body.get("sendType"),
             "reference": body.get("externalReferenceId") or body.get("reference1"),
             "id": (data.get("message") or {}).get("id") or data.get("conversationId"),
             "contactId": data.get("contactId"),
             "dropped": dropped,
         }
+        if "sendType" in body:  # as it came: tests tell "2" from 2 and from no field at all
+            line["sendType"] = body["sendType"]
         self._log.write(json.dumps(line, ensure_ascii=False) + "\n")
         self._log.flush()
 

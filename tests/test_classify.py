@@ -47,6 +47,14 @@ def test_200_from_the_conversation_endpoint_keeps_the_contact_id():
     assert (verdict.kind, verdict.message_id, verdict.whatsapp_id) == (Kind.SENT, "c9", None)
 
 
+def test_200_with_a_conversation_id_keeps_it_and_the_contact_id_goes_in_the_detail():
+    answer = body(success=True, data={"contactId": "c9", "conversationId": "v7", "details": {}})
+
+    verdict = classify_response(200, {}, answer)
+
+    assert (verdict.kind, verdict.message_id, verdict.detail) == (Kind.SENT, "v7", "contactId: c9")
+
+
 def test_200_with_success_false_fails_with_the_apis_words():
     verdict = classify_response(200, {}, body(success=False, message="Plantilla no aprobada"))
 

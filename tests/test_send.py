@@ -292,6 +292,19 @@ def test_build_request_for_a_text_message_and_an_approved_template():
     }  # fmt: skip
 
 
+def test_build_request_sends_named_variables_in_their_order_and_the_send_type():
+    wa = WaTemplate("pedido", ("Juan", "P-1"), ("Lima",), body_names=("customerName", "orderId"),
+                    header_names=("city",), send_type="3")  # fmt: skip
+
+    _, body = build_request(Message(3, "51987654321", "t()", "k", wa), Target("http://x", "ws"))
+
+    assert body["variablesBody"] == [
+        {"variable": "customerName", "value": "Juan"}, {"variable": "orderId", "value": "P-1"},
+    ]  # fmt: skip
+    assert body["variablesHeader"] == [{"variable": "city", "value": "Lima"}]
+    assert body["sendType"] == "3"
+
+
 def test_a_row_rate_limited_for_10_minutes_stays_pending_without_waiting_them_out():
     requests: list[httpx.Request] = []
 

@@ -48,6 +48,9 @@ def access(server, tmp_path):
         ([MESSAGE], WS, "/api/message", 400, "JSON object"),
         ({**TEMPLATE, "destination": "5198x"}, WS, "/api/conversation", 400, "destination"),
         ({**TEMPLATE, "variablesBody": [{"variable": 1}]}, WS, "/api/conversation", 400, "list"),
+        ({**TEMPLATE, "sendType": "4"}, WS, "/api/conversation", 400, "sendType must be"),
+        ({**TEMPLATE, "sendType": True}, WS, "/api/conversation", 400, "sendType must be"),
+        ({**TEMPLATE, "sendType": "API"}, WS, "/api/conversation", 400, "sendType must be"),
     ],
 )
 def test_requests_are_checked_as_plazbot_does(shared, body, headers, path, status, words):
@@ -91,6 +94,23 @@ def test_a_template_goes_to_the_conversation_endpoint(serve):
     assert answer["success"] is True
     assert answer["data"]["contactId"]
     assert server.deliveries()[0]["template"] == "pedido"
+
+
+@pytest.mark.parametrize(("send_type", "echoed"), [("1", "1"), (2, "2"), (None, "3")])
+def test_a_template_answer_has_the_conversation_id_and_echoes_the_details(serve, send_type, echoed):
+    server = serve()
+    variables = [{"variable": "customerName", "value": "Juan"}]
+    body = {**TEMPLATE, "variablesBody": variables, "sendType": send_type}
+
+    answer = post(server, body, path="/api/conversation").json()
+
+    data = answer["data"]
+    assert answer["success"] is True and data["contactId"] and data["conversationId"]
+    assert data["details"]["sendType"] == echoed  # Plazbot's default, when none, is API
+    assert data["details"]["variablesBody"] == variables
+    (delivery,) = server.deliveries()
+    assert (delivery["id"], delivery["contactId"]) == (data["conversationId"], data["contactId"])
+    assert delivery["sendType"] == send_type
 
 
 def test_over_the_rate_limit_it_answers_429_with_retry_after_in_whole_seconds(serve, tmp_path):

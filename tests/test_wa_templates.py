@@ -9,10 +9,13 @@ from collections import Counter
 from datetime import datetime
 from pathlib import Path
 
+import pytest
 import xlsxwriter
 
 from .conftest import report_rows, run_cli
 from .test_resume import ENV, send_args, start_cli, wait_for_deliveries, write_contacts
+
+NAMED = ("--wa-template", "pedido", "--var", "customerName=nombre", "--var", "orderId=pedido")
 
 
 def write_xlsx(path: Path, count: int) -> None:
@@ -60,11 +63,14 @@ def test_template_campaign_sends_variables_and_resumes_after_a_kill(tmp_path, se
     ]  # fmt: skip
     assert first["variablesHeader"] == [{"variable": "1", "value": "Cliente 1"}]
     assert first["template"] == "recordatorio_pago"
+    assert all("sendType" not in d for d in deliveries)  # no --send-type: Plazbot's default
     rows = report_rows(tmp_path / "reports" / "clientes-recordatorio_pago.xlsx")
     statuses = Counter(r["result_status"] for r in rows)
     assert statuses["sent"] + statuses["uncertain"] == 400 and statuses["uncertain"] <= 16
     shown = next(r for r in rows if r["Nombre"] == "CLIENTE 1")["result_message"]
     assert str(shown).startswith("recordatorio_pago({{1}}=CLIENTE 1, {{2}}=S/")
+    ids = {r["result_message_id"] for r in rows if r["result_status"] == "sent"}
+    assert ids <= {d["id"] for d in deliveries}  # Plazbot's conversationId
 
 
 def test_conversation_path_is_configurable_and_dry_run_shows_the_call(tmp_path, serve):
@@ -127,3 +133,112 @@ def test_a_window_closed_for_everyone_stops_the_run_after_20_messages(tmp_path, 
     rows = report_rows(tmp_path / "reports" / "contacts-message.xlsx")
     statuses = Counter(r["result_status"] for r in rows)
     assert statuses["failed"] <= 24 and statuses["pending"] >= 276
+
+
+def named_args(url: str, *extra: str) -> list[str]:
+    return [
+        "send", "contacts.csv", *NAMED, "--country", "PE", "--live", "--yes", "--api-url", url,
+        "--rate", "0", "--quiet", *extra,
+    ]  # fmt: skip
+
+
+def test_named_variables_go_under_their_names_with_the_send_type_and_the_ids_are_reported(
+    tmp_path, serve
+):
+    server = serve()
+    contacts = write_contacts(tmp_path / "contacts.csv", 5)
+
+    result = run_cli(*named_args(server.url, "--header-var", "1=nombre", "--send-type",
+                                 "individual"), cwd=tmp_path, env=ENV)  # fmt: skip
+
+    assert result.returncode == 0, result.stderr
+    deliveries = {d["phone"]: d for d in server.deliveries()}
+    first = deliveries[f"51{contacts[0][1]}"]
+    assert first["variablesBody"] == [
+        {"variable": "customerName", "value": "Cliente 0000"},
+        {"variable": "orderId", "value": "PED-00000"},
+    ]
+    assert first["variablesHeader"] == [{"variable": "1", "value": "Cliente 0000"}]
+    assert {d["sendType"] for d in deliveries.values()} == {"2"}  # a string, as documented
+    rows = report_rows(tmp_path / "reports" / "contacts-pedido.xlsx")
+    assert rows[0]["result_message"] == (
+        "pedido({{customerName}}=Cliente 0000, {{orderId}}=PED-00000, header {{1}}=Cliente 0000)"
+    )
+    for row in rows:
+        delivery = deliveries[row["result_phone"]]
+        assert row["result_status"] == "sent"
+        assert row["result_message_id"] == delivery["id"]  # Plazbot's conversationId
+        assert row["result_detail"] == f"contactId: {delivery['contactId']}"
+
+
+def test_a_campaign_resumed_with_a_renamed_variable_is_refused_and_resumes_as_it_was(
+    tmp_path, serve
+):
+    server = serve()
+    write_contacts(tmp_path / "contacts.csv", 6)
+    first = run_cli(*named_args(server.url, "--limit", "2"), cwd=tmp_path, env=ENV)
+    renamed = [a.replace("customerName=", "clientName=") for a in named_args(server.url)]
+
+    refused = run_cli(*renamed, cwd=tmp_path, env=ENV)
+    resumed = run_cli(*named_args(server.url), cwd=tmp_path, env=ENV)
+
+    assert first.returncode == 1, first.stderr  # 4 rows left pending by --limit
+    assert refused.returncode == 2
+    assert len(refused.stderr.strip().splitlines()) == 1 and "Traceback" not in refused.stderr
+    assert "another template" in refused.stderr and "--campaign" in refused.stderr
+    assert resumed.returncode == 0, resumed.stderr
+    phones = Counter(d["phone"] for d in server.deliveries())
+    assert len(phones) == 6 and max(phones.values()) == 1
+
+
+@pytest.mark.parametrize(
+    ("flags", "words"),
+    [
+        (("--wa-template", "p", "--var", "1=nombre", "--var", "orderId=pedido"),
+         "--var: use numbers (1, 2, 3...) or names, not both (1, orderId)"),
+        (("--wa-template", "p", "--header-var", "name=nombre", "--header-var", "name=pedido"),
+         "--header-var: the variable name is given twice"),
+        (("--wa-template", "p", "--var", "1=nombre", "--var", "3=pedido"),
+         "--var: number the variables 1, 2, 3... (given 1, 3)"),
+        (("--wa-template", "p", "--var", "order-id=pedido"),
+         "--var order-id=...: a variable is a number or a name of letters, digits and _"),
+        (("-m", "Hola", "--send-type", "api"),
+         "--var, --header-var and --send-type go with --wa-template"),
+    ],
+)  # fmt: skip
+def test_bad_template_variables_are_refused_in_one_line_before_anything_is_sent(
+    tmp_path, flags, words
+):
+    write_contacts(tmp_path / "contacts.csv", 3)
+
+    result = run_cli("send", "contacts.csv", *flags, "--country", "PE", "--sandbox",
+                     cwd=tmp_path)  # fmt: skip
+
+    assert result.returncode == 2
+    assert result.stderr.strip().splitlines() == [f"bulk-sender: error: {words}"]
+    assert not (tmp_path / "reports").exists() or not list((tmp_path / "reports").iterdir())
+
+
+def test_an_unknown_send_type_is_a_usage_error(tmp_path):
+    write_contacts(tmp_path / "contacts.csv", 1)
+
+    result = run_cli("send", "contacts.csv", *NAMED, "--send-type", "bulk", cwd=tmp_path)
+
+    assert result.returncode == 2
+    assert "--send-type" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_named_and_numbered_template_campaigns_run_in_the_sandbox(tmp_path):
+    write_contacts(tmp_path / "contacts.csv", 4)
+    numbered = ("--wa-template", "pedido_v1", "--var", "1=nombre", "--var", "2=pedido")
+
+    runs = [
+        run_cli("send", "contacts.csv", *flags, "--country", "PE", "--sandbox", cwd=tmp_path)
+        for flags in (NAMED, (*numbered, "--send-type", "campaign"))
+    ]
+
+    assert [r.returncode for r in runs] == [0, 0], [r.stderr for r in runs]
+    for name in ("pedido", "pedido_v1"):
+        rows = report_rows(tmp_path / "reports" / f"contacts-{name}-sandbox.xlsx")
+        assert {r["result_status"] for r in rows} == {"sent"}
+        assert all(r["result_message_id"] and r["result_detail"] for r in rows)
