@@ -99,12 +99,15 @@ class Composer:
         self.wa = wa_template
         self._body: list[MessageTemplate] = []
         self._header: list[MessageTemplate] = []
-        self._names: dict[str, tuple[str, ...]] = {"body": (), "header": ()}
+        self._body_names: tuple[str, ...] = ()
+        self._header_names: tuple[str, ...] = ()
         self._media_index: int | None = None
         self._send_type: str | None = None
         if wa_template is not None:
-            self._body = self._variables("body", wa_template.body, "--var", locale)
-            self._header = self._variables("header", wa_template.header, "--header-var", locale)
+            self._body_names, self._body = self._variables(wa_template.body, "--var", locale)
+            self._header_names, self._header = self._variables(
+                wa_template.header, "--header-var", locale
+            )
             if wa_template.media_url_column:
                 self._media_index = self._index(wa_template.media_url_column, "--media-url-column")
             self._send_type = _send_type(wa_template.send_type)
@@ -115,15 +118,16 @@ class Composer:
         return self.columns.index(column)
 
     def _variables(
-        self, part: str, pairs: Sequence[tuple[str, str]], flag: str, locale: str
-    ) -> list[MessageTemplate]:
+        self, pairs: Sequence[tuple[str, str]], flag: str, locale: str
+    ) -> tuple[tuple[str, ...], list[MessageTemplate]]:
+        """The variables' names (none when numbered) and their templates, in sending order."""
         ordered = check_variables(pairs, flag)
-        if ordered and not ordered[0][0].isdigit():  # numbered calls keep no names
-            self._names[part] = tuple(name for name, _ in ordered)
-        return [
+        named = bool(ordered) and not ordered[0][0].isdigit()
+        templates = [
             variable_template(expr, self.columns, name=f"{flag} {n}={expr}", locale=locale)
             for n, expr in ordered
         ]
+        return (tuple(n for n, _ in ordered) if named else ()), templates
 
     def phone(self, contact: Contact) -> Phone:
         region = self.country
@@ -165,7 +169,7 @@ class Composer:
                 return Outcome(Status.INVALID, "missing_value", "no media URL in this row")
         call = WaTemplate(
             self.wa.name, tuple(values["body"]), tuple(values["header"]), media,
-            self.wa.campaign_name, self._names["body"], self._names["header"], self._send_type,
+            self.wa.campaign_name, self._body_names, self._header_names, self._send_type,
         )  # fmt: skip
         text = call.describe()
         return Message(contact.row, phone.digits, text, identity(phone.digits, text), call)
