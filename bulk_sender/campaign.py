@@ -12,7 +12,6 @@ import collections
 import contextlib
 import enum
 import hashlib
-import itertools
 import json
 import signal
 import sys
@@ -31,7 +30,8 @@ from .compose import Composer, WaTemplateSpec, decode_request
 from .errors import ConfigError, InputError
 from .journal import Journal
 from .load import Table, open_contacts
-from .phones import country_flag, find_phone_column
+from .phone_columns import ColumnsUsed, phone_columns_for
+from .phones import country_flag
 from .plan import ResumeRules, plan_rows
 from .progress import Progress
 from .records import Message, Status
@@ -105,6 +105,8 @@ class RunResult:
     stop_detail: str = ""
     elapsed: float = 0.0
     sent_per_second: float = 0.0
+    columns_used: ColumnsUsed = field(default_factory=ColumnsUsed)
+    """The phone and country columns read, with how many rows each gave."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -123,7 +125,7 @@ class Plan:
 def prepare(settings: Settings) -> Plan:
     """Open the file, find the phone column, compile the template: every usage error first."""
     table = open_contacts(settings.contacts, sheet=settings.sheet)
-    phone_column = settings.phone_column or _detect_phone_column(table, settings.country)
+    phone_columns = phone_columns_for(table, settings.phone_column, country_flag(settings.country))
     locale = settings.locale or default_locale(country_flag(settings.country))
     template: MessageTemplate | None = None
     if settings.wa_template is not None:
@@ -140,7 +142,7 @@ def prepare(settings: Settings) -> Plan:
         name = settings.template if settings.message is None else "-m"
         template = MessageTemplate(source, table.columns, name=name or stem, locale=locale)
     composer = Composer(
-        table.columns, phone_column, template=template, wa_template=settings.wa_template,
+        table.columns, phone_columns, template=template, wa_template=settings.wa_template,
         country=settings.country, locale=locale, allow_landlines=settings.allow_landlines,
     )  # fmt: skip
     campaign = settings.campaign or f"{settings.contacts.stem}-{stem}"
@@ -152,18 +154,6 @@ def prepare(settings: Settings) -> Plan:
         report = settings.reports_dir / f"{campaign}-preview.xlsx"
     template_hash = hashlib.sha256(source.encode()).hexdigest()
     return Plan(table, composer, campaign, report, journal, label, template_hash)
-
-
-def _detect_phone_column(table: Table, country: str | None) -> str:
-    sample = [c.values for c in itertools.islice(table.contacts(), 50)]
-    column = find_phone_column(table.columns, sample, country)
-    if column is None:
-        raise InputError(
-            f"{table.path}: no phone column found in row {table.header_row}; "
-            f"columns: {', '.join(table.columns)}",
-            hint="name it with --phone-column",
-        )
-    return column
 
 
 def _rules(settings: Settings) -> ResumeRules:
@@ -320,6 +310,7 @@ class _Runner:
             exit_code, report_path, None if dry else self.plan.journal_path,
             dict(tally.statuses), dict(tally.reasons), tuple(tally.preview),
             tally.distinct_messages, self.stop_detail, elapsed, self.rate,
+            self.plan.composer.columns_used(),
         )  # fmt: skip
 
     @property
@@ -349,6 +340,7 @@ class _Runner:
             ("achieved messages/s", round(self.rate, 2)),
             ("input", str(settings.contacts)),
             ("sheet", self.plan.table.sheet or ""),
+            *self.plan.composer.columns_used().summary_rows(),
             ("template", self.plan.template_label),
             ("campaign", self.plan.campaign),
             ("journal", "" if dry else str(self.plan.journal_path)),

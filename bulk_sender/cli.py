@@ -116,8 +116,8 @@ def _add_send(send: argparse.ArgumentParser) -> None:
     )
     send.add_argument(
         "--phone-column",
-        metavar="NAME",
-        help="the phone column (default: found by header or content)",
+        metavar="A,B,...",
+        help="the phone column, or several tried in order row by row (default: detected)",
     )
     send.add_argument(
         "--country",
@@ -314,6 +314,8 @@ def _ask(url: str) -> Callable[[int, int], bool]:
 
 def _print_result(settings: Settings, result: RunResult) -> None:
     out = sys.stdout
+    for line in result.columns_used.lines():  # which columns gave the phones, first of all
+        print(line, file=out)
     _print_preview(result, out)
     statuses = ", ".join(
         f"{n} {s}" for s, n in sorted(result.statuses.items(), key=lambda x: -x[1])

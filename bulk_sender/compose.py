@@ -8,12 +8,15 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 from typing import Any
 
+from .countries import country_code
 from .errors import ConfigError, InputError
-from .phones import Phone, country_code, country_flag, find_country_column, normalise_phone
+from .phone_columns import ColumnsUsed, PhoneColumns, PhonePick, choose_phone_columns
+from .phones import Phone, country_flag
 from .records import Contact, Message, Outcome, Status, WaTemplate
 from .render import MessageTemplate, Rendered, variable_template
 
@@ -79,7 +82,7 @@ class Composer:
     def __init__(
         self,
         columns: Sequence[str],
-        phone_column: str,
+        phone_column: str | PhoneColumns,
         *,
         template: MessageTemplate | None = None,
         wa_template: WaTemplateSpec | None = None,
@@ -90,10 +93,12 @@ class Composer:
         if (template is None) == (wa_template is None):
             raise ConfigError("give one of a message template or an approved WhatsApp template")
         self.columns = tuple(columns)
-        self.phone_index = self._index(phone_column, "--phone-column")
-        country_column = find_country_column(self.columns)
-        self.country_index = self.columns.index(country_column) if country_column else None
+        if isinstance(phone_column, str):  # `--phone-column A,B` without a file's sample
+            phone_column = choose_phone_columns(self.columns, phone_column)
+        self.phones = phone_column
         self.country = country_flag(country)
+        self.phone_rows: Counter[str] = Counter()  # rows whose phone each column gave
+        self.country_rows = 0
         self.allow_landlines = allow_landlines
         self.template = template
         self.wa = wa_template
@@ -130,28 +135,44 @@ class Composer:
         return (tuple(n for n, _ in ordered) if named else ()), templates
 
     def phone(self, contact: Contact) -> Phone:
+        return self.pick_phone(contact).phone
+
+    def pick_phone(self, contact: Contact) -> PhonePick:
+        """The row's phone: a `+` number's own country, else the row's country, else `--country`."""
         region = self.country
-        if self.country_index is not None:
-            region = country_code(contact.values[self.country_index]) or region
-        return normalise_phone(
-            contact.values[self.phone_index], region, allow_landlines=self.allow_landlines
-        )
+        if self.phones.country_index is not None:
+            region = country_code(contact.values[self.phones.country_index]) or region
+        return self.phones.pick(contact.values, region, self.allow_landlines)
 
     def compose(self, contact: Contact) -> Message | Outcome:
         """The message for this row, or an `invalid` outcome saying why there is none."""
-        phone = self.phone(contact)
+        pick = self.pick_phone(contact)
+        self._count(contact, pick)
+        phone = pick.phone
         if not phone.ok:
             return Outcome(Status.INVALID, phone.code, phone.detail)
+        source = pick.column if pick.fallback else ""
         if self.template is not None:
             rendered = self.template.render(contact.values)
             if rendered.code:
                 return Outcome(Status.INVALID, rendered.code, rendered.detail)
-            return Message(
-                contact.row, phone.digits, rendered.text, identity(phone.digits, rendered.text)
-            )
-        return self._compose_wa(contact, phone)
+            key = identity(phone.digits, rendered.text)
+            return Message(contact.row, phone.digits, rendered.text, key, source=source)
+        return self._compose_wa(contact, phone, source)
 
-    def _compose_wa(self, contact: Contact, phone: Phone) -> Message | Outcome:
+    def _count(self, contact: Contact, pick: PhonePick) -> None:
+        if pick.phone.ok:
+            self.phone_rows[pick.column] += 1
+        index = self.phones.country_index
+        if index is not None and country_code(contact.values[index]):
+            self.country_rows += 1
+
+    def columns_used(self) -> ColumnsUsed:
+        """The phone and country columns this composer read, with the rows each gave."""
+        phones = tuple((name, self.phone_rows[name]) for name in self.phones.names)
+        return ColumnsUsed(phones, self.phones.country, self.country_rows, self.country)
+
+    def _compose_wa(self, contact: Contact, phone: Phone, source: str) -> Message | Outcome:
         assert self.wa is not None
         values: dict[str, list[str]] = {"body": [], "header": []}
         for part, templates in (("body", self._body), ("header", self._header)):
@@ -172,7 +193,9 @@ class Composer:
             self.wa.campaign_name, self._body_names, self._header_names, self._send_type,
         )  # fmt: skip
         text = call.describe()
-        return Message(contact.row, phone.digits, text, identity(phone.digits, text), call)
+        return Message(
+            contact.row, phone.digits, text, identity(phone.digits, text), call, source=source
+        )
 
 
 def _send_type(word: str | None) -> str | None:

@@ -213,15 +213,17 @@ class Journal:
         key: str | None = None,
         phone: str = "",
         outcome: Outcome | None = None,
+        note: str = "",
     ) -> None:
         """Add one input row to this run's plan; `outcome` when it is settled without sending.
 
+        `note` goes after the message's own detail in the report (`from Phone 2 - Value`).
         Planned rows and messages are buffered and written together at `commit()`.
         """
         status = outcome.status.value if outcome else None
         self._rows.append(
             (row, encode_cells(cells), key, phone, status,
-             outcome.code if outcome else "", outcome.detail if outcome else "")
+             outcome.code if outcome else "", outcome.detail if outcome else note)
         )  # fmt: skip
         if key is not None:
             self._planned.setdefault(key, row)
@@ -336,6 +338,8 @@ def _row_result(found: Sequence[Any], *, dry_run: bool) -> RowResult:
             status, code, detail = Status.UNCERTAIN.value, "in_flight", "the run is still going"
         if status == Status.PENDING.value and dry_run:
             status, code, detail = Status.READY.value, "", ""
+        if own_detail:  # the row's note: which phone column its phone came from
+            detail = f"{detail}; {own_detail}" if detail else own_detail
         outcome = Outcome(
             Status(status), code, detail, attempts or 0, http_status, message_id, whatsapp_id,
             datetime.fromisoformat(sent_at) if sent_at else None,

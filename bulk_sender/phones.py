@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import functools
 import re
-import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -16,19 +15,15 @@ from typing import Any
 import phonenumbers
 from phonenumbers import NumberParseException, PhoneNumber, PhoneNumberType
 
+from .countries import country_code, fold
 from .errors import ConfigError
 
-# Header words that mean "phone", in English, Spanish and Portuguese, compared without
-# accents, case or punctuation. Earlier words win when several columns match.
-PHONE_WORDS = (
-    "whatsapp", "whats", "wsp", "wpp", "zap", "celular", "movil", "telemovel", "mobile",
-    "cellphone", "cell", "cel", "telefono", "telefone", "phone", "fone", "tel", "msisdn",
-)  # fmt: skip
-# Words only a whole header means a phone by: "Número de pedido" is an order number.
-PHONE_NAMES = ("numero", "number", "nro", "contacto", "contato", "wa")
-# A column that says it is a landline or a fax comes after any other phone column.
-NOT_MOBILE_WORDS = ("fijo", "landline", "fax", "casa", "home", "oficina", "office", "trabajo")
-COUNTRY_HEADERS = ("country", "pais", "country_code", "codigo_pais", "cod_pais", "iso", "nation")
+# Several numbers in one cell: Google Contacts joins them with " ::: ", people with "/",
+# ";", "|", " y ", " o ", ", " or a line break.
+_SEPARATORS = re.compile(r"\s*(?::::|[/;|\n\r]|,\s|\s[yo]\s)\s*")
+_DIGIT_RUN = re.compile(r"\d")
+MIN_DIGITS = 6
+"""Fewer digits than this between separators is part of one number, not a number itself."""
 _SCIENTIFIC = re.compile(r"^\s*[+-]?\d+(?:[.,]\d+)?[eE][+-]?\d+\s*$")
 _WHOLE_FLOAT = re.compile(r"^\s*(\d+)[.,]0+\s*$")  # 51987654321.0 from a pandas export
 _INTERNATIONAL = re.compile(r"^[\s(]*(?:\+|00)")
@@ -50,11 +45,33 @@ class Phone:
 
 
 def normalise_phone(raw: Any, region: str | None = None, *, allow_landlines: bool = False) -> Phone:
-    """Digits with country code for a phone cell as typed or stored, or the reason it is not."""
+    """Digits with country code for a phone cell as typed or stored, or the reason it is not.
+
+    A cell with several numbers gives its first mobile (its first landline only when
+    `allow_landlines` and it holds no mobile); if none is valid, the first one's reason.
+    """
     text = _cell_text(raw)
     if text is None:
         return Phone(code="invalid_phone", detail=f"{raw!r} is not a phone number")
-    return _normalise_text(text.strip(), (region or "").upper() or None, allow_landlines)
+    # Shopify and Excel users mark a number as text with a leading apostrophe: '+5198...
+    text = text.strip().removeprefix("'").strip()
+    region = (region or "").upper() or None
+    numbers = split_numbers(text)
+    if len(numbers) == 1:
+        return _normalise_text(text, region, allow_landlines)
+    phones = [_normalise_text(n, region, False) for n in numbers]
+    found = next((p for p in phones if p.ok), None)
+    if found is None and allow_landlines:
+        found = next((p for n in numbers if (p := _normalise_text(n, region, True)).ok), None)
+    return found or phones[0]
+
+
+def split_numbers(text: str) -> list[str]:
+    """The numbers of a cell; one number written with spaces or dashes stays whole."""
+    parts = [p for p in _SEPARATORS.split(text) if p.strip()]
+    if len(parts) > 1 and all(len(_DIGIT_RUN.findall(p)) >= MIN_DIGITS for p in parts):
+        return parts
+    return [text]
 
 
 def _cell_text(raw: Any) -> str | None:
@@ -179,78 +196,18 @@ def _landline_detail(text: str, number: PhoneNumber) -> str:
     return detail
 
 
-def simplify(name: str) -> str:
-    """A header name compared loosely: lower case, no accents, `_` for other characters."""
-    plain = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode()
-    return re.sub(r"[^a-z0-9]+", "_", plain.lower()).strip("_")
+# Headers and country names are compared the same way (`Teléfono` = `telefono`).
+simplify = fold
 
 
 def find_phone_column(
     columns: Sequence[str], sample: Sequence[Sequence[Any]] = (), region: str | None = None
 ) -> str | None:
-    """The column that holds phones: by header name, else the one whose cells are phones."""
-    named = [(rank, i) for i, name in enumerate(columns) if (rank := _header_rank(name))]
-    if named:
-        return columns[min(named)[1]]
-    best, best_share = None, 0.0
-    for index, name in enumerate(columns):
-        cells = [row[index] for row in sample if index < len(row) and str(row[index]).strip()]
-        if cells:
-            share = sum(_is_phone(c, region) for c in cells) / len(cells)
-            if share > best_share:
-                best, best_share = name, share
-    return best if best_share >= 0.6 else None
+    """The surest phone column (`phone_columns.rank_phone_columns` gives them all, in order)."""
+    from .phone_columns import rank_phone_columns  # it builds on this module: import when used
 
-
-def _header_rank(name: str) -> tuple[bool, int] | None:
-    """How surely a header names the phone column (lower is surer), or None if it does not."""
-    plain = simplify(name)
-    words = plain.split("_")
-    demoted = any(w in words for w in NOT_MOBILE_WORDS)
-    for rank, wanted in enumerate(PHONE_WORDS):
-        if wanted in words:
-            return demoted, rank
-    if plain in PHONE_NAMES:
-        return demoted, len(PHONE_WORDS)
-    return None
-
-
-def _is_phone(cell: Any, region: str | None) -> bool:
-    """A cell that is a mobile number: an id or document number is not, nor mostly a landline."""
-    return normalise_phone(cell, region).ok
-
-
-def find_country_column(columns: Sequence[str]) -> str | None:
-    """A `country`/`pais` column whose values override `--country` row by row."""
-    for name in columns:
-        if simplify(name) in COUNTRY_HEADERS:
-            return name
-    return None
-
-
-# Country names as Latin-American CRMs write them, in Spanish, English and Portuguese.
-_COUNTRY_NAMES = {
-    "argentina": "AR", "bolivia": "BO", "brasil": "BR", "brazil": "BR", "chile": "CL",
-    "colombia": "CO", "costa_rica": "CR", "cuba": "CU", "ecuador": "EC", "el_salvador": "SV",
-    "espana": "ES", "spain": "ES", "estados_unidos": "US", "eeuu": "US", "ee_uu": "US",
-    "usa": "US", "united_states": "US", "guatemala": "GT", "honduras": "HN", "mexico": "MX",
-    "nicaragua": "NI", "panama": "PA", "paraguay": "PY", "peru": "PE", "portugal": "PT",
-    "puerto_rico": "PR", "republica_dominicana": "DO", "dominican_republic": "DO",
-    "uruguay": "UY", "venezuela": "VE", "canada": "CA", "italia": "IT", "italy": "IT",
-    "francia": "FR", "france": "FR", "alemania": "DE", "germany": "DE",
-    "reino_unido": "GB", "united_kingdom": "GB", "uk": "GB",
-}  # fmt: skip
-
-
-def country_code(value: Any) -> str | None:
-    """An ISO 3166 alpha-2 code from a country cell: `PE`, `pe`, `Perú`, `Peru`, `+51`."""
-    text = simplify(str(value if value is not None else ""))
-    if len(text) == 2 and text.upper() in phonenumbers.SUPPORTED_REGIONS:
-        return text.upper()
-    if text.isdigit():
-        region = phonenumbers.region_code_for_country_code(int(text))
-        return region if region in phonenumbers.SUPPORTED_REGIONS else None
-    return _COUNTRY_NAMES.get(text)
+    ranked = rank_phone_columns(columns, sample, region)
+    return ranked[0] if ranked else None
 
 
 def country_flag(country: str | None) -> str | None:

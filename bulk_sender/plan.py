@@ -79,7 +79,8 @@ def _plan_message(
         known.status == Status.UNCERTAIN and rules.retry_uncertain
     ):
         journal.set_pending(key)
-    journal.add_row(row, values, key=key, phone=phone)
+    note = f"from {message.source}" if message.source else ""  # a fallback column's phone
+    journal.add_row(row, values, key=key, phone=phone, note=note)
 
 
 def _add_message(journal: Journal, message: Message, outcome: Outcome) -> None:

@@ -85,6 +85,8 @@ class Message:
     key: str
     """The identity hash: phone plus message (SPEC section 4)."""
     wa_template: WaTemplate | None = None
+    source: str = ""
+    """The phone column this row's phone came from, when not the first one tried."""
 
 
 @dataclass(frozen=True, slots=True)

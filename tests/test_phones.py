@@ -5,13 +5,9 @@ from __future__ import annotations
 import pytest
 
 from bulk_sender.compose import Composer
+from bulk_sender.countries import country_code, find_country_column
 from bulk_sender.errors import ConfigError
-from bulk_sender.phones import (
-    country_code,
-    find_country_column,
-    find_phone_column,
-    normalise_phone,
-)
+from bulk_sender.phones import find_phone_column, normalise_phone
 from bulk_sender.records import Contact
 from bulk_sender.render import MessageTemplate
 

@@ -1,0 +1,293 @@
+"""Phone columns: which columns hold a customer's phone, in which order, and each row's pick.
+
+CRM and shop exports have several phone columns (mobile, home, work, fax, billing,
+shipping) or label/value pairs (Google Contacts' `Phone 1 - Label` / `Phone 1 - Value`).
+They are ranked by their header words, in Spanish, Portuguese and English: the customer's
+own WhatsApp or mobile first, then other personal numbers, then work, home, address, billing
+and shipping numbers; fax and what is plainly not a phone never. Each row takes the first
+cell holding a valid mobile, trying a pair's value with a mobile label first.
+"""
+
+from __future__ import annotations
+
+import itertools
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from .countries import find_country_column, fold
+from .errors import InputError
+from .phones import MIN_DIGITS, Phone, normalise_phone
+
+if TYPE_CHECKING:
+    from .load import Table
+
+SAMPLE_ROWS = 50
+_WHATSAPP = {"whatsapp", "whats", "wsp", "wpp", "zap"}
+_MOBILE = {"celular", "cel", "movil", "mobile", "mobil", "cell", "cellphone", "cellular",
+           "telemovel", "movel"}  # fmt: skip
+_PHONE = {"telefono", "telefone", "phone", "telephone", "fone", "fono", "tel", "telf", "tlf",
+          "tfno", "msisdn"}  # fmt: skip
+# Words only a whole header means a phone by: "Número de pedido" is an order number, and
+# Bling's "Número" is the house number, so these count only when no header says "phone".
+_GENERIC_NAMES = {"numero", "number", "nro", "contacto", "contato", "wa"}
+# Never a number to message: faxes, pagers, parts of a number, flags about it.
+_NEVER = {"fax", "pager", "beeper", "bip", "telex", "isdn", "tty", "tdd", "radio", "ext",
+          "extension", "extensao", "anexo", "ramal", "interno", "indicativo", "ddd", "ddi",
+          "prefijo", "prefixo", "code", "codigo", "area", "verified", "verificado", "consent",
+          "opt", "optin", "marketing", "accepts", "acepta", "status"}  # fmt: skip
+# A column naming what kind of number its neighbour holds ("Phone 1 - Label", "Phone Type").
+_LABEL = {"label", "type", "tipo", "etiqueta", "rotulo", "kind"}
+_PAIR_FILLER = _LABEL | {"value", "valor", "de", "do", "da", "del", "of"}
+# Whose number it is, after the customer's own: work, home, address, billing, shipping.
+_TIERS = (
+    {"work", "business", "trabajo", "trabalho", "oficina", "office", "empresa", "company",
+     "comercial", "laboral", "corporativo", "negocio", "assistant", "asistente", "asst",
+     "escritorio"},
+    {"home", "casa", "hogar", "residencia", "residencial", "domicilio", "fijo", "fixo",
+     "landline"},
+    {"address", "direccion", "endereco", "mailing", "default"},
+    {"billing", "bill", "facturacion", "factura", "cobro", "cobranca", "faturamento"},
+    {"shipping", "ship", "envio", "entrega", "despacho", "delivery"},
+)  # fmt: skip
+_SECONDARY = {"other", "otro", "outro", "alternativo", "alternative", "alt", "secundario",
+              "secondary", "adicional", "2", "3", "4", "5"}  # fmt: skip
+_CONTENT_SHARE = 0.6
+"""Share of a column's cells that must be mobiles for it to count as a phone column unnamed."""
+
+Rank = tuple[int, int, bool]
+"""(whose number: 0 the customer's own .. 5 shipping, kind: 0 WhatsApp 1 mobile 2 phone
+3 a generic name, another of the same kind) -- lower is surer."""
+
+
+def _words(name: str) -> list[str]:
+    return fold(re.sub(r"([a-z])([A-Z])", r"\1_\2", name)).split("_")  # MobilePhone too
+
+
+def header_rank(name: str) -> Rank | None:
+    """How surely a header names the customer's phone, or None if it names none."""
+    words = _words(name)
+    if any(w in _NEVER or w in _LABEL for w in words):
+        return None
+    if any(w in _WHATSAPP for w in words):
+        kind = 0
+    elif any(w in _MOBILE for w in words):
+        kind = 1
+    elif any(w in _PHONE for w in words):
+        kind = 2
+    elif "_".join(words) in _GENERIC_NAMES:
+        kind = 3
+    else:
+        return None
+    return _tier(words), kind, any(w in _SECONDARY for w in words)
+
+
+def label_rank(label: Any) -> Rank | None:
+    """The rank a label cell gives its number (`Mobile`, `* Work`, `Celular`); None for a fax."""
+    words = _words(str(label))
+    if any(w in _NEVER for w in words):
+        return None
+    kind = 0 if any(w in _WHATSAPP for w in words) else 1 if any(w in _MOBILE for w in words) else 2
+    return _tier(words), kind, any(w in _SECONDARY for w in words)
+
+
+def _tier(words: Sequence[str]) -> int:
+    return next((i for i, tier in enumerate(_TIERS, 1) if any(w in tier for w in words)), 0)
+
+
+def rank_phone_columns(
+    columns: Sequence[str], sample: Sequence[Sequence[Any]] = (), region: str | None = None
+) -> list[str]:
+    """Every column that may hold the customer's phone, the surest first."""
+    ranked = sorted(
+        (rank, i)
+        for i, name in enumerate(columns)
+        if (rank := header_rank(name)) is not None and _holds_numbers(_cells(sample, i))
+    )
+    specific = [(rank, i) for rank, i in ranked if rank[1] < 3]
+    if specific or ranked:
+        return [columns[i] for _, i in (specific or ranked)]
+    shares = [(-_mobile_share(_cells(sample, i), region), i) for i in range(len(columns))]
+    return [columns[i] for share, i in sorted(shares) if -share >= _CONTENT_SHARE]
+
+
+def _cells(sample: Sequence[Sequence[Any]], index: int) -> list[Any]:
+    return [r[index] for r in sample if index < len(r) and str(r[index]).strip()]
+
+
+def _holds_numbers(cells: Sequence[Any]) -> bool:
+    """A column named like a phone that holds only words ("Mobile", "Work") is a label column."""
+    return not cells or any(len(re.findall(r"\d", str(c))) >= MIN_DIGITS for c in cells)
+
+
+def _mobile_share(cells: Sequence[Any], region: str | None) -> float:
+    return sum(normalise_phone(c, region).ok for c in cells) / len(cells) if cells else 0.0
+
+
+@dataclass(frozen=True, slots=True)
+class PhoneSource:
+    """A column holding phones, with the column labelling its number, if any."""
+
+    name: str
+    index: int
+    rank: Rank
+    label_index: int | None = None
+
+    def rank_in(self, values: Sequence[Any]) -> Rank | None:
+        """The rank in this row: its label's, when the label cell is filled."""
+        if self.label_index is None or not str(values[self.label_index] or "").strip():
+            return self.rank
+        return label_rank(values[self.label_index])
+
+
+@dataclass(frozen=True, slots=True)
+class PhonePick:
+    """A row's phone, and the column it came from (`fallback` when not the first column)."""
+
+    phone: Phone
+    column: str = ""
+    fallback: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class PhoneColumns:
+    """The columns each row's phone is read from, in order, and the country column."""
+
+    sources: tuple[PhoneSource, ...]
+    country: str | None = None
+    country_index: int | None = None
+
+    @property
+    def names(self) -> tuple[str, ...]:
+        return tuple(s.name for s in self.sources)
+
+    def pick(self, values: Sequence[Any], region: str | None, allow_landlines: bool) -> PhonePick:
+        """The first valid mobile of the row (then, if allowed, landline), or why there is none."""
+        order = self._order(values)
+        for landlines in (False, True) if allow_landlines else (False,):
+            for source in order:
+                phone = normalise_phone(values[source.index], region, allow_landlines=landlines)
+                if phone.ok:
+                    return PhonePick(phone, source.name, source is not self.sources[0])
+        return PhonePick(self._failure(order, values, region, allow_landlines))
+
+    def _order(self, values: Sequence[Any]) -> list[PhoneSource]:
+        if all(s.label_index is None for s in self.sources):
+            return list(self.sources)
+        ranked = [(rank, n, s) for n, s in enumerate(self.sources) if (rank := s.rank_in(values))]
+        return [s for _, _, s in sorted(ranked, key=lambda t: (t[0], t[1]))]
+
+    def _failure(
+        self, order: Sequence[PhoneSource], values: Sequence[Any], region: str | None, allow: bool
+    ) -> Phone:
+        """The first filled cell's reason, naming its column when there are several."""
+        for source in order:
+            phone = normalise_phone(values[source.index], region, allow_landlines=allow)
+            if phone.code != "missing_phone":
+                if len(self.sources) == 1:
+                    return phone
+                return Phone(code=phone.code, detail=f"{phone.detail}; in column {source.name}")
+        if len(self.sources) == 1:
+            return Phone(code="missing_phone", detail="the phone cell is empty")
+        return Phone(code="missing_phone", detail=f"no phone in {', '.join(self.names)}")
+
+
+def detect_phone_columns(
+    columns: Sequence[str], sample: Sequence[Sequence[Any]] = (), region: str | None = None
+) -> PhoneColumns:
+    """Phone columns in order, each paired with its label column, and the country column."""
+    labels = _label_columns(columns)
+    sources = []
+    for name in rank_phone_columns(columns, sample, region):
+        index = list(columns).index(name)
+        sources.append(PhoneSource(name, index, header_rank(name) or (0, 3, False),
+                                   labels.get(_pair_key(name))))  # fmt: skip
+    return _with_country(tuple(sources), columns, sample)
+
+
+def _label_columns(columns: Sequence[str]) -> dict[tuple[str, ...], int]:
+    """Label columns by the words they share with their value column."""
+    found = {}
+    for index, name in enumerate(columns):
+        words = _words(name)
+        if any(w in _LABEL for w in words) and any(w in _MOBILE | _PHONE for w in words):
+            found[_pair_key(name)] = index
+    return found
+
+
+def _pair_key(name: str) -> tuple[str, ...]:
+    return tuple(w for w in _words(name) if w and w not in _PAIR_FILLER)
+
+
+def choose_phone_columns(
+    columns: Sequence[str], names: str, sample: Sequence[Sequence[Any]] = (), where: str = ""
+) -> PhoneColumns:
+    """`--phone-column A,B`: those columns in that order (a name with a comma works whole)."""
+    wanted = [names] if names in columns else [n.strip() for n in names.split(",") if n.strip()]
+    for name in wanted:
+        if name not in columns:
+            raise InputError(
+                f"{where}--phone-column {name}: no such column; columns: {', '.join(columns)}"
+            )
+    sources = tuple(
+        PhoneSource(name, list(columns).index(name), header_rank(name) or (0, 3, False))
+        for name in dict.fromkeys(wanted)
+    )
+    return _with_country(sources, columns, sample)
+
+
+def _with_country(
+    sources: tuple[PhoneSource, ...], columns: Sequence[str], sample: Sequence[Sequence[Any]]
+) -> PhoneColumns:
+    country = find_country_column(columns, sample)
+    return PhoneColumns(sources, country, None if country is None else list(columns).index(country))
+
+
+def phone_columns_for(table: Table, wanted: str | None, region: str | None) -> PhoneColumns:
+    """The file's phone columns: `--phone-column` as given, else detected from a sample."""
+    sample = [c.values for c in itertools.islice(table.contacts(), SAMPLE_ROWS)]
+    if wanted:
+        return choose_phone_columns(table.columns, wanted, sample, where=f"{table.path}: ")
+    found = detect_phone_columns(table.columns, sample, region)
+    if not found.sources:
+        raise InputError(
+            f"{table.path}: no phone column found in row {table.header_row}; "
+            f"columns: {', '.join(table.columns)}",
+            hint="name it with --phone-column",
+        )
+    return found
+
+
+@dataclass(frozen=True, slots=True)
+class ColumnsUsed:
+    """What a run read each row's phone and country from, for the CLI and the summary sheet."""
+
+    phones: tuple[tuple[str, int], ...] = ()
+    """Each phone column, in the order tried, with how many rows' phones it gave."""
+    country: str | None = None
+    country_rows: int = 0
+    """Rows whose country column named a country."""
+    default_country: str | None = None
+    """`--country`, for numbers without a country code whose row names none."""
+
+    def phone_text(self) -> str:
+        return ", ".join(f"{name} ({_rows(n)})" for name, n in self.phones)
+
+    def country_text(self) -> str:
+        default = f"--country {self.default_country}" if self.default_country else "no --country"
+        if self.country is None:
+            return f"none (numbers without a country code: {default})"
+        return f"{self.country} ({_rows(self.country_rows)} named a country; others: {default})"
+
+    def lines(self) -> list[str]:
+        """`Phone columns, in order: ...` and `Country column: ...`."""
+        label = "Phone columns, in order" if len(self.phones) > 1 else "Phone column"
+        return [f"{label}: {self.phone_text()}", f"Country column: {self.country_text()}"]
+
+    def summary_rows(self) -> list[tuple[str, Any]]:
+        return [("phone columns", self.phone_text()), ("country column", self.country_text())]
+
+
+def _rows(n: int) -> str:
+    return "1 row" if n == 1 else f"{n} rows"
