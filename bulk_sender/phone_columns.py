@@ -271,8 +271,13 @@ class ColumnsUsed:
     default_country: str | None = None
     """`--country`, for numbers without a country code whose row names none."""
 
-    def phone_text(self) -> str:
-        return ", ".join(f"{name} ({_rows(n)})" for name, n in self.phones)
+    def phone_text(self, *, short: bool = False) -> str:
+        """Each column with its rows; `short` leaves out, but counts, those that gave none."""
+        shown = [(name, n) for name, n in self.phones if n or not short]
+        text = ", ".join(f"{name} ({_rows(n)})" for name, n in shown)
+        if len(shown) < len(self.phones):
+            text += f", and {len(self.phones) - len(shown)} more that gave none"
+        return text
 
     def country_text(self) -> str:
         default = f"--country {self.default_country}" if self.default_country else "no --country"
@@ -283,7 +288,11 @@ class ColumnsUsed:
     def lines(self) -> list[str]:
         """`Phone columns, in order: ...` and `Country column: ...`."""
         label = "Phone columns, in order" if len(self.phones) > 1 else "Phone column"
-        return [f"{label}: {self.phone_text()}", f"Country column: {self.country_text()}"]
+        short = len(self.phones) > 4  # Outlook has a dozen phone columns, mostly empty
+        return [
+            f"{label}: {self.phone_text(short=short)}",
+            f"Country column: {self.country_text()}",
+        ]
 
     def summary_rows(self) -> list[tuple[str, Any]]:
         return [("phone columns", self.phone_text()), ("country column", self.country_text())]
