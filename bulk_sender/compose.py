@@ -99,6 +99,7 @@ class Composer:
         self.country = country_flag(country)
         self.phone_rows: Counter[str] = Counter()  # rows whose phone each column gave
         self.country_rows = 0
+        self.rows = 0
         self.allow_landlines = allow_landlines
         self.template = template
         self.wa = wa_template
@@ -161,6 +162,7 @@ class Composer:
         return self._compose_wa(contact, phone, source)
 
     def _count(self, contact: Contact, pick: PhonePick) -> None:
+        self.rows += 1
         if pick.phone.ok:
             self.phone_rows[pick.column] += 1
         index = self.phones.country_index
@@ -170,7 +172,7 @@ class Composer:
     def columns_used(self) -> ColumnsUsed:
         """The phone and country columns this composer read, with the rows each gave."""
         phones = tuple((name, self.phone_rows[name]) for name in self.phones.names)
-        return ColumnsUsed(phones, self.phones.country, self.country_rows, self.country)
+        return ColumnsUsed(phones, self.phones.country, self.country_rows, self.country, self.rows)
 
     def _compose_wa(self, contact: Contact, phone: Phone, source: str) -> Message | Outcome:
         assert self.wa is not None

@@ -270,6 +270,7 @@ class ColumnsUsed:
     """Rows whose country column named a country."""
     default_country: str | None = None
     """`--country`, for numbers without a country code whose row names none."""
+    rows: int = 0
 
     def phone_text(self, *, short: bool = False) -> str:
         """Each column with its rows; `short` leaves out, but counts, those that gave none."""
@@ -280,10 +281,14 @@ class ColumnsUsed:
         return text
 
     def country_text(self) -> str:
-        default = f"--country {self.default_country}" if self.default_country else "no --country"
+        if self.default_country:
+            others = f"use --country {self.default_country}"
+        else:
+            others = "need a +code or --country"
         if self.country is None:
-            return f"none (numbers without a country code: {default})"
-        return f"{self.country} ({_rows(self.country_rows)} named a country; others: {default})"
+            return f"none (numbers without a country code {others})"
+        text = f"{self.country} ({self.country_rows} of {_rows(self.rows)} named a country"
+        return text + (")" if self.country_rows == self.rows else f"; the others {others})")
 
     def lines(self) -> list[str]:
         """`Phone columns, in order: ...` and `Country column: ...`."""

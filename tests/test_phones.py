@@ -7,7 +7,7 @@ import pytest
 from bulk_sender.compose import Composer
 from bulk_sender.countries import country_code, find_country_column
 from bulk_sender.errors import ConfigError
-from bulk_sender.phones import find_phone_column, normalise_phone
+from bulk_sender.phones import find_phone_column, normalise_phone, split_numbers
 from bulk_sender.records import Contact
 from bulk_sender.render import MessageTemplate
 
@@ -174,3 +174,42 @@ def test_the_default_country_is_checked_before_any_row_is_read():
     assert Composer(("Celular",), "Celular", template=template, country="Perú").country == "PE"
     with pytest.raises(ConfigError, match="--country Peruu: not a country"):
         Composer(("Celular",), "Celular", template=template, country="Peruu")
+
+
+@pytest.mark.parametrize(
+    ("cell", "region", "digits"),
+    [
+        ("+51 912 345 678 ::: +51 998 877 665", None, "51912345678"),  # Google Contacts
+        ("987 654 321 / 912 345 678", "PE", "51987654321"),
+        ("(01) 412-3456 / 912 345 678", "PE", "51912345678"),  # the mobile, not the landline
+        ("(01) 412-3456; 912 345 678", "PE", "51912345678"),
+        ("(01) 412-3456 | 912 345 678", "PE", "51912345678"),
+        ("(01) 412-3456 y 912 345 678", "PE", "51912345678"),
+        ("(01) 412-3456 o 912 345 678", "PE", "51912345678"),
+        ("(01) 412-3456, 912 345 678", "PE", "51912345678"),
+        ("(01) 412-3456\n912 345 678", "PE", "51912345678"),
+        ("987654 / 912 345 678", "PE", "51912345678"),  # an invalid first number is skipped
+        # One number written with spaces or dashes stays one number.
+        ("987 654 321", "PE", "51987654321"),
+        ("987-654-321", "PE", "51987654321"),
+        ("(11) 98765-4321", "BR", "5511987654321"),
+        # Shopify and Excel mark text with a leading apostrophe.
+        ("'+51987654321", None, "51987654321"),
+        ("'987654321", "PE", "51987654321"),
+    ],
+)
+def test_a_cell_gives_its_first_valid_mobile(cell, region, digits):
+    assert normalise_phone(cell, region).digits == digits
+
+
+def test_a_cell_of_landlines_says_why_for_its_first_number():
+    phone = normalise_phone("(01) 412-3456 / (01) 412-3457", "PE")
+    assert (phone.code, phone.detail.split(" is ")[0]) == ("landline", "(01) 412-3456")
+    both = normalise_phone("(01) 412-3456 / 912 345 678", "PE", allow_landlines=True)
+    assert both.digits == "51912345678"  # a mobile still comes first
+
+
+def test_separators_split_only_between_whole_numbers():
+    assert split_numbers("987 654 321 / 912 345 678") == ["987 654 321", "912 345 678"]
+    assert split_numbers("01/4123456") == ["01/4123456"]  # an area code before a slash
+    assert split_numbers("987654321, anexo 12") == ["987654321, anexo 12"]

@@ -13,12 +13,14 @@ from __future__ import annotations
 import csv
 import json
 from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 import xlsxwriter
 
 HERE = Path(__file__).parent
+CREATED = datetime(2026, 12, 2, 8, 30)
 
 
 @dataclass
@@ -37,6 +39,7 @@ class Export:
     phone_columns: str = ""
     """The start of the run's `Phone column...` line: the columns tried, in order."""
     country_column: str = ""
+    """The run's `Country column: ...` line, after those words."""
 
 
 GOOGLE = Export(
@@ -72,7 +75,7 @@ GOOGLE = Export(
     ],
     args=["--country", "PE"],
     phone_columns="Phone columns, in order: Phone 1 - Value (2 rows), Phone 2 - Value (2 rows)",
-    country_column="Address 1 - Country (1 row named a country",
+    country_column="Address 1 - Country (1 of 5 rows named a country; the others use --country PE)",
 )  # fmt: skip
 
 OUTLOOK = Export(
@@ -103,7 +106,7 @@ OUTLOOK = Export(
     encoding="cp1252",
     phone_columns="Phone columns, in order: Mobile Phone (2 rows), Business Phone (1 row), "
     "and 7 more that gave none",
-    country_column="Home Country/Region (2 rows named a country",
+    country_column="Home Country/Region (2 of 4 rows named a country; the others use --country MX)",
 )  # fmt: skip
 
 HUBSPOT = Export(
@@ -130,7 +133,8 @@ HUBSPOT = Export(
          "invalid no_country"),
     ],
     phone_columns="Phone columns, in order: Mobile Phone Number (3 rows), Phone Number (1 row)",
-    country_column="Country/Region (4 rows named a country",
+    country_column="Country/Region (4 of 5 rows named a country"
+    "; the others need a +code or --country)",
 )  # fmt: skip
 
 # Salesforce's contact report; "Phone Type" and "Other Phone Type" are the picklists orgs add
@@ -163,7 +167,7 @@ SALESFORCE = Export(
     ],
     phone_columns="Phone columns, in order: Mobile (3 rows), Phone (1 row), "
     "Other Phone (1 row), Home Phone (0 rows)",
-    country_column="Mailing Country (5 rows named a country",
+    country_column="Mailing Country (5 of 5 rows named a country)",
 )  # fmt: skip
 
 ZOHO = Export(
@@ -194,7 +198,7 @@ ZOHO = Export(
     args=["--country", "EC"],
     phone_columns="Phone columns, in order: Mobile (2 rows), Home Phone (1 row), "
     "and 3 more that gave none",
-    country_column="Mailing Country (3 rows named a country",
+    country_column="Mailing Country (3 of 4 rows named a country; the others use --country EC)",
 )  # fmt: skip
 
 SHOPIFY = Export(
@@ -225,7 +229,7 @@ SHOPIFY = Export(
          "invalid landline"),
     ],
     phone_columns="Phone columns, in order: Phone (2 rows), Default Address Phone (1 row)",
-    country_column="Default Address Country Code (4 rows named a country",
+    country_column="Default Address Country Code (4 of 4 rows named a country)",
 )  # fmt: skip
 
 WOOCOMMERCE = Export(
@@ -259,7 +263,7 @@ WOOCOMMERCE = Export(
          "ready 573105551236 from shipping_phone"),
     ],
     phone_columns="Phone columns, in order: billing_phone (3 rows), shipping_phone (1 row)",
-    country_column="billing_country (4 rows named a country",
+    country_column="billing_country (4 of 4 rows named a country)",
 )  # fmt: skip
 
 MERCADO_LIBRE = Export(
@@ -284,7 +288,7 @@ MERCADO_LIBRE = Export(
     ],
     titles=[["Ventas"], [], ["Ventas", "", "", "", "", "", "", "", "", "", "Compradores"]],
     phone_columns="Phone column: Teléfono (2 rows)",
-    country_column="País (3 rows named a country",
+    country_column="País (3 of 3 rows named a country)",
 )  # fmt: skip
 
 TIENDANUBE = Export(
@@ -316,7 +320,7 @@ TIENDANUBE = Export(
     encoding="latin-1",
     delimiter=";",
     phone_columns="Phone columns, in order: Teléfono (3 rows), Teléfono para el envío (1 row)",
-    country_column="País (4 rows named a country",
+    country_column="País (4 of 4 rows named a country)",
 )  # fmt: skip
 
 BLING = Export(
@@ -344,7 +348,7 @@ BLING = Export(
     delimiter=";",
     encoding="utf-8-sig",
     phone_columns="Phone columns, in order: Celular (1 row), Fone (1 row)",
-    country_column="none",
+    country_column="none (numbers without a country code use --country BR)",
 )  # fmt: skip
 
 SIIGO = Export(
@@ -374,7 +378,7 @@ SIIGO = Export(
     ],
     titles=[["Listado de terceros"], ["Generado el 02/12/2026 08:30"]],
     phone_columns="Phone columns, in order: Celular (2 rows), Teléfono (1 row)",
-    country_column="País (4 rows named a country",
+    country_column="País (4 of 4 rows named a country)",
 )  # fmt: skip
 
 ALEGRA = Export(
@@ -401,7 +405,7 @@ ALEGRA = Export(
     ],
     phone_columns="Phone columns, in order: Celular (2 rows), Teléfono 1 (1 row), "
     "Teléfono 2 (1 row)",
-    country_column="País (4 rows named a country",
+    country_column="País (4 of 4 rows named a country)",
 )  # fmt: skip
 
 ODOO = Export(
@@ -426,7 +430,7 @@ ODOO = Export(
          "ready 5493512345678"),
     ],
     phone_columns="Phone columns, in order: Móvil (3 rows), Teléfono (1 row)",
-    country_column="País (5 rows named a country",
+    country_column="País (5 of 5 rows named a country)",
 )  # fmt: skip
 
 # A shop's own sheet: a region and country in one column, several numbers in one cell.
@@ -454,7 +458,7 @@ HANDMADE = Export(
     encoding="cp1252",
     delimiter=";",
     phone_columns="Phone columns, in order: Celular / WhatsApp (4 rows), Teléfono fijo (0 rows)",
-    country_column="Estado/País (5 rows named a country",
+    country_column="Estado/País (5 of 5 rows named a country)",
 )  # fmt: skip
 
 EXPORTS = [GOOGLE, OUTLOOK, HUBSPOT, SALESFORCE, ZOHO, SHOPIFY, WOOCOMMERCE, MERCADO_LIBRE,
@@ -466,6 +470,7 @@ def write(export: Export) -> None:
     rows = [[cells.get(c, "") for c in export.columns] for cells, _ in export.rows]
     if path.suffix == ".xlsx":
         with xlsxwriter.Workbook(path) as book:
+            book.set_properties({"created": CREATED})  # the same bytes on every rebuild
             sheet = book.add_worksheet("Hoja1")
             for number, row in enumerate([*export.titles, export.columns, *rows]):
                 for column, value in enumerate(row):

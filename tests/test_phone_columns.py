@@ -1,0 +1,153 @@
+"""Phone columns: the order columns are tried in, and the phone each row gives."""
+
+from __future__ import annotations
+
+import pytest
+
+from bulk_sender.errors import InputError
+from bulk_sender.phone_columns import (
+    ColumnsUsed,
+    choose_phone_columns,
+    detect_phone_columns,
+    label_rank,
+    rank_phone_columns,
+)
+
+
+@pytest.mark.parametrize(
+    ("columns", "expected"),
+    [
+        # The customer's own WhatsApp or mobile, then other personal numbers, then the rest.
+        (["Teléfono", "Teléfono trabajo", "Celular", "WhatsApp"],
+         ["WhatsApp", "Celular", "Teléfono", "Teléfono trabajo"]),
+        (["Home Phone", "Business Phone", "Mobile Phone", "Other Phone", "Business Fax"],
+         ["Mobile Phone", "Other Phone", "Business Phone", "Home Phone"]),
+        (["Phone Number", "Mobile Phone Number"], ["Mobile Phone Number", "Phone Number"]),
+        (["Default Address Phone", "Phone"], ["Phone", "Default Address Phone"]),
+        (["shipping_phone", "billing_phone"], ["billing_phone", "shipping_phone"]),
+        (["Teléfono para el envío", "Teléfono"], ["Teléfono", "Teléfono para el envío"]),
+        (["Telefone residencial", "Telefone comercial", "Celular"],
+         ["Celular", "Telefone comercial", "Telefone residencial"]),
+        (["Teléfono 2", "Teléfono 1"], ["Teléfono 1", "Teléfono 2"]),
+        (["MobilePhone", "HomePhone", "Fax"], ["MobilePhone", "HomePhone"]),
+        # Never a number to message: faxes, pagers, extensions, flags, labels, area codes.
+        (["Fax", "Pager", "Extensión", "Phone Type", "Phone 1 - Label", "Indicativo teléfono",
+          "Accepts SMS Marketing", "Phone verified", "Teléfono"], ["Teléfono"]),
+        # "Número" is a house number where another column says phone (Bling, Tiendanube).
+        (["Endereço", "Número", "Fone"], ["Fone"]),
+        (["Cliente", "Número"], ["Número"]),
+        (["Nombre", "Número de pedido"], []),
+    ],
+)  # fmt: skip
+def test_phone_columns_are_ranked_by_their_header_words(columns, expected):
+    assert rank_phone_columns(columns) == expected
+
+
+def test_a_column_named_like_a_phone_that_holds_only_words_is_not_a_phone_column():
+    columns = ["Phone 1 - Kind", "Phone 1 - Value"]  # a label column under an unknown name
+    sample = [["Mobile", "+51 987 654 321"], ["Work", "(01) 412-3456"]]
+    assert rank_phone_columns(columns, sample) == ["Phone 1 - Value"]
+
+
+@pytest.mark.parametrize(
+    ("label", "better_than"),
+    [("Mobile", "Work"), ("* Mobile", "Home"), ("Celular", "Casa"), ("WhatsApp", "Mobile"),
+     ("Work", "Home"), ("Main", "Work")],
+)  # fmt: skip
+def test_labels_rank_their_numbers(label, better_than):
+    assert label_rank(label) < label_rank(better_than)
+
+
+@pytest.mark.parametrize("label", ["Work Fax", "Home Fax", "Pager", "Fax"])
+def test_a_fax_or_pager_label_takes_its_number_out(label):
+    assert label_rank(label) is None
+
+
+GOOGLE = ("Name", "Phone 1 - Label", "Phone 1 - Value", "Phone 2 - Label", "Phone 2 - Value")
+
+
+@pytest.mark.parametrize(
+    ("row", "digits", "column", "fallback"),
+    [
+        (("Ana", "Mobile", "987 654 321", "Work", "912 345 678"),
+         "51987654321", "Phone 1 - Value", False),
+        (("Ana", "Work", "912 345 678", "Mobile", "987 654 321"),
+         "51987654321", "Phone 2 - Value", True),
+        (("Ana", "Work Fax", "912 345 678", "Home", "987 654 321"),
+         "51987654321", "Phone 2 - Value", True),
+        (("Ana", "", "912 345 678", "", "987 654 321"), "51912345678", "Phone 1 - Value", False),
+        (("Ana", "Mobile", "+51 912 345 678 ::: +51 998 877 665", "", ""),
+         "51912345678", "Phone 1 - Value", False),
+    ],
+)  # fmt: skip
+def test_label_value_pairs_try_the_number_labelled_mobile_first(row, digits, column, fallback):
+    columns = detect_phone_columns(GOOGLE)
+    pick = columns.pick(row, "PE", allow_landlines=False)
+    assert (pick.phone.digits, pick.column, pick.fallback) == (digits, column, fallback)
+
+
+def test_each_row_takes_the_first_cell_holding_a_valid_mobile():
+    columns = detect_phone_columns(("Celular", "Teléfono", "Teléfono trabajo"))
+
+    def digits(*row: str, allow: bool = False) -> tuple[str, str]:
+        pick = columns.pick(row, "PE", allow_landlines=allow)
+        return pick.phone.digits or pick.phone.code, pick.column
+
+    assert digits("987 654 321", "912 345 678", "") == ("51987654321", "Celular")
+    assert digits("", "912 345 678", "955 111 222") == ("51912345678", "Teléfono")
+    assert digits("98765", "(01) 412-3456", "955 111 222") == ("51955111222", "Teléfono trabajo")
+    # A landline only with --allow-landlines, and only when no cell holds a mobile.
+    assert digits("", "(01) 412-3456", "") == ("landline", "")
+    assert digits("", "(01) 412-3456", "", allow=True) == ("5114123456", "Teléfono")
+    assert digits("(01) 412-3456", "", "955 111 222", allow=True) == (
+        "51955111222", "Teléfono trabajo",
+    )  # fmt: skip
+
+
+def test_a_row_without_a_mobile_says_why_and_where():
+    columns = detect_phone_columns(("Phone", "Default Address Phone"))
+    empty = columns.pick(("", ""), "PE", allow_landlines=False).phone
+    landline = columns.pick(("", "'014123457"), "PE", allow_landlines=False).phone
+    bad = columns.pick(("98765", "(01) 412-3456"), "PE", allow_landlines=False).phone
+    assert (empty.code, empty.detail) == (
+        "missing_phone",
+        "no phone in Phone, Default Address Phone",
+    )
+    assert landline.code == "landline"
+    assert landline.detail.endswith("; in column Default Address Phone")
+    assert (bad.code, bad.detail) == (
+        "invalid_phone",
+        "5 digits, too short for PE; in column Phone",
+    )
+
+
+def test_phone_column_by_hand_gives_the_order():
+    columns = ("Nombre", "Teléfono", "Celular", "Teléfono, celular")
+    assert choose_phone_columns(columns, "Teléfono,Celular").names == ("Teléfono", "Celular")
+    assert choose_phone_columns(columns, " Celular , Teléfono").names == ("Celular", "Teléfono")
+    assert choose_phone_columns(columns, "Teléfono, celular").names == ("Teléfono, celular",)
+    by_hand = choose_phone_columns(columns, "Teléfono,Celular")
+    pick = by_hand.pick(("Ana", "912 345 678", "987 654 321", ""), "PE", allow_landlines=False)
+    assert (pick.phone.digits, pick.column) == ("51912345678", "Teléfono")
+
+
+def test_an_unknown_phone_column_names_the_file_and_the_columns():
+    with pytest.raises(InputError) as caught:
+        choose_phone_columns(("Nombre", "Celular"), "Celular,Movil", where="clientes.csv: ")
+    assert str(caught.value) == (
+        "clientes.csv: --phone-column Movil: no such column; columns: Nombre, Celular"
+    )
+
+
+def test_the_columns_used_read_as_one_line_each():
+    used = ColumnsUsed((("Mobile", 40), ("Phone", 2)), "País", 30, "PE", 42)
+    assert used.lines() == [
+        "Phone columns, in order: Mobile (40 rows), Phone (2 rows)",
+        "Country column: País (30 of 42 rows named a country; the others use --country PE)",
+    ]
+    alone = ColumnsUsed((("Celular", 1),), None, 0, None, 1)
+    assert alone.lines() == [
+        "Phone column: Celular (1 row)",
+        "Country column: none (numbers without a country code need a +code or --country)",
+    ]
+    assert alone.summary_rows()[0] == ("phone columns", "Celular (1 row)")
