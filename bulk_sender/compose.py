@@ -136,19 +136,19 @@ class Composer:
         return (tuple(n for n, _ in ordered) if named else ()), templates
 
     def phone(self, contact: Contact) -> Phone:
-        return self.pick_phone(contact).phone
+        region = self._row_country(contact) or self.country
+        return self.phones.pick(contact.values, region, self.allow_landlines).phone
 
-    def pick_phone(self, contact: Contact) -> PhonePick:
-        """The row's phone: a `+` number's own country, else the row's country, else `--country`."""
-        region = self.country
-        if self.phones.country_index is not None:
-            region = country_code(contact.values[self.phones.country_index]) or region
-        return self.phones.pick(contact.values, region, self.allow_landlines)
+    def _row_country(self, contact: Contact) -> str | None:
+        index = self.phones.country_index
+        return None if index is None else country_code(contact.values[index])
 
     def compose(self, contact: Contact) -> Message | Outcome:
         """The message for this row, or an `invalid` outcome saying why there is none."""
-        pick = self.pick_phone(contact)
-        self._count(contact, pick)
+        # A `+` number's own country wins (phonenumbers), then the row's, then `--country`.
+        row_country = self._row_country(contact)
+        pick = self.phones.pick(contact.values, row_country or self.country, self.allow_landlines)
+        self._count(pick, named_country=row_country is not None)
         phone = pick.phone
         if not phone.ok:
             return Outcome(Status.INVALID, phone.code, phone.detail)
@@ -161,13 +161,11 @@ class Composer:
             return Message(contact.row, phone.digits, rendered.text, key, source=source)
         return self._compose_wa(contact, phone, source)
 
-    def _count(self, contact: Contact, pick: PhonePick) -> None:
+    def _count(self, pick: PhonePick, *, named_country: bool) -> None:
         self.rows += 1
         if pick.phone.ok:
             self.phone_rows[pick.column] += 1
-        index = self.phones.country_index
-        if index is not None and country_code(contact.values[index]):
-            self.country_rows += 1
+        self.country_rows += named_country
 
     def columns_used(self) -> ColumnsUsed:
         """The phone and country columns this composer read, with the rows each gave."""

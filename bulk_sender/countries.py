@@ -61,7 +61,12 @@ def _names() -> dict[str, str]:
 
 def country_code(value: Any) -> str | None:
     """An ISO 3166 alpha-2 code from a country cell: `PE`, `pe`, `Perú`, `PER`, `+51`."""
-    text = str(value if value is not None else "").strip().lstrip("'")
+    return _country_of(str(value if value is not None else ""))
+
+
+@functools.lru_cache(maxsize=4096)  # a list names a handful of countries, row after row
+def _country_of(text: str) -> str | None:
+    text = text.strip().lstrip("'")
     found = _code_of(text)
     if found is None and _PARTS.search(text):
         parts = [p for p in _PARTS.split(text) if p]

@@ -53,9 +53,14 @@ def normalise_phone(raw: Any, region: str | None = None, *, allow_landlines: boo
     text = _cell_text(raw)
     if text is None:
         return Phone(code="invalid_phone", detail=f"{raw!r} is not a phone number")
+    return _normalise_cell(text, (region or "").upper() or None, allow_landlines)
+
+
+# Lists repeat phones (one customer, several orders), so each distinct cell is read once.
+@functools.lru_cache(maxsize=65536)
+def _normalise_cell(text: str, region: str | None, allow_landlines: bool) -> Phone:
     # Shopify and Excel users mark a number as text with a leading apostrophe: '+5198...
     text = text.strip().removeprefix("'").strip()
-    region = (region or "").upper() or None
     numbers = split_numbers(text)
     if len(numbers) == 1:
         return _normalise_text(text, region, allow_landlines)
@@ -89,8 +94,6 @@ def _cell_text(raw: Any) -> str | None:
     return None  # a date or a time in the phone column
 
 
-# Lists repeat phones (one customer, several orders), so each distinct text is parsed once.
-@functools.lru_cache(maxsize=65536)
 def _normalise_text(text: str, region: str | None, allow_landlines: bool) -> Phone:
     if not text:
         return Phone(code="missing_phone", detail="the phone cell is empty")
