@@ -315,7 +315,7 @@ def _ask(url: str) -> Callable[[int, int], bool]:
 def _print_result(settings: Settings, result: RunResult) -> None:
     out = sys.stdout
     for line in result.columns_used.lines():  # which columns gave the phones, first of all
-        print(line, file=out)
+        print(_printable(line, out), file=out)
     _print_preview(result, out)
     statuses = ", ".join(
         f"{n} {s}" for s, n in sorted(result.statuses.items(), key=lambda x: -x[1])
@@ -345,15 +345,19 @@ def _print_preview(result: RunResult, out: TextIO) -> None:
     texts = "the same text for all" if distinct == 1 else f"{distinct} different texts"
     shown = len(result.preview)
     print(f"Preview of the first {shown} messages ({to_send} to send, {texts}):", file=out)
-    # A console in a legacy code page cannot show every emoji: a "?" beats a crash.
-    encoding = getattr(out, "encoding", None) or "utf-8"
     for row, phone, text in result.preview:
         print(f"\nrow {row}, to +{phone}", file=out)
         for line in text.splitlines():
-            print(("    " + line).rstrip().encode(encoding, "replace").decode(encoding), file=out)
+            print(_printable(("    " + line).rstrip(), out), file=out)
     if distinct == 1 and to_send > 1:
         print("\nEvery customer gets the same text: does the template use the columns?", file=out)
     print(file=out)
+
+
+def _printable(text: str, out: TextIO) -> str:
+    """A console in a legacy code page cannot show every emoji or accent: a "?" beats a crash."""
+    encoding = getattr(out, "encoding", None) or "utf-8"
+    return text.encode(encoding, "replace").decode(encoding)
 
 
 def _serve(options: argparse.Namespace, args: Sequence[str]) -> int:

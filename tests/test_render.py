@@ -363,8 +363,9 @@ def test_the_dry_run_previews_three_messages_and_counts_the_different_ones(workd
 
     assert result.returncode == 0, result.stderr
     lines = result.stdout.splitlines()
-    assert lines[0] == "Preview of the first 3 messages (43 to send, 43 different texts):"
-    assert lines[1:4] == ["", "row 2, to +51952880483", "    Hola María 👋"]
+    assert lines[0].startswith("Phone column: Teléfono (")  # which columns, first of all
+    assert lines[2] == "Preview of the first 3 messages (43 to send, 43 different texts):"
+    assert lines[3:6] == ["", "row 2, to +51952880483", "    Hola María 👋"]
     assert "    Total: S/\xa02,214.36" in lines
     assert sum(line.startswith("row ") for line in lines) == 3
     assert "missing_value 1" in result.stdout
