@@ -32,11 +32,14 @@ _PHONE = {"telefono", "telefone", "phone", "telephone", "fone", "fono", "tel", "
 # Words only a whole header means a phone by: "Número de pedido" is an order number, and
 # Bling's "Número" is the house number, so these count only when no header says "phone".
 _GENERIC_NAMES = {"numero", "number", "nro", "contacto", "contato", "wa"}
-# Never a number to message: faxes, pagers, parts of a number, flags about it.
+# Never a number to message: faxes, pagers, parts of a number, flags about it, and other
+# people's numbers (the seller's, an emergency or reference contact's).
 _NEVER = {"fax", "pager", "beeper", "bip", "telex", "isdn", "tty", "tdd", "radio", "ext",
           "extension", "extensao", "anexo", "ramal", "interno", "indicativo", "ddd", "ddi",
           "prefijo", "prefixo", "code", "codigo", "area", "verified", "verificado", "consent",
-          "opt", "optin", "marketing", "accepts", "acepta", "status"}  # fmt: skip
+          "opt", "optin", "marketing", "accepts", "acepta", "status", "vendedor", "vendedora",
+          "asesor", "asesora", "ejecutivo", "owner", "agent", "agente", "seller", "emergencia",
+          "emergency", "referencia", "reference", "conyuge", "spouse"}  # fmt: skip
 # A column naming what kind of number its neighbour holds ("Phone 1 - Label", "Phone Type").
 _LABEL = {"label", "type", "tipo", "etiqueta", "rotulo", "kind"}
 _PAIR_FILLER = _LABEL | {"value", "valor", "de", "do", "da", "del", "of"}

@@ -1,4 +1,4 @@
-"""Phones: find the phone column, and normalise each phone to the digits the API takes.
+"""Phones: normalise each phone cell to the digits the API takes, or say why it cannot.
 
 The API wants E.164 without the `+` (`51987654321`). Parsing uses Google's libphonenumber
 port, `phonenumbers`, with the user's `--country` as the default region.

@@ -76,10 +76,6 @@ def test_a_sandbox_run_says_which_columns_it_used_and_where_each_phone_came_from
         "the others use --country PE)",
     ]
     rows = report_rows(tmp_path / "reports" / "google_contacts-message-sandbox.xlsx")
-    assert [(r["result_status"], r["result_detail"]) for r in rows] == [
-        ("sent", None),
-        ("sent", "from Phone 2 - Value"),
-        ("sent", None),
-        ("sent", "from Phone 2 - Value"),
-        ("invalid", rows[4]["result_detail"]),
-    ]
+    notes = [(r["result_status"], "from Phone 2 - Value" in str(r["result_detail"])) for r in rows]
+    assert notes == [("sent", False), ("sent", True), ("sent", False), ("sent", True),
+                     ("invalid", False)]  # fmt: skip

@@ -33,6 +33,9 @@ from bulk_sender.phone_columns import (
         # Never a number to message: faxes, pagers, extensions, flags, labels, area codes.
         (["Fax", "Pager", "Extensión", "Phone Type", "Phone 1 - Label", "Indicativo teléfono",
           "Accepts SMS Marketing", "Phone verified", "Teléfono"], ["Teléfono"]),
+        # Other people's numbers: the seller's, an emergency or reference contact's.
+        (["Celular del vendedor", "Contact owner phone", "Teléfono de emergencia",
+          "Teléfono de referencia", "Celular"], ["Celular"]),
         # "Número" is a house number where another column says phone (Bling, Tiendanube).
         (["Endereço", "Número", "Fone"], ["Fone"]),
         (["Cliente", "Número"], ["Número"]),
