@@ -47,9 +47,10 @@ _PAIR_FILLER = _LABEL | {"value", "valor", "de", "do", "da", "del", "of"}
 _TIERS = (
     {"work", "business", "trabajo", "trabalho", "oficina", "office", "empresa", "company",
      "comercial", "laboral", "corporativo", "negocio", "assistant", "asistente", "asst",
-     "escritorio"},
+     "escritorio", "compania", "companhia"},
+    # Outlook in Spanish calls the home phone "Teléfono particular".
     {"home", "casa", "hogar", "residencia", "residencial", "domicilio", "fijo", "fixo",
-     "landline"},
+     "landline", "particular"},
     {"address", "direccion", "endereco", "mailing", "default"},
     {"billing", "bill", "facturacion", "factura", "cobro", "cobranca", "faturamento"},
     {"shipping", "ship", "envio", "entrega", "despacho", "delivery"},

@@ -29,6 +29,8 @@ from bulk_sender.phone_columns import (
         (["Telefone residencial", "Telefone comercial", "Celular"],
          ["Celular", "Telefone comercial", "Telefone residencial"]),
         (["Teléfono 2", "Teléfono 1"], ["Teléfono 1", "Teléfono 2"]),
+        (["Teléfono particular", "Teléfono del trabajo", "Teléfono móvil", "Fax del trabajo"],
+         ["Teléfono móvil", "Teléfono del trabajo", "Teléfono particular"]),  # Outlook in Spanish
         (["MobilePhone", "HomePhone", "Fax"], ["MobilePhone", "HomePhone"]),
         # Never a number to message: faxes, pagers, extensions, flags, labels, area codes.
         (["Fax", "Pager", "Extensión", "Phone Type", "Phone 1 - Label", "Indicativo teléfono",
