@@ -79,3 +79,32 @@ def test_a_sandbox_run_says_which_columns_it_used_and_where_each_phone_came_from
     notes = [(r["result_status"], "from Phone 2 - Value" in str(r["result_detail"])) for r in rows]
     assert notes == [("sent", False), ("sent", True), ("sent", False), ("sent", True),
                      ("invalid", False)]  # fmt: skip
+
+
+def test_phone_columns_by_hand_and_an_unknown_one(tmp_path):
+    hubspot = str(EXPORTS / "hubspot_contacts.csv")
+
+    by_hand = run_cli(
+        "send", hubspot, "-m", MESSAGE, "--country", "CO",
+        "--phone-column", "Phone Number,Mobile Phone Number", cwd=tmp_path,
+    )  # fmt: skip
+    unknown = run_cli(
+        "send",
+        hubspot,
+        "-m",
+        MESSAGE,
+        "--phone-column",
+        "Mobile Phone Number,Celular",
+        cwd=tmp_path,
+    )
+
+    assert by_hand.returncode == 0, by_hand.stderr
+    assert by_hand.stdout.splitlines()[0] == (
+        "Phone columns, in order: Phone Number (1 row), Mobile Phone Number (4 rows)"
+    )
+    assert unknown.returncode == 2
+    assert unknown.stderr.splitlines() == [
+        f"bulk-sender: error: {hubspot}: --phone-column Celular: no such column; columns: "
+        "Record ID, First Name, Last Name, Email, Phone Number, Mobile Phone Number, "
+        "Country/Region, City, State/Region, Lifecycle Stage, Contact owner, Create Date"
+    ]
