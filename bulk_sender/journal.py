@@ -338,7 +338,7 @@ def _row_result(found: Sequence[Any], *, dry_run: bool) -> RowResult:
             status, code, detail = Status.UNCERTAIN.value, "in_flight", "the run is still going"
         if status == Status.PENDING.value and dry_run:
             status, code, detail = Status.READY.value, "", ""
-        if own_detail:  # the row's note: which phone column its phone came from
+        if own_detail and not own_status:  # the row's note: which column gave its phone
             detail = f"{detail}; {own_detail}" if detail else own_detail
         outcome = Outcome(
             Status(status), code, detail, attempts or 0, http_status, message_id, whatsapp_id,

@@ -102,3 +102,24 @@ def test_earlier_delivery_finds_only_messages_sent_by_earlier_runs(tmp_path):
         earlier = journal.earlier_delivery("51900000002")
         assert earlier is not None and earlier.row == 2
         assert journal.earlier_delivery("51900000009") is None
+
+
+def test_a_row_s_note_follows_its_message_s_detail_in_the_report(tmp_path):
+    with Journal(tmp_path / "j.sqlite3") as journal:
+        journal.start_run()
+        journal.add_message("k2", phone="51900000002", message="m2", request="", row=2,
+                            outcome=Outcome(Status.PENDING))  # fmt: skip
+        journal.add_row(2, ("x",), key="k2", phone="51900000002", note="from Phone 2 - Value")
+        earlier = Outcome(Status.SENT, "", "sent in an earlier run (from the report fed back)")
+        journal.add_message("k3", phone="51900000003", message="m3", request="", row=3,
+                            outcome=earlier)  # fmt: skip
+        journal.add_row(3, ("y",), key="k3", phone="51900000003", outcome=earlier)
+        journal.commit()
+        journal.record("k2", Outcome(Status.FAILED, "api_400", "bad phone"))
+
+        details = [r.outcome.result_detail for r in journal.results()]
+
+    assert details == [
+        "api_400: bad phone; from Phone 2 - Value",
+        "sent in an earlier run (from the report fed back)",  # said once, not twice
+    ]
