@@ -24,6 +24,8 @@ _SEPARATORS = re.compile(r"\s*(?::::|[/;|\n\r]|,\s|\s[yo]\s)\s*")
 _DIGIT_RUN = re.compile(r"\d")
 MIN_DIGITS = 6
 """Fewer digits than this between separators is part of one number, not a number itself."""
+# A WhatsApp link holds the number in international form without the "+".
+_WA_LINK = re.compile(r"(?:wa\.me/|whatsapp\.com/send/?\?(?:\S*&)?phone=)\+?(\d{8,15})", re.I)
 _SCIENTIFIC = re.compile(r"^\s*[+-]?\d+(?:[.,]\d+)?[eE][+-]?\d+\s*$")
 _WHOLE_FLOAT = re.compile(r"^\s*(\d+)[.,]0+\s*$")  # 51987654321.0 from a pandas export
 _INTERNATIONAL = re.compile(r"^[\s(]*(?:\+|00)")
@@ -61,6 +63,8 @@ def normalise_phone(raw: Any, region: str | None = None, *, allow_landlines: boo
 def _normalise_cell(text: str, region: str | None, allow_landlines: bool) -> Phone:
     # Shopify and Excel users mark a number as text with a leading apostrophe: '+5198...
     text = text.strip().removeprefix("'").strip()
+    if link := _WA_LINK.search(text):
+        text = "+" + link.group(1)
     numbers = split_numbers(text)
     if len(numbers) == 1:
         return _normalise_text(text, region, allow_landlines)

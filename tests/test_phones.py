@@ -196,6 +196,9 @@ def test_the_default_country_is_checked_before_any_row_is_read():
         # Shopify and Excel mark text with a leading apostrophe.
         ("'+51987654321", None, "51987654321"),
         ("'987654321", "PE", "51987654321"),
+        # A WhatsApp link, as CRMs keep them.
+        ("https://wa.me/51987654321", "MX", "51987654321"),
+        ("https://api.whatsapp.com/send?phone=5511987654321&text=Oi", None, "5511987654321"),
     ],
 )
 def test_a_cell_gives_its_first_valid_mobile(cell, region, digits):
