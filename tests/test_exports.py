@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import openpyxl
 import phonenumbers
 import pytest
 
@@ -75,10 +76,16 @@ def test_a_sandbox_run_says_which_columns_it_used_and_where_each_phone_came_from
         "Country column: Address 1 - Country (1 of 5 rows named a country; "
         "the others use --country PE)",
     ]
-    rows = report_rows(tmp_path / "reports" / "google_contacts-message-sandbox.xlsx")
+    report = tmp_path / "reports" / "google_contacts-message-sandbox.xlsx"
+    rows = report_rows(report)
     notes = [(r["result_status"], "from Phone 2 - Value" in str(r["result_detail"])) for r in rows]
     assert notes == [("sent", False), ("sent", True), ("sent", False), ("sent", True),
                      ("invalid", False)]  # fmt: skip
+    book = openpyxl.load_workbook(report, read_only=True)
+    summary = dict(book["summary"].iter_rows(values_only=True))
+    book.close()
+    assert summary["phone columns"] == "Phone 1 - Value (2 rows), Phone 2 - Value (2 rows)"
+    assert summary["country column"] == lines[1].removeprefix("Country column: ")
 
 
 def test_phone_columns_by_hand_and_an_unknown_one(tmp_path):
