@@ -156,3 +156,23 @@ def test_the_columns_used_read_as_one_line_each():
         "Country column: none (numbers without a country code need a +code or --country)",
     ]
     assert alone.summary_rows()[0] == ("phone columns", "Celular (1 row)")
+
+
+@pytest.mark.parametrize(
+    ("columns", "row"),
+    [
+        (("Phone 1 - Type", "Phone 1 - Value", "Phone 2 - Type", "Phone 2 - Value"),  # old Google
+         ("Home", "912 345 678", "Mobile", "987 654 321")),
+        (("Phone 1 - Label", "Phone 1 - Value", "Phone 2 - Label", "Phone 2 - Value"),
+         ("Work", "912 345 678", "Mobile", "987 654 321")),
+        (("Phone", "Phone Type", "Other Phone", "Other Phone Type"),
+         ("912 345 678", "Home", "987 654 321", "Mobile")),
+        (("Teléfono", "Tipo de teléfono", "Teléfono 2", "Tipo de teléfono 2"),
+         ("912 345 678", "Casa", "987 654 321", "Celular")),
+    ],
+)  # fmt: skip
+def test_label_columns_pair_with_their_value_columns(columns, row):
+    found = detect_phone_columns(columns)
+    pick = found.pick(row, "PE", allow_landlines=False)
+    assert len(found.sources) == 2  # the label columns are not phone columns
+    assert (pick.phone.digits, pick.fallback) == ("51987654321", True)  # the mobile-labelled one
