@@ -37,7 +37,8 @@ _GENERIC_NAMES = {"numero", "number", "nro", "contacto", "contato", "wa"}
 _NEVER = {"fax", "pager", "beeper", "bip", "telex", "isdn", "tty", "tdd", "radio", "ext",
           "extension", "extensao", "anexo", "ramal", "interno", "indicativo", "ddd", "ddi",
           "prefijo", "prefixo", "code", "codigo", "area", "verified", "verificado", "consent",
-          "opt", "optin", "marketing", "accepts", "acepta", "status", "vendedor", "vendedora",
+          "opt", "optin", "marketing", "accepts", "acepta", "aceita", "autoriza", "autorizacion",
+          "permiso", "status", "vendedor", "vendedora",
           "asesor", "asesora", "ejecutivo", "owner", "agent", "agente", "seller", "emergencia",
           "emergency", "referencia", "reference", "conyuge", "spouse"}  # fmt: skip
 # A column naming what kind of number its neighbour holds ("Phone 1 - Label", "Phone Type").

@@ -15,7 +15,7 @@ from typing import Any
 import phonenumbers
 from phonenumbers import NumberParseException, PhoneNumber, PhoneNumberType
 
-from .countries import country_code, fold
+from .countries import country_code, find_country_column, fold
 from .errors import ConfigError
 
 # Several numbers in one cell: Google Contacts joins them with " ::: ", people with "/",
@@ -225,3 +225,10 @@ def country_flag(country: str | None) -> str | None:
     if region is None:
         raise ConfigError(f"--country {country}: not a country; use an ISO code such as PE or MX")
     return region
+
+
+# `country_code` and `find_country_column` live in countries.py; importable from here too.
+__all__ = [
+    "Phone", "country_code", "country_flag", "find_country_column", "find_phone_column",
+    "normalise_phone", "simplify", "split_numbers",
+]  # fmt: skip

@@ -35,6 +35,8 @@ from bulk_sender.phone_columns import (
         # Never a number to message: faxes, pagers, extensions, flags, labels, area codes.
         (["Fax", "Pager", "Extensión", "Phone Type", "Phone 1 - Label", "Indicativo teléfono",
           "Accepts SMS Marketing", "Phone verified", "Teléfono"], ["Teléfono"]),
+        # A consent column is no phone, whatever it names.
+        (["Acepta WhatsApp", "Autoriza WhatsApp", "Opt-in WhatsApp", "Celular"], ["Celular"]),
         # Other people's numbers: the seller's, an emergency or reference contact's.
         (["Celular del vendedor", "Contact owner phone", "Teléfono de emergencia",
           "Teléfono de referencia", "Celular"], ["Celular"]),
