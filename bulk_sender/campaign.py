@@ -28,12 +28,15 @@ import httpx
 
 from .compose import Composer, WaTemplateSpec, decode_request
 from .errors import ConfigError, InputError
+from .hours import HeldBack, SendWindow
 from .journal import Journal
+from .limits import RunGuard
 from .load import Table, open_contacts
 from .phone_columns import ColumnsUsed, phone_columns_for
 from .phones import country_flag
 from .plan import ResumeRules, plan_rows
 from .progress import Progress
+from .protect import Gate, Protection, gate_for
 from .records import Message, Status
 from .render import MessageTemplate, default_locale, load_template_source
 from .report import check_writable, write_report
@@ -48,6 +51,7 @@ from .send import (
 )
 from .server import ServerSettings, running_server
 from .summary import Tally
+from .waiting import Countdown, Timer, Waiter, shown_time
 
 SANDBOX_WORKSPACE = "sandbox"
 
@@ -89,6 +93,8 @@ class Settings:
     command: str = ""
     """The command line that resumes this run, printed at its end and in the summary."""
     quiet: bool = False
+    protection: Protection = field(default_factory=Protection)
+    """Opt-outs, consent, send hours, a start time, a test send (SPEC section 7)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -107,6 +113,8 @@ class RunResult:
     sent_per_second: float = 0.0
     columns_used: ColumnsUsed = field(default_factory=ColumnsUsed)
     """The phone and country columns read, with how many rows each gave."""
+    notices: tuple[str, ...] = ()
+    """Lines for the user: the opt-out list in use, a consent-like column, held messages."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -120,6 +128,8 @@ class Plan:
     journal_path: Path
     template_label: str
     template_hash: str
+    gate: Gate = field(default_factory=Gate)
+    """The sender's own rules for each row: opt-outs and consent (SPEC section 7)."""
 
 
 def prepare(settings: Settings) -> Plan:
@@ -153,7 +163,8 @@ def prepare(settings: Settings) -> Plan:
     if settings.mode is Mode.DRY_RUN and not settings.report:
         report = settings.reports_dir / f"{campaign}-preview.xlsx"
     template_hash = hashlib.sha256(source.encode()).hexdigest()
-    return Plan(table, composer, campaign, report, journal, label, template_hash)
+    gate = gate_for(settings.protection, table.columns, country_flag(settings.country))
+    return Plan(table, composer, campaign, report, journal, label, template_hash, gate)
 
 
 def _rules(settings: Settings) -> ResumeRules:
@@ -180,8 +191,12 @@ def run_campaign(
     transport: httpx.AsyncBaseTransport | None = None,
     confirm: Callable[[int, int], bool] | None = None,
     clock: Callable[[], float] = time.monotonic,
+    timer: Timer | None = None,
 ) -> RunResult:
-    """Run one campaign from start to report; raises `BulkSenderError` for usage problems."""
+    """Run one campaign from start to report; raises `BulkSenderError` for usage problems.
+
+    `timer` is the wall clock for `--not-before` and `--send-hours` (tests pass a fake one).
+    """
     plan = prepare(settings)
     target_id, target_label = target_for(settings)
     check_writable(plan.report_path)
@@ -194,12 +209,14 @@ def run_campaign(
         journal.check_or_set(fields, campaign_hint=f"{plan.campaign}-2")
         journal.start_run()
         started, start_clock = datetime.now().astimezone(), clock()
-        runner = _Runner(settings, plan, journal, transport, clock)
+        runner = _Runner(settings, plan, journal, transport, clock, timer or Timer())
         # A first Ctrl-C lets planning end and requests in flight finish; a second stops at once.
         # Either way the report is written from what the journal knows (STYLE 9).
         try:
             with _signals(runner.interrupt):
-                plan_rows(plan.table.contacts(), plan.composer, journal, _rules(settings))
+                plan_rows(
+                    plan.table.contacts(), plan.composer, journal, _rules(settings), plan.gate
+                )
                 if settings.mode is not Mode.DRY_RUN and not runner.interrupted:
                     asyncio.run(runner.send(confirm))
         except KeyboardInterrupt:
@@ -207,6 +224,20 @@ def run_campaign(
         finally:
             result = runner.finish(started, clock() - start_clock)
         return result
+
+
+async def open_target(settings: Settings, stack: contextlib.AsyncExitStack) -> Target:
+    """Where the run sends: the bundled server, started in `stack`, or the Plazbot API."""
+    if settings.mode is Mode.SANDBOX:
+        url = await stack.enter_async_context(
+            running_server(ServerSettings(port=0, workspace=SANDBOX_WORKSPACE))
+        )
+        return Target(url, SANDBOX_WORKSPACE, conversation_path=settings.conversation_path)
+    assert settings.workspace_id
+    return Target(
+        settings.api_url, settings.workspace_id, settings.api_key,
+        conversation_path=settings.conversation_path,
+    )  # fmt: skip
 
 
 @contextlib.contextmanager
@@ -235,15 +266,25 @@ class _Runner:
         journal: Journal,
         transport: httpx.AsyncBaseTransport | None,
         clock: Callable[[], float],
+        timer: Timer,
     ) -> None:
         self.settings, self.plan, self.journal = settings, plan, journal
-        self.transport, self.clock = transport, clock
+        self.transport, self.clock, self.timer = transport, clock, timer
         self.stop = StopReason.NONE
         self.stop_detail = ""
         self.send_seconds = 0.0
         self.sent_now = 0
         self.sender: Sender | None = None
         self.interrupted = False
+        # Sender protection (SPEC section 7): the start time, the send hours, their waits.
+        self.notices = list(plan.gate.notices)
+        self.countdown = Countdown(quiet=settings.quiet)
+        self.waiter = Waiter(timer, self.countdown, step=self.countdown.step)
+        hours = settings.protection.send_hours
+        self.held = (
+            HeldBack(SendWindow(hours), journal.record, timer.now, limit=settings.limit)
+            if hours else None
+        )  # fmt: skip
 
     async def send(self, confirm: Callable[[int, int], bool] | None) -> None:
         messages, phones = self.journal.count_pending()
@@ -253,6 +294,8 @@ class _Runner:
             return
         if confirm is not None and not confirm(messages, phones):
             self.stop_detail = "not confirmed: nothing was sent"
+            return
+        if not await self._start_time():
             return
         async with contextlib.AsyncExitStack() as stack:
             target = await self._target(stack)
@@ -267,7 +310,7 @@ class _Runner:
             if self.interrupted:
                 self.sender.interrupt()
             started = self.clock()
-            guard = await self.sender.send_all(self._messages())
+            guard = await self._send_held(await self.sender.send_all(self._messages()))
             self.send_seconds = self.clock() - started
             self.sent_now = progress.counts[Status.SENT.value]
             self.stop, self.stop_detail = guard.reason, guard.detail
@@ -275,25 +318,48 @@ class _Runner:
     def interrupt(self) -> None:
         """Ctrl-C or SIGTERM: send nothing new."""
         self.interrupted = True
+        self.waiter.stop()
         if self.sender is not None:
             self.sender.interrupt()
 
-    async def _target(self, stack: contextlib.AsyncExitStack) -> Target:
-        if self.settings.mode is Mode.SANDBOX:
-            url = await stack.enter_async_context(
-                running_server(ServerSettings(port=0, workspace=SANDBOX_WORKSPACE))
-            )
-            return Target(url, SANDBOX_WORKSPACE, conversation_path=self.settings.conversation_path)
-        assert self.settings.workspace_id
-        return Target(
-            self.settings.api_url, self.settings.workspace_id, self.settings.api_key,
-            conversation_path=self.settings.conversation_path,
-        )  # fmt: skip
+    async def _start_time(self) -> bool:
+        """`--not-before`: the first message leaves then; False when stopped while waiting."""
+        when = self.settings.protection.not_before
+        if when is None:
+            return True
+        if when <= self.timer.now():
+            self.countdown.say(f"--not-before {shown_time(when)} has passed: sending now")
+            return True
+        reached = await self.waiter.until(when, f"First message at {shown_time(when)}")
+        self.countdown.done()
+        if not reached:
+            self.stop_detail = "interrupted before the start time: nothing was sent"
+        return reached
 
-    def _messages(self) -> Iterator[Message]:
-        for pending in self.journal.pending(self.settings.limit):
-            yield decode_request(pending.row, pending.phone, pending.message, pending.key,
-                                 pending.request)  # fmt: skip
+    async def _send_held(self, guard: RunGuard) -> RunGuard:
+        """`--send-hours` with `--wait`: wait for each next window, send what it opens for."""
+        held, wait = self.held, self.settings.protection.wait
+        while held and held.held and held.next_opening and wait and not guard.stopped:
+            if not await self.waiter.until(held.next_opening, held.notice(waiting=True)):
+                break
+            self.countdown.done()
+            assert self.sender is not None
+            guard = await self.sender.send_all(self._messages(only_held=True))
+        if held and held.held:
+            self.notices.append(held.notice(wait_flag=wait))
+        return guard
+
+    async def _target(self, stack: contextlib.AsyncExitStack) -> Target:
+        return await open_target(self.settings, stack)
+
+    def _messages(self, *, only_held: bool = False) -> Iterator[Message]:
+        limit = None if self.held else self.settings.limit  # with send hours, `held` limits
+        messages = (
+            decode_request(pending.row, pending.phone, pending.message, pending.key,
+                           pending.request)
+            for pending in self.journal.pending(limit)
+        )  # fmt: skip
+        return self.held.admit(messages, only_held=only_held) if self.held else messages
 
     def finish(self, started: datetime, elapsed: float) -> RunResult:
         """Write the report, counting the rows as it goes; the exit code follows SPEC 3."""
@@ -310,7 +376,7 @@ class _Runner:
             exit_code, report_path, None if dry else self.plan.journal_path,
             dict(tally.statuses), dict(tally.reasons), tuple(tally.preview),
             tally.distinct_messages, self.stop_detail, elapsed, self.rate,
-            self.plan.composer.columns_used(),
+            self.plan.composer.columns_used(), tuple(self.notices),
         )  # fmt: skip
 
     @property

@@ -16,6 +16,13 @@ from dotenv import dotenv_values
 
 from . import __version__
 from .campaign import Mode, RunResult, Settings, rebuild_report, run_campaign
+from .cli_protect import (
+    add_optout_command,
+    add_protection_flags,
+    print_notices,
+    protection_from,
+    send_test,
+)
 from .compose import SEND_TYPES, WaTemplateSpec
 from .errors import BulkSenderError, ConfigError
 from .send import CONVERSATION_PATH, DEFAULT_API_URL, SendSettings
@@ -51,6 +58,7 @@ def build_parser() -> argparse.ArgumentParser:
     report.add_argument("journal", type=Path, metavar="JOURNAL")
     report.add_argument("--output", type=Path, help="report path (.xlsx or .csv)")
     report.set_defaults(handler=_report)
+    add_optout_command(commands, environment)
     return parser
 
 
@@ -181,6 +189,7 @@ def _add_send(send: argparse.ArgumentParser) -> None:
     )
     send.add_argument("--yes", action="store_true", help="do not ask for confirmation")
     send.add_argument("--quiet", action="store_true", help="no progress display")
+    add_protection_flags(send)
     send.set_defaults(handler=_send)
 
 
@@ -285,6 +294,7 @@ def settings_from(
         api_key=env.get("PLAZBOT_API_KEY") or None,
         conversation_path=options.conversation_path,
         command=shlex.join(["bulk-sender", *args]), quiet=options.quiet,
+        protection=protection_from(options, env),
     )  # fmt: skip
 
 
@@ -299,6 +309,8 @@ def _send(options: argparse.Namespace, args: Sequence[str]) -> int:
     confirm = None
     if settings.mode is Mode.LIVE and not options.yes and sys.stdin.isatty():
         confirm = _ask(settings.api_url)
+    if settings.protection.test_to:
+        return send_test(settings, confirm)
     result = run_campaign(settings, confirm=confirm)
     _print_result(settings, result)
     return result.exit_code
@@ -328,6 +340,7 @@ def _print_result(settings: Settings, result: RunResult) -> None:
         print(f"Sent at {result.sent_per_second:.1f} messages/s", file=out)
     if result.stop_detail:
         print(f"Stopped: {result.stop_detail}", file=out)
+    print_notices(result.notices)
     print(f"Report: {result.report_path}", file=out)
     if result.journal_path:
         print(f"Journal: {result.journal_path}", file=out)

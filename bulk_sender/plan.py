@@ -1,8 +1,9 @@
 """Plan: decide, row by row, what this run sends, before anything is sent.
 
 Every input row goes into the journal's plan in input order. A row is sent unless it is
-invalid, repeats an earlier row, was sent before (by the journal, or by a report fed back),
-or goes to a phone an earlier run of the campaign already messaged (the resend rule).
+invalid, excluded by the sender's own rules (opted out, no consent), repeats an earlier row,
+was sent before (by the journal, or by a report fed back), or goes to a phone an earlier
+run of the campaign already messaged (the resend rule).
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from typing import Any
 
 from .compose import Composer, encode_request
 from .journal import Journal
+from .protect import Gate
 from .records import Contact, Message, Outcome, Status
 
 COMMIT_EVERY = 5000
@@ -30,7 +32,11 @@ class ResumeRules:
 
 
 def plan_rows(
-    contacts: Iterable[Contact], composer: Composer, journal: Journal, rules: ResumeRules
+    contacts: Iterable[Contact],
+    composer: Composer,
+    journal: Journal,
+    rules: ResumeRules,
+    gate: Gate | None = None,
 ) -> None:
     """Put every input row into the journal's plan for this run, deciding which to send."""
     journal.clear_rows()
@@ -39,12 +45,26 @@ def plan_rows(
         composed = composer.compose(contact)
         if isinstance(composed, Outcome):
             journal.add_row(contact.row, contact.values, outcome=composed)
+        elif (excluded := _excluded(gate, journal, contact, composed)) is not None:
+            # No key: an excluded row never makes a later, consenting row a duplicate.
+            journal.add_row(contact.row, contact.values, phone=composed.phone, outcome=excluded)
         else:
             _plan_message(journal, contact.values, contact.previous, composed, rules)
         if count % COMMIT_EVERY == 0:
             journal.commit()
             journal.begin()
     journal.commit()
+
+
+def _excluded(
+    gate: Gate | None, journal: Journal, contact: Contact, message: Message
+) -> Outcome | None:
+    """The sender's own rules (SPEC section 7); what an earlier run sent stays `sent`."""
+    outcome = gate.check(contact.values, message.phone) if gate is not None else None
+    if outcome is None:
+        return None
+    known = journal.known(message.key)
+    return None if known is not None and known.status == Status.SENT.value else outcome
 
 
 def _plan_message(

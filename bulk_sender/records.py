@@ -18,6 +18,8 @@ class Status(enum.StrEnum):
     UNCERTAIN = "uncertain"
     INVALID = "invalid"
     DUPLICATE = "duplicate"
+    EXCLUDED = "excluded"
+    """Not sent by the sender's own rule: opted out, or no consent (SPEC section 7)."""
     PENDING = "pending"
 
 

@@ -42,6 +42,7 @@ STATUS_COLOURS = {
     Status.UNCERTAIN: "#FFEB9C",
     Status.INVALID: "#D9D9D9",
     Status.DUPLICATE: "#D9D9D9",
+    Status.EXCLUDED: "#D9D9D9",
 }
 STATUS_BY_NAME = {status.value: status for status in Status}
 HEADER_STYLE = {"bold": True, "bg_color": "#DDEBF7", "bottom": 1}

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 import os
 import subprocess
 import sys
 from collections.abc import Iterator
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 from pathlib import Path
 
 import openpyxl
@@ -96,3 +98,19 @@ def report_rows(path: Path) -> list[dict[str, object]]:
         return [dict(zip(header, row, strict=True)) for row in rows]
     finally:
         book.close()
+
+
+class FakeTimer:
+    """A wall clock whose sleeps only move its hands: hours of waiting take no time."""
+
+    def __init__(self, now: datetime) -> None:
+        self.moment = now
+        self.slept: list[float] = []
+
+    def now(self) -> datetime:
+        return self.moment
+
+    async def sleep(self, seconds: float, stop: asyncio.Event) -> None:
+        self.slept.append(seconds)
+        self.moment += timedelta(seconds=seconds)
+        await asyncio.sleep(0)  # let a stop that came meanwhile be seen
