@@ -106,10 +106,9 @@ class Countdown:
             print(line, file=self.stream, flush=True)
 
     def say(self, line: str) -> None:
-        """One line on its own, now."""
+        """One line on its own, now: a warning, shown even with --quiet."""
         self.done()
-        if not self.quiet:
-            print(line, file=self.stream, flush=True)
+        print(line, file=self.stream, flush=True)
 
     def done(self) -> None:
         """End the redrawn line, so what follows starts on its own."""

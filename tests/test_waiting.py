@@ -1,0 +1,132 @@
+"""The start time (`--not-before`) and the waits, on an injected clock (no sleeping)."""
+
+from __future__ import annotations
+
+import asyncio
+import csv
+import io
+import signal
+from datetime import UTC, datetime, timedelta, timezone
+from pathlib import Path
+
+import pytest
+
+from bulk_sender.campaign import Mode, Settings, run_campaign
+from bulk_sender.errors import ConfigError
+from bulk_sender.protect import Protection
+from bulk_sender.send import SendSettings
+from bulk_sender.waiting import Countdown, Waiter, parse_not_before
+
+from .conftest import FakeTimer, report_rows
+
+NOW = datetime(2026, 12, 2, 13, 0, tzinfo=UTC)
+
+
+def test_a_time_without_an_offset_is_this_computers_time():
+    assert parse_not_before("2026-12-03 09:00") == datetime(2026, 12, 3, 9, 0).astimezone()
+    assert parse_not_before("2026-12-03 09:00:30") == datetime(2026, 12, 3, 9, 0, 30).astimezone()
+
+
+def test_an_iso_time_with_an_offset_keeps_it():
+    lima = timezone(timedelta(hours=-5))
+    assert parse_not_before("2026-12-03T09:00-05:00") == datetime(2026, 12, 3, 9, tzinfo=lima)
+
+
+@pytest.mark.parametrize("text", ["mañana 9am", "09:00", "2026-13-03 09:00"])
+def test_anything_else_is_a_one_line_usage_error_with_an_example(text):
+    with pytest.raises(ConfigError, match=r"e\.g\. 2026-12-03 09:00") as error:
+        parse_not_before(text)
+    assert "\n" not in str(error.value)
+
+
+def test_the_waiter_counts_down_to_the_moment_without_sleeping():
+    timer, lines = FakeTimer(NOW), []
+    waiter = Waiter(timer, lines.append, step=60)
+
+    reached = asyncio.run(waiter.until(NOW + timedelta(minutes=2, seconds=30), "First message"))
+
+    assert reached and timer.moment == NOW + timedelta(minutes=2, seconds=30)
+    assert timer.slept == [60, 60, 30]
+    assert lines[0] == "First message (in 0:02:30); Ctrl-C stops"
+
+
+def test_a_stopped_waiter_returns_at_once():
+    waiter = Waiter(FakeTimer(NOW))
+    waiter.stop()
+
+    assert asyncio.run(waiter.until(NOW + timedelta(hours=1), "x")) is False
+
+
+def test_in_a_log_the_countdown_prints_its_first_line_then_one_each_ten_updates():
+    stream = io.StringIO()
+    countdown = Countdown(stream)
+
+    for left in range(12, 0, -1):
+        countdown(f"First message at 09:00 (in 0:{left:02d}:00); Ctrl-C stops")
+
+    assert stream.getvalue().splitlines() == [
+        "First message at 09:00 (in 0:12:00); Ctrl-C stops",
+        "First message at 09:00 (in 0:02:00); Ctrl-C stops",
+    ]
+    assert countdown.step == 60
+
+
+# -- a run with a start time, over real HTTP, on an injected clock ----------------------------
+
+
+def settings(tmp_path: Path, url: str, when: datetime, **extra: object) -> Settings:
+    with (tmp_path / "contacts.csv").open("w", encoding="utf-8", newline="") as f:
+        csv.writer(f).writerows(
+            [["Nombre", "Celular"], ["Ana", "987111001"], ["Luis", "987111002"]]
+        )
+    return Settings(
+        contacts=tmp_path / "contacts.csv", message="Hola {{ nombre }}", mode=Mode.LIVE,
+        campaign="s", country="PE", reports_dir=tmp_path / "reports", api_url=url,
+        workspace_id="sandbox", send=SendSettings(rate=0),
+        protection=Protection(not_before=when), **extra,  # type: ignore[arg-type]
+    )  # fmt: skip
+
+
+def test_the_first_message_leaves_at_the_start_time(tmp_path, serve):
+    server = serve()
+    timer = FakeTimer(NOW)
+    when = NOW + timedelta(hours=3, minutes=15)
+
+    result = run_campaign(settings(tmp_path, server.url, when, quiet=True), timer=timer)
+
+    assert result.exit_code == 0
+    assert len(server.deliveries()) == 2
+    assert timer.moment == when and sum(timer.slept) == 3 * 3600 + 15 * 60
+
+
+def test_a_start_time_already_past_sends_now_and_says_so(tmp_path, serve, capsys):
+    server = serve()
+    timer = FakeTimer(NOW)
+
+    result = run_campaign(settings(tmp_path, server.url, NOW - timedelta(minutes=5)), timer=timer)
+
+    assert result.exit_code == 0 and len(server.deliveries()) == 2
+    assert timer.slept == []
+    assert "has passed: sending now" in capsys.readouterr().err
+
+
+class CtrlCWhileWaiting(FakeTimer):
+    """The user presses Ctrl-C during the first minute of the wait."""
+
+    async def sleep(self, seconds: float, stop: asyncio.Event) -> None:
+        signal.raise_signal(signal.SIGINT)
+        await super().sleep(seconds, stop)
+
+
+def test_ctrl_c_while_waiting_leaves_every_row_pending_with_exit_130(tmp_path, serve):
+    server = serve()
+    when = NOW + timedelta(hours=1)
+
+    result = run_campaign(
+        settings(tmp_path, server.url, when, quiet=True), timer=CtrlCWhileWaiting(NOW)
+    )
+
+    assert result.exit_code == 130
+    assert [r["result_status"] for r in report_rows(result.report_path)] == ["pending"] * 2
+    assert "before the start time" in result.stop_detail
+    assert server.deliveries() == []
