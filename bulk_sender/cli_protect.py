@@ -23,6 +23,7 @@ from .optouts import (
 )
 from .phones import country_flag
 from .protect import Protection
+from .records import Status
 from .testsend import run_test_send
 from .waiting import parse_not_before
 
@@ -77,7 +78,7 @@ def send_test(settings: Settings, confirm: Callable[[int, int], bool] | None) ->
     print(f"Test send to {shown(result.phone)} through {result.target}:")
     for message, outcome in result.sent:
         said = outcome.status.value
-        if outcome.result_detail:
+        if outcome.status is not Status.SENT and outcome.result_detail:
             said += f" ({outcome.result_detail})"
         text = " ".join(message.text.split())
         print(f"  row {message.row}: {said}: {text[:60]}{'...' if len(text) > 60 else ''}")
