@@ -44,15 +44,14 @@ class SendHours:
 def parse_send_hours(text: str) -> SendHours:
     """`09:00-20:00` as a `SendHours`; a `ConfigError` naming the flag otherwise."""
     found = _HOURS.match(text)
+    usage = f"--send-hours {text}: write it as HH:MM-HH:MM, e.g. 09:00-20:00"
+    if found is None:
+        raise ConfigError(usage)
+    h1, m1, h2, m2 = (int(part) for part in found.groups())
     try:
-        if found is None:
-            raise ValueError("not HH:MM-HH:MM")
-        h1, m1, h2, m2 = (int(part) for part in found.groups())
         hours = SendHours(time(h1, m1), time(h2, m2))
-    except ValueError as exc:
-        raise ConfigError(
-            f"--send-hours {text}: write it as HH:MM-HH:MM, e.g. 09:00-20:00 ({exc})"
-        ) from exc
+    except ValueError as exc:  # "hour must be in 0..23"
+        raise ConfigError(f"{usage} ({exc})") from exc
     if hours.start == hours.end:
         raise ConfigError(f"--send-hours {text}: the window is empty; e.g. 09:00-20:00")
     return hours

@@ -148,14 +148,23 @@ def _column(columns: Sequence[str], name: str) -> int | None:
 # -- keeping the list: `bulk-sender optout add|remove|list` -----------------------------
 
 
-def parse_phones(texts: Iterable[str], country: str | None) -> list[str]:
-    """Phones typed on the command line, as digits; the first bad one stops the command."""
-    found = []
-    for text in texts:
-        phone = normalise_phone(text, country, allow_landlines=True)
-        if not phone.ok:
-            raise ConfigError(f"{text}: not a phone number ({phone.code}: {phone.detail})")
+def parse_phones(texts: Sequence[str], country: str | None) -> list[str]:
+    """Phones typed on the command line, as digits; the first bad one stops the command.
+
+    `optout add 952 880 483` without quotes gives three arguments: a piece that is no phone
+    on its own is joined with the next ones (up to four) when together they make one.
+    """
+    found, at = [], 0
+    while at < len(texts):
+        for width in range(1, min(4, len(texts) - at) + 1):
+            phone = normalise_phone(" ".join(texts[at : at + width]), country, allow_landlines=True)
+            if phone.ok:
+                break
+        else:
+            phone = normalise_phone(texts[at], country, allow_landlines=True)
+            raise ConfigError(f"{texts[at]}: not a phone number ({phone.code}: {phone.detail})")
         found.append(phone.digits)
+        at += width
     return found
 
 

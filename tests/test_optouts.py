@@ -121,6 +121,10 @@ def test_an_invalid_phone_is_refused_in_one_line():
     assert "\n" not in str(error.value)
 
 
+def test_a_phone_typed_with_spaces_and_no_quotes_is_one_phone():
+    assert parse_phones(["952", "880", "483", "987111001"], "PE") == ["51952880483", "51987111001"]
+
+
 def test_only_a_csv_list_is_kept_by_the_command(tmp_path):
     with pytest.raises(ConfigError, match=r"keep a \.csv list"):
         add_phones(tmp_path / "bajas.xlsx", ["51987111001"], country="PE", note="", now=NOW)
