@@ -278,6 +278,7 @@ class _Runner:
         self.interrupted = False
         # Sender protection (SPEC section 7): the start time, the send hours, their waits.
         self.notices = list(plan.gate.notices)
+        self.waited = 0.0
         self.countdown = Countdown(quiet=settings.quiet)
         self.waiter = Waiter(timer, self.countdown, step=self.countdown.step)
         hours = settings.protection.send_hours
@@ -311,7 +312,7 @@ class _Runner:
                 self.sender.interrupt()
             started = self.clock()
             guard = await self._send_held(await self.sender.send_all(self._messages()))
-            self.send_seconds = self.clock() - started
+            self.send_seconds = self.clock() - started - self.waited
             self.sent_now = progress.counts[Status.SENT.value]
             self.stop, self.stop_detail = guard.reason, guard.detail
 
@@ -340,7 +341,10 @@ class _Runner:
         """`--send-hours` with `--wait`: wait for each next window, send what it opens for."""
         held, wait = self.held, self.settings.protection.wait
         while held and held.held and held.next_opening and wait and not guard.stopped:
-            if not await self.waiter.until(held.next_opening, held.notice(waiting=True)):
+            before = self.clock()
+            reached = await self.waiter.until(held.next_opening, held.notice(waiting=True))
+            self.waited += self.clock() - before  # waiting is not sending: keep it out of the rate
+            if not reached:
                 break
             self.countdown.done()
             assert self.sender is not None
