@@ -28,9 +28,7 @@ import httpx
 
 from .compose import Composer, WaTemplateSpec, decode_request
 from .errors import ConfigError, InputError
-from .hours import HeldBack, SendWindow
 from .journal import Journal
-from .limits import RunGuard
 from .load import Table, open_contacts
 from .phone_columns import ColumnsUsed, phone_columns_for
 from .phones import country_flag
@@ -40,6 +38,7 @@ from .protect import Gate, Protection, gate_for
 from .records import Message, Status
 from .render import MessageTemplate, default_locale, load_template_source
 from .report import check_writable, write_report
+from .schedule import Schedule
 from .send import (
     CONVERSATION_PATH,
     DEFAULT_API_URL,
@@ -51,7 +50,7 @@ from .send import (
 )
 from .server import ServerSettings, running_server
 from .summary import Tally
-from .waiting import Countdown, Timer, Waiter, shown_time
+from .waiting import Timer
 
 SANDBOX_WORKSPACE = "sandbox"
 
@@ -277,14 +276,9 @@ class _Runner:
         self.sender: Sender | None = None
         self.interrupted = False
         # Sender protection (SPEC section 7): the start time, the send hours, their waits.
-        self.notices = list(plan.gate.notices)
-        self.waited = 0.0
-        self.countdown = Countdown(quiet=settings.quiet)
-        self.waiter = Waiter(timer, self.countdown, step=self.countdown.step)
-        hours = settings.protection.send_hours
-        self.held = (
-            HeldBack(SendWindow(hours), journal.record, timer.now, limit=settings.limit)
-            if hours else None
+        self.schedule = Schedule(
+            settings.protection, journal.record, timer, clock, quiet=settings.quiet,
+            limit=settings.limit,
         )  # fmt: skip
 
     async def send(self, confirm: Callable[[int, int], bool] | None) -> None:
@@ -296,7 +290,8 @@ class _Runner:
         if confirm is not None and not confirm(messages, phones):
             self.stop_detail = "not confirmed: nothing was sent"
             return
-        if not await self._start_time():
+        if not await self.schedule.start():
+            self.stop_detail = self.schedule.stop_detail
             return
         async with contextlib.AsyncExitStack() as stack:
             target = await self._target(stack)
@@ -311,59 +306,33 @@ class _Runner:
             if self.interrupted:
                 self.sender.interrupt()
             started = self.clock()
-            guard = await self._send_held(await self.sender.send_all(self._messages()))
-            self.send_seconds = self.clock() - started - self.waited
+            guard = await self.sender.send_all(self._messages())
+            sender = self.sender
+            guard = await self.schedule.send_held(
+                guard, lambda: sender.send_all(self._messages(only_held=True))
+            )
+            self.send_seconds = self.clock() - started - self.schedule.waited
             self.sent_now = progress.counts[Status.SENT.value]
             self.stop, self.stop_detail = guard.reason, guard.detail
 
     def interrupt(self) -> None:
         """Ctrl-C or SIGTERM: send nothing new."""
         self.interrupted = True
-        self.waiter.stop()
+        self.schedule.stop()
         if self.sender is not None:
             self.sender.interrupt()
-
-    async def _start_time(self) -> bool:
-        """`--not-before`: the first message leaves then; False when stopped while waiting."""
-        when = self.settings.protection.not_before
-        if when is None:
-            return True
-        if when <= self.timer.now():
-            self.countdown.say(f"--not-before {shown_time(when)} has passed: sending now")
-            return True
-        reached = await self.waiter.until(when, f"First message at {shown_time(when)}")
-        self.countdown.done()
-        if not reached:
-            self.stop_detail = "interrupted before the start time: nothing was sent"
-        return reached
-
-    async def _send_held(self, guard: RunGuard) -> RunGuard:
-        """`--send-hours` with `--wait`: wait for each next window, send what it opens for."""
-        held, wait = self.held, self.settings.protection.wait
-        while held and held.held and held.next_opening and wait and not guard.stopped:
-            before = self.clock()
-            reached = await self.waiter.until(held.next_opening, held.notice(waiting=True))
-            self.waited += self.clock() - before  # waiting is not sending: keep it out of the rate
-            if not reached:
-                break
-            self.countdown.done()
-            assert self.sender is not None
-            guard = await self.sender.send_all(self._messages(only_held=True))
-        if held and held.held:
-            self.notices.append(held.notice(wait_flag=wait))
-        return guard
 
     async def _target(self, stack: contextlib.AsyncExitStack) -> Target:
         return await open_target(self.settings, stack)
 
     def _messages(self, *, only_held: bool = False) -> Iterator[Message]:
-        limit = None if self.held else self.settings.limit  # with send hours, `held` limits
+        limit = None if self.schedule.held else self.settings.limit  # then the schedule limits
         messages = (
             decode_request(pending.row, pending.phone, pending.message, pending.key,
                            pending.request)
             for pending in self.journal.pending(limit)
         )  # fmt: skip
-        return self.held.admit(messages, only_held=only_held) if self.held else messages
+        return self.schedule.admit(messages, only_held=only_held)
 
     def finish(self, started: datetime, elapsed: float) -> RunResult:
         """Write the report, counting the rows as it goes; the exit code follows SPEC 3."""
@@ -380,7 +349,7 @@ class _Runner:
             exit_code, report_path, None if dry else self.plan.journal_path,
             dict(tally.statuses), dict(tally.reasons), tuple(tally.preview),
             tally.distinct_messages, self.stop_detail, elapsed, self.rate,
-            self.plan.composer.columns_used(), tuple(self.notices),
+            self.plan.composer.columns_used(), (*self.plan.gate.notices, *self.schedule.notices),
         )  # fmt: skip
 
     @property

@@ -23,6 +23,8 @@ from bulk_sender.optouts import (
     write_atomically,
 )
 from bulk_sender.protect import Protection
+from bulk_sender.records import Status
+from bulk_sender.report import STATUS_COLOURS
 from bulk_sender.send import SendSettings
 
 from .conftest import report_rows
@@ -168,6 +170,9 @@ def test_no_mode_sends_to_a_phone_on_the_list(tmp_path, serve, mode):
     assert luis["result_status"] == "excluded"
     assert luis["result_detail"].startswith("opted_out: +51987111002 is on ")
     assert result.reasons["opted_out"] == 1
+    sheet = openpyxl.load_workbook(result.report_path)["results"]
+    status = next(c.column for c in sheet[1] if c.value == "result_status")
+    assert sheet.cell(3, status).fill.fgColor.rgb == "FF" + STATUS_COLOURS[Status.INVALID][1:]
     assert "51987111002" not in {d["phone"] for d in server.deliveries()}
     if mode is Mode.LIVE:
         assert sorted(d["phone"] for d in server.deliveries()) == [

@@ -1,0 +1,79 @@
+"""The schedule of a run: the start time, the send hours, and the waits, on an injected clock."""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import UTC, datetime, time, timedelta
+
+from bulk_sender.hours import SendHours
+from bulk_sender.limits import RunGuard
+from bulk_sender.protect import Protection
+from bulk_sender.records import Message, Outcome
+from bulk_sender.schedule import Schedule
+
+from .conftest import FakeTimer
+
+NOW = datetime(2026, 12, 2, 13, 30, tzinfo=UTC)  # 08:30 in Lima, 07:30 in Mexico City
+LIMA, MEXICO = "51987111001", "525512345678"
+
+
+def schedule(timer: FakeTimer, recorded: list[tuple[str, Outcome]], **protection: object):
+    return Schedule(
+        Protection(**protection),  # type: ignore[arg-type]
+        lambda key, outcome: recorded.append((key, outcome)), timer, lambda: 0.0, quiet=True,
+    )  # fmt: skip
+
+
+def test_without_a_start_time_or_send_hours_everything_goes_at_once():
+    timer, recorded = FakeTimer(NOW), []
+    plan = schedule(timer, recorded)
+    batch = [Message(2, MEXICO, "Hola", "k")]
+
+    assert asyncio.run(plan.start()) is True
+    assert list(plan.admit(batch)) == batch
+    assert timer.slept == [] and recorded == [] and plan.notices == []
+
+
+def test_the_start_waits_until_the_time_and_a_stop_ends_it():
+    timer = FakeTimer(NOW)
+    plan = schedule(timer, [], not_before=NOW + timedelta(minutes=90))
+
+    assert asyncio.run(plan.start()) is True and timer.moment == NOW + timedelta(minutes=90)
+
+    stopped = schedule(FakeTimer(NOW), [], not_before=NOW + timedelta(minutes=90))
+    stopped.stop()
+    assert asyncio.run(stopped.start()) is False
+    assert stopped.stop_detail == "interrupted before the start time: nothing was sent"
+
+
+def test_held_messages_are_sent_again_as_their_window_opens_with_wait():
+    timer, recorded, sent = FakeTimer(NOW), [], []
+    plan = schedule(timer, recorded, send_hours=SendHours(time(8), time(20)), wait=True)
+    batch = [Message(2, LIMA, "Hola", "k1"), Message(3, MEXICO, "Hola", "k2")]
+    sent += plan.admit(batch)
+
+    async def send_again() -> RunGuard:
+        sent.extend(plan.admit(batch, only_held=True))
+        return RunGuard()
+
+    asyncio.run(plan.send_held(RunGuard(), send_again))
+
+    assert [m.key for m in sent] == ["k1", "k2"]
+    assert [(k, o.code) for k, o in recorded] == [("k2", "outside_hours")]
+    assert timer.moment == NOW + timedelta(minutes=30) and plan.notices == []
+
+
+def test_without_wait_the_run_ends_saying_when_the_next_window_opens():
+    timer, recorded = FakeTimer(NOW), []
+    plan = schedule(timer, recorded, send_hours=SendHours(time(8), time(20)))
+    list(plan.admit([Message(3, MEXICO, "Hola", "k2")]))
+
+    asyncio.run(plan.send_held(RunGuard(), lambda: asyncio.sleep(0, RunGuard())))
+
+    opens = (NOW + timedelta(minutes=30)).astimezone()
+    assert plan.notices == [
+        "1 message outside the send hours (08:00-20:00 their time): the next window opens at "
+        f"{opens:%Y-%m-%d %H:%M} (this computer's time); run the same command again then, "
+        "or add --wait to stay and send them as windows open"
+    ]
+    assert timer.slept == []
