@@ -50,7 +50,8 @@ class Schedule:
         if when is None:
             return True
         if when <= self.timer.now():
-            self.countdown.say(f"--not-before {shown_time(when)} has passed: sending now")
+            past = f"--not-before {shown_time(when)} has passed: sending now"
+            self.countdown.say(past, warning=True)
             return True
         reached = await self.waiter.until(when, f"First message at {shown_time(when)}")
         self.countdown.done()
@@ -71,7 +72,9 @@ class Schedule:
         held, wait = self.held, self.protection.wait
         while held and held.held and held.next_opening and wait and not guard.stopped:
             before = self.clock()
-            reached = await self.waiter.until(held.next_opening, held.notice(waiting=True))
+            self.countdown.say(held.notice(waiting=True))
+            opens = f"Next window at {shown_time(held.next_opening)}"
+            reached = await self.waiter.until(held.next_opening, opens)
             self.waited += self.clock() - before
             if not reached:
                 break

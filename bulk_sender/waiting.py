@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import shutil
 import sys
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
@@ -88,6 +89,7 @@ class Countdown:
         self.terminal = self.stream.isatty()
         self._what = ""
         self._calls = 0
+        self._width = 0
 
     @property
     def step(self) -> float:
@@ -101,17 +103,22 @@ class Countdown:
         self._calls = self._calls + 1 if what == self._what else 0
         self._what = what
         if self.terminal:
-            print(f"\r{line}\033[K", end="", file=self.stream, flush=True)
+            # Padded with spaces, not an ANSI erase: Windows' old console shows those as text.
+            width = shutil.get_terminal_size().columns - 1
+            line = line[:width]
+            print(f"\r{line:<{self._width}}", end="", file=self.stream, flush=True)
+            self._width = len(line)
         elif self._calls % 10 == 0:  # a log gets the first line, then one each 10 minutes
             print(line, file=self.stream, flush=True)
 
-    def say(self, line: str) -> None:
-        """One line on its own, now: a warning, shown even with --quiet."""
+    def say(self, line: str, *, warning: bool = False) -> None:
+        """One line on its own, now; a warning shows even with --quiet."""
         self.done()
-        print(line, file=self.stream, flush=True)
+        if warning or not self.quiet:
+            print(line, file=self.stream, flush=True)
 
     def done(self) -> None:
         """End the redrawn line, so what follows starts on its own."""
         if self.terminal and self._what and not self.quiet:
             print(file=self.stream, flush=True)
-        self._what = ""
+        self._what, self._width = "", 0

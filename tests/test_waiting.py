@@ -71,6 +71,25 @@ def test_in_a_log_the_countdown_prints_its_first_line_then_one_each_ten_updates(
     assert countdown.step == 60
 
 
+class Terminal(io.StringIO):
+    def isatty(self) -> bool:
+        return True
+
+
+def test_on_a_terminal_the_countdown_redraws_one_line_in_place():
+    stream = Terminal()
+    countdown = Countdown(stream)
+
+    countdown("First message at 09:00 (in 0:10:00); Ctrl-C stops")
+    countdown("Next window at 09:00 (in 9:59); Ctrl-C stops")
+    countdown.done()
+
+    first, second = stream.getvalue().split("\r")[1:]
+    assert second.rstrip("\n") == "Next window at 09:00 (in 9:59); Ctrl-C stops".ljust(len(first))
+    assert "\033" not in stream.getvalue()  # no ANSI codes: Windows' old console prints them
+    assert countdown.step == 1
+
+
 # -- a run with a start time, over real HTTP, on an injected clock ----------------------------
 
 
