@@ -22,6 +22,7 @@ from .cli_protect import (
     print_notices,
     protection_from,
     send_test,
+    when_and_to,
 )
 from .compose import SEND_TYPES, WaTemplateSpec
 from .errors import BulkSenderError, ConfigError
@@ -308,7 +309,7 @@ def _send(options: argparse.Namespace, args: Sequence[str]) -> int:
     settings = settings_from(options, args, environment())
     confirm = None
     if settings.mode is Mode.LIVE and not options.yes and sys.stdin.isatty():
-        confirm = _ask(settings.api_url)
+        confirm = _ask(settings.api_url + when_and_to(settings.protection))
     if settings.protection.test_to:
         return send_test(settings, confirm)
     result = run_campaign(settings, confirm=confirm)

@@ -25,7 +25,7 @@ from .phones import country_flag
 from .protect import Protection
 from .records import Status
 from .testsend import run_test_send
-from .waiting import parse_not_before
+from .waiting import parse_not_before, shown_time
 
 
 def add_protection_flags(send: argparse.ArgumentParser) -> None:
@@ -70,6 +70,15 @@ def protection_from(options: argparse.Namespace, env: Mapping[str, str]) -> Prot
         test_to=options.test_to,
         test_count=options.test_count or 1,
     )
+
+
+def when_and_to(protection: Protection) -> str:
+    """What the confirmation adds: ` at <start time>`, or that it is a test to PHONE."""
+    if protection.test_to:
+        return f", as a test to {protection.test_to} only"
+    if protection.not_before:
+        return f", the first at {shown_time(protection.not_before)}"
+    return ""
 
 
 def send_test(settings: Settings, confirm: Callable[[int, int], bool] | None) -> int:

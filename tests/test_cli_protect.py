@@ -15,6 +15,9 @@ from zoneinfo import ZoneInfo
 import openpyxl
 import pytest
 
+from bulk_sender.cli_protect import when_and_to
+from bulk_sender.protect import Protection
+
 from .conftest import clean_env, report_rows, run_cli
 
 ENV = {"PLAZBOT_WORKSPACE_ID": "sandbox"}
@@ -168,3 +171,11 @@ def test_a_test_send_goes_to_the_test_phone_and_leaves_the_campaign_untouched(wo
 
     assert real.returncode == 0 and statuses(workdir) == ["sent"] * 4
     assert len(server.deliveries()) == 5
+
+
+def test_the_confirmation_names_the_start_time_or_the_test_phone():
+    start = datetime(2026, 12, 3, 9, 0).astimezone()
+
+    assert when_and_to(Protection(not_before=start)) == ", the first at 2026-12-03 09:00:00"
+    assert when_and_to(Protection(test_to="999888777")) == ", as a test to 999888777 only"
+    assert when_and_to(Protection()) == ""
