@@ -15,7 +15,6 @@ import hashlib
 import json
 import signal
 import sys
-import tempfile
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -27,8 +26,8 @@ from typing import Any
 import httpx
 
 from .compose import Composer, WaTemplateSpec, decode_request
-from .errors import ConfigError, InputError
-from .journal import Journal
+from .errors import BulkSenderError, ConfigError, InputError, JournalError, JournalFailed
+from .journal import Journal, snapshot
 from .load import Table, open_contacts
 from .phone_columns import ColumnsUsed, phone_columns_for
 from .phones import country_flag
@@ -216,13 +215,8 @@ def _journal_for(settings: Settings, plan: Plan) -> Iterator[Journal]:
         with Journal(plan.journal_path) as journal:
             yield journal
         return
-    with tempfile.TemporaryDirectory(prefix="bulk-sender-") as folder:
-        copy = Path(folder) / "preview.sqlite3"
-        if plan.journal_path.exists():
-            with Journal(plan.journal_path) as original:
-                original.backup_to(copy)
-        with Journal(copy, durable=False) as journal:
-            yield journal
+    with snapshot(plan.journal_path) as journal:
+        yield journal
 
 
 class _Runner:
@@ -244,6 +238,7 @@ class _Runner:
         self.sent_now = 0
         self.sender: Sender | None = None
         self.interrupted = False
+        self.failure: JournalError | None = None
 
     async def send(self, confirm: Callable[[int, int], bool] | None) -> None:
         messages, phones = self.journal.count_pending()
@@ -267,7 +262,11 @@ class _Runner:
             if self.interrupted:
                 self.sender.interrupt()
             started = self.clock()
-            guard = await self.sender.send_all(self._messages())
+            try:
+                guard = await self.sender.send_all(self._messages())
+            except JournalError as exc:  # a full disk, a vanished folder: stop, keep what is known
+                self.failure = exc
+                raise
             self.send_seconds = self.clock() - started
             self.sent_now = progress.counts[Status.SENT.value]
             self.stop, self.stop_detail = guard.reason, guard.detail
@@ -299,12 +298,21 @@ class _Runner:
         """Write the report, counting the rows as it goes; the exit code follows SPEC 3."""
         dry = self.settings.mode is Mode.DRY_RUN
         tally = Tally()
-        report_path = write_report(
-            self.plan.report_path, self.plan.table.columns,
-            tally.watch(self.journal.results(dry_run=dry)),
-            lambda: tally.rows(self._details(started, elapsed)),
-        )  # fmt: skip
+        try:
+            report_path = write_report(
+                self.plan.report_path, self.plan.table.columns,
+                tally.watch(self.journal.results(dry_run=dry)),
+                lambda: tally.rows(self._details(started, elapsed)),
+            )  # fmt: skip
+        except BulkSenderError as exc:
+            if self.failure is None:
+                raise
+            raise JournalFailed(f"{self.failure}; sending stopped; no report ({exc})") from exc
         exit_code = self._exit_code(tally.statuses)
+        if self.failure is not None:
+            with contextlib.suppress(JournalError):
+                self.journal.end_run(1)
+            raise JournalFailed(f"{self.failure}; sending stopped; report: {report_path}")
         self.journal.end_run(exit_code)
         return RunResult(
             exit_code, report_path, None if dry else self.plan.journal_path,
@@ -356,7 +364,7 @@ def rebuild_report(journal_path: Path, output: Path | None = None) -> Path:
     output = output or journal_path.with_name(
         journal_path.name.removesuffix(".sqlite3").removesuffix(".journal") + ".xlsx"
     )
-    with Journal(journal_path) as journal:
+    with snapshot(journal_path) as journal:  # works beside a run that is sending
         meta = journal.meta()
         if "columns" not in meta:
             raise InputError(f"{journal_path}: not a bulk-sender journal (no columns recorded)")

@@ -67,7 +67,7 @@ class Target:
 class Recorder(Protocol):
     """Where the send stage writes each message's progress: the journal, in practice."""
 
-    def mark_in_flight(self, key: str, attempts: int) -> None: ...
+    def mark_in_flight(self, key: str, attempts: int) -> bool: ...
     def record(self, key: str, outcome: Outcome) -> None: ...
 
 
@@ -205,7 +205,8 @@ class Sender:
             if slot is None:
                 return None if attempts == 0 else self._stopped(attempts)
             attempts += 1
-            self.recorder.mark_in_flight(message.key, attempts)
+            if not self.recorder.mark_in_flight(message.key, attempts):
+                return None  # another writer has it: its outcome is that writer's to record
             self.spacing.sent(message.phone, message.key)
             verdict = await self._post(path, body)
             self._observe(verdict)

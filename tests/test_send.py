@@ -26,9 +26,10 @@ class MemoryJournal:
         self.in_flight: list[tuple[str, int]] = []
         self.outcomes: dict[str, Outcome] = {}
 
-    def mark_in_flight(self, key: str, attempts: int) -> None:
+    def mark_in_flight(self, key: str, attempts: int) -> bool:
         self.in_flight.append((key, attempts))
         self.outcomes.pop(key, None)
+        return True
 
     def record(self, key: str, outcome: Outcome) -> None:
         self.outcomes[key] = outcome
