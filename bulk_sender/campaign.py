@@ -43,6 +43,7 @@ from .send import (
     SendSettings,
     StopReason,
     Target,
+    check_api_url,
     make_client,
 )
 from .server import ServerSettings, running_server
@@ -163,6 +164,7 @@ def target_for(settings: Settings) -> tuple[str, str]:
     """The journal's `target`: sandbox, or the API URL plus a hash of the workspace id."""
     if settings.mode is Mode.SANDBOX:
         return "sandbox", "the sandbox server"
+    check_api_url(settings.api_url)  # a dry run too: the typo shows before going live
     if settings.mode is Mode.LIVE:
         if not settings.workspace_id:
             raise ConfigError(

@@ -92,7 +92,7 @@ def _guarded(method: Callable[Concatenate[_J, _P], _R]) -> Callable[Concatenate[
     return wrapper
 
 
-def journal_error(path: Path, exc: sqlite3.Error | OSError) -> JournalError:
+def journal_error(path: Path, exc: sqlite3.Error) -> JournalError:
     """One line for the user, naming the file, from SQLite's or the system's words."""
     if isinstance(exc, sqlite3.DatabaseError) and not isinstance(exc, sqlite3.OperationalError):
         return JournalError(f"{path}: not a bulk-sender journal, or a damaged one ({exc})")
@@ -137,7 +137,9 @@ class Journal:
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
         except OSError as exc:  # a file where the folder should be, a read-only parent
-            raise journal_error(self.path, exc) from exc
+            raise JournalError(
+                f"{self.path}: cannot create its folder {self.path.parent} ({exc.strerror})"
+            ) from exc
         if durable:
             self._lock = RunLock(self.path)
             if not self._lock.acquire():
@@ -154,6 +156,8 @@ class Journal:
         self._planned: dict[str, int] = {}
         self._requeued: list[str] = []
         self._rows_table = "rows"
+        self.sending_elsewhere = False
+        """A snapshot of a campaign another process is sending: its in-flight rows are."""
 
     def _connect(self, *, durable: bool) -> sqlite3.Connection:
         db = sqlite3.connect(self.path, isolation_level=None)
@@ -235,7 +239,7 @@ class Journal:
             self._db.execute(
                 "UPDATE messages SET status = ?, code = 'interrupted', "
                 "detail = 'the run stopped while this request was in flight' WHERE status = ?",
-                (Status.UNCERTAIN.value, IN_FLIGHT),
+                (Status.UNCERTAIN.value, "" if self.sending_elsewhere else IN_FLIGHT),
             )
             cursor = self._db.execute(
                 "INSERT INTO runs (started_at) VALUES (?)", (_now().isoformat(),)
@@ -506,7 +510,22 @@ def snapshot(path: Path) -> Iterator[Journal]:
             except sqlite3.Error as exc:
                 raise journal_error(path, exc) from exc
         with Journal(copy, durable=False) as journal:
+            journal.sending_elsewhere = is_held(path)
             yield journal
+
+
+def is_held(path: Path) -> bool:
+    """Whether a run holds this journal's campaign now (a dry run shows its rows in flight)."""
+    if not path.exists():
+        return False
+    lock = RunLock(path)
+    try:
+        if not lock.acquire():
+            return True
+    except JournalError:  # a read-only folder: nobody can be sending from it
+        return False
+    lock.release()
+    return False
 
 
 def read_holder(path: Path, *, wait: float = 2.0) -> dict[str, str]:

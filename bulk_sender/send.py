@@ -20,6 +20,7 @@ import aiohttp
 import httpx
 
 from .classify import MAX_RETRY_AFTER, Kind, Verdict, classify_error, classify_response
+from .errors import ConfigError
 from .limits import (
     DEFAULT_PAUSE,
     PairSpacing,
@@ -69,6 +70,20 @@ class Recorder(Protocol):
 
     def mark_in_flight(self, key: str, attempts: int) -> bool: ...
     def record(self, key: str, outcome: Outcome) -> None: ...
+
+
+def check_api_url(url: str) -> str:
+    """The API's base URL if it has an `http`/`https` scheme and a host; else a `ConfigError`."""
+    try:
+        parsed = httpx.URL(url)
+    except httpx.InvalidURL:
+        parsed = None
+    if parsed is None or parsed.scheme not in ("http", "https") or not parsed.host:
+        raise ConfigError(
+            f"API URL {url!r} (--api-url or PLAZBOT_API_URL) is not a web address: "
+            f"write it with http:// or https:// and a host, like {DEFAULT_API_URL}"
+        )
+    return url
 
 
 def build_request(message: Message, target: Target) -> tuple[str, dict[str, Any]]:
@@ -308,5 +323,6 @@ __all__ = [
     "StopReason",
     "Target",
     "build_request",
+    "check_api_url",
     "make_client",
 ]
