@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import re
+import sqlite3
 from datetime import UTC, date, datetime, time
 from decimal import Decimal
 
 import pytest
 
 from bulk_sender.errors import JournalError
-from bulk_sender.journal import Journal, decode_cells, encode_cells
+from bulk_sender.journal import Journal, decode_cells, encode_cells, snapshot
 from bulk_sender.records import Outcome, Status
 
 
@@ -123,3 +125,86 @@ def test_a_row_s_note_follows_its_message_s_detail_in_the_report(tmp_path):
         "api_400: bad phone; from Phone 2 - Value",
         "sent in an earlier run (from the report fed back)",  # said once, not twice
     ]
+
+
+def test_a_message_is_claimed_only_while_it_is_pending(tmp_path):
+    with Journal(tmp_path / "j.sqlite3") as journal:
+        journal.start_run()
+        plan(journal, 2, "k2", "51900000002")
+
+        assert journal.mark_in_flight("k2", 1)
+        assert not journal.mark_in_flight("k2", 1)  # another writer holds it
+        journal.record("k2", Outcome(Status.PENDING, "api_503", "retrying", 1))
+        assert journal.mark_in_flight("k2", 2)  # between retries it is pending again
+        journal.record("k2", Outcome(Status.SENT, attempts=2))
+        assert not journal.mark_in_flight("k2", 3)
+        assert [r.outcome.status for r in journal.results()] == [Status.SENT]
+
+
+def test_a_plan_left_unfinished_leaves_the_last_complete_one(tmp_path):
+    path = tmp_path / "j.sqlite3"
+    with Journal(path) as journal:
+        journal.start_run()
+        plan(journal, 2, "k2", "51900000002")
+        journal.record("k2", Outcome(Status.FAILED, "api_400", "no", 1))
+    with Journal(path) as journal:  # a second run, killed while planning
+        journal.start_run()
+        journal.start_plan()
+        journal.add_row(7, ("new",), key="k2", phone="51900000002")
+        journal.set_pending("k2")  # --retry-failed
+        journal.commit()
+        assert journal.first_row_with("k2") == 7
+        assert [(r.row, r.outcome.status) for r in journal.results()] == [(2, Status.FAILED)]
+    with Journal(path) as journal:
+        assert [(r.row, r.outcome.status) for r in journal.results()] == [(2, Status.FAILED)]
+        journal.start_run()
+        journal.start_plan()
+        journal.add_row(7, ("new",), key="k2", phone="51900000002")
+        journal.set_pending("k2")
+        journal.finish_plan()
+        assert [(r.row, r.outcome.status) for r in journal.results()] == [(7, Status.PENDING)]
+
+
+@pytest.mark.parametrize(
+    "content",
+    [b"Nombre;Celular\nAna;987654321\n", b"SQLite format 3\x00" + bytes(range(256)) * 20],
+    ids=["a foreign file", "a damaged journal"],
+)
+def test_a_file_that_is_no_journal_is_refused_in_one_line_naming_it(tmp_path, content):
+    path = tmp_path / "j.sqlite3"
+    path.write_bytes(content)
+
+    with pytest.raises(JournalError) as caught:
+        Journal(path)
+    with pytest.raises(JournalError) as copied:
+        snapshot(path).__enter__()
+
+    for error in (caught.value, copied.value):
+        assert str(error).startswith(f"{path}: ") and "\n" not in str(error)
+        assert isinstance(error.__cause__, sqlite3.DatabaseError)
+    assert path.read_bytes() == content  # left as it was
+
+
+def test_a_journal_that_cannot_have_its_folder_says_so(tmp_path):
+    (tmp_path / "reports").write_text("a file where a folder should be")
+    path = tmp_path / "reports" / "j.sqlite3"
+
+    with pytest.raises(JournalError, match=f"^{re.escape(str(path))}: cannot create its folder"):
+        Journal(path)
+
+
+def test_a_full_disk_while_recording_is_a_journal_error_and_keeps_what_was_written(tmp_path):
+    path = tmp_path / "j.sqlite3"
+    with Journal(path) as journal:
+        journal.start_run()
+        plan(journal, 2, "k2", "51900000002")
+        journal.record("k2", Outcome(Status.SENT, attempts=1))
+        pages = journal._db.execute("PRAGMA page_count").fetchone()[0]
+        journal._db.execute(f"PRAGMA max_page_count = {pages}")  # SQLite's own "disk full"
+        with pytest.raises(JournalError) as caught:
+            for row in range(3, 500):
+                plan(journal, row, f"k{row}", f"5190000{row:04d}")
+    assert str(caught.value).startswith(f"{path}: cannot read or write the journal (")
+    assert isinstance(caught.value.__cause__, sqlite3.OperationalError)
+    with snapshot(path) as copy:
+        assert copy.known("k2").status == "sent"
