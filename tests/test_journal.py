@@ -4,14 +4,20 @@ from __future__ import annotations
 
 import re
 import sqlite3
+from collections import Counter
 from datetime import UTC, date, datetime, time
 from decimal import Decimal
+from pathlib import Path
+from time import monotonic, sleep
 
 import pytest
 
 from bulk_sender.errors import JournalError
 from bulk_sender.journal import Journal, decode_cells, encode_cells, snapshot
 from bulk_sender.records import Outcome, Status
+
+from .conftest import report_rows, run_cli
+from .test_resume import ENV, send_args, start_cli, wait_for_deliveries, write_contacts
 
 
 def test_cells_keep_their_types_through_the_journal():
@@ -208,3 +214,44 @@ def test_a_full_disk_while_recording_is_a_journal_error_and_keeps_what_was_writt
     assert isinstance(caught.value.__cause__, sqlite3.OperationalError)
     with snapshot(path) as copy:
         assert copy.known("k2").status == "sent"
+
+
+def test_a_journal_failing_while_sending_stops_keeps_what_is_known_and_exits_1(tmp_path, serve):
+    server = serve("--latency-ms", "50")
+    write_contacts(tmp_path / "contacts.csv", 300)
+    sending = start_cli(send_args(server.url, "--concurrency", "4"), tmp_path)
+    wait_for_deliveries(server, 10)
+    journal = tmp_path / "reports" / "contacts-message.journal.sqlite3"
+    report = tmp_path / "reports" / "contacts-message.xlsx"
+    # Another program takes the journal's write lock for longer than SQLite waits: every
+    # write of the run fails with SQLite's "database is locked", as the issue saw it.
+    blocker = sqlite3.connect(journal, isolation_level=None)
+    try:
+        blocker.execute("BEGIN EXCLUSIVE")
+        deadline = monotonic() + 120
+        while not report.exists() and sending.poll() is None:
+            assert monotonic() < deadline, "the run neither stopped nor wrote its report"
+            sleep(0.05)
+    finally:
+        blocker.execute("ROLLBACK")
+        blocker.close()
+    _, err = sending.communicate(timeout=120)
+
+    assert sending.returncode == 1, err
+    assert len(err.splitlines()) == 1 and "Traceback" not in err, err
+    assert err.startswith(f"bulk-sender: error: {Path('reports/contacts-message.journal.sqlite3')}")
+    assert "sending stopped; report: " in err
+    rows = report_rows(report)
+    delivered = Counter((d["phone"], d["content"]) for d in server.deliveries())
+    assert len(rows) == 300 and max(delivered.values()) == 1
+    sent = [r for r in rows if r["result_status"] == "sent"]
+    assert sent and all(delivered[(r["result_phone"], r["result_message"])] for r in sent)
+    for row in rows:  # a message that went out without its answer journaled is never pending
+        if delivered[(row["result_phone"], row["result_message"])]:
+            assert row["result_status"] in ("sent", "uncertain"), row
+
+    rerun = run_cli(*send_args(server.url), cwd=tmp_path, env=ENV)
+
+    assert rerun.returncode in (0, 1), rerun.stderr
+    delivered = Counter((d["phone"], d["content"]) for d in server.deliveries())
+    assert len(delivered) == 300 and max(delivered.values()) == 1
