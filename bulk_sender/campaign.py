@@ -164,8 +164,8 @@ def target_for(settings: Settings) -> tuple[str, str]:
     """The journal's `target`: sandbox, or the API URL plus a hash of the workspace id."""
     if settings.mode is Mode.SANDBOX:
         return "sandbox", "the sandbox server"
-    check_api_url(settings.api_url)  # a dry run too: the typo shows before going live
     if settings.mode is Mode.LIVE:
+        check_api_url(settings.api_url)
         if not settings.workspace_id:
             raise ConfigError(
                 "--live needs PLAZBOT_WORKSPACE_ID in the environment or in a .env file"
