@@ -309,12 +309,15 @@ class _Runner:
         except BulkSenderError as exc:
             if self.failure is None:
                 raise
-            raise JournalFailed(f"{self.failure}; sending stopped; no report ({exc})") from exc
+            raise JournalFailed(f"{self.failure} Sending stopped; no report ({exc})") from exc
         exit_code = self._exit_code(tally.statuses)
         if self.failure is not None:
             with contextlib.suppress(JournalError):
                 self.journal.end_run(1)
-            raise JournalFailed(f"{self.failure}; sending stopped; report: {report_path}")
+            raise JournalFailed(
+                f"{self.failure} Sending stopped, every outcome journaled is kept; "
+                f"report: {report_path}"
+            )
         self.journal.end_run(exit_code)
         return RunResult(
             exit_code, report_path, None if dry else self.plan.journal_path,

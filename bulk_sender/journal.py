@@ -97,8 +97,8 @@ def journal_error(path: Path, exc: sqlite3.Error) -> JournalError:
     if isinstance(exc, sqlite3.DatabaseError) and not isinstance(exc, sqlite3.OperationalError):
         return JournalError(f"{path}: not a bulk-sender journal, or a damaged one ({exc})")
     return JournalError(
-        f"{path}: cannot read or write the journal ({exc}); "
-        "is the disk full, or the folder read-only or gone?"
+        f"{path}: cannot read or write the journal ({exc}): is the disk full, the folder "
+        "read-only or gone, or another program using the file?"
     )
 
 

@@ -240,7 +240,7 @@ def test_a_journal_failing_while_sending_stops_keeps_what_is_known_and_exits_1(t
     assert sending.returncode == 1, err
     assert len(err.splitlines()) == 1 and "Traceback" not in err, err
     assert err.startswith(f"bulk-sender: error: {Path('reports/contacts-message.journal.sqlite3')}")
-    assert "sending stopped; report: " in err
+    assert "Sending stopped, every outcome journaled is kept; report: " in err
     rows = report_rows(report)
     delivered = Counter((d["phone"], d["content"]) for d in server.deliveries())
     assert len(rows) == 300 and max(delivered.values()) == 1
