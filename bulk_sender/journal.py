@@ -7,99 +7,35 @@ rebuilt from the journal alone (`bulk-sender report JOURNAL`). A new plan is wri
 `rows_next` and swapped in whole, so a run killed while planning leaves the last one intact.
 
 One process at a time writes a campaign's journal (`lock.py`); others read a snapshot
-(`snapshot`). Every SQLite error leaves this module as a `JournalError` naming the file.
+(`snapshot`). Every SQLite error leaves as a `JournalError` naming the file
+(`journal_file.py`).
 """
 
 from __future__ import annotations
 
 import contextlib
-import functools
-import os
-import sqlite3
 import tempfile
-import time
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any, Concatenate, ParamSpec, TypeVar
+from typing import Any
 
 from .cells import decode_cells, encode_cells
 from .errors import JournalError
-from .lock import RunLock, busy_message
+from .journal_file import (
+    STAGING,
+    connect,
+    copy_journal,
+    forget_holder,
+    guarded,
+    is_held,
+    make_folder,
+    take_campaign,
+)
 from .records import Outcome, RowResult, Status
 
-SCHEMA_TEMPLATE = """
-CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
-CREATE TABLE IF NOT EXISTS runs (
-    id INTEGER PRIMARY KEY, started_at TEXT NOT NULL, ended_at TEXT, exit_code INTEGER
-);
-CREATE TABLE IF NOT EXISTS messages (
-    key TEXT PRIMARY KEY,
-    phone TEXT NOT NULL,
-    message TEXT NOT NULL,
-    request TEXT NOT NULL,
-    row INTEGER NOT NULL,
-    run INTEGER NOT NULL,
-    status TEXT NOT NULL,
-    code TEXT NOT NULL DEFAULT '',
-    detail TEXT NOT NULL DEFAULT '',
-    attempts INTEGER NOT NULL DEFAULT 0,
-    http_status INTEGER,
-    message_id TEXT,
-    whatsapp_id TEXT,
-    sent_at TEXT
-);
-CREATE INDEX IF NOT EXISTS messages_phone ON messages (phone, status);
-CREATE TABLE IF NOT EXISTS rows ({columns});
-CREATE INDEX IF NOT EXISTS rows_key ON rows (key);
-"""
-ROW_COLUMNS = """
-    seq INTEGER PRIMARY KEY,
-    row INTEGER NOT NULL,
-    cells TEXT NOT NULL,
-    key TEXT,
-    phone TEXT NOT NULL DEFAULT '',
-    status TEXT,
-    code TEXT NOT NULL DEFAULT '',
-    detail TEXT NOT NULL DEFAULT ''
-"""
-STAGING = f"""
-DROP TABLE IF EXISTS rows_next;
-CREATE TABLE rows_next ({ROW_COLUMNS});
-CREATE INDEX rows_next_key ON rows_next (key);
-"""
 IN_FLIGHT = "in_flight"
-SCHEMA = SCHEMA_TEMPLATE.format(columns=ROW_COLUMNS)
-HOLDER_KEYS = ("holder_pid", "holder_since")
-"""Meta keys naming the process that holds the campaign, for a second run's message."""
-
-_J = TypeVar("_J", bound="Journal")
-_P = ParamSpec("_P")
-_R = TypeVar("_R")
-
-
-def _guarded(method: Callable[Concatenate[_J, _P], _R]) -> Callable[Concatenate[_J, _P], _R]:
-    """SQLite errors (disk full, folder gone, damaged file) leave as a `JournalError`."""
-
-    @functools.wraps(method)
-    def wrapper(self: _J, /, *args: _P.args, **kwargs: _P.kwargs) -> _R:
-        try:
-            return method(self, *args, **kwargs)
-        except sqlite3.Error as exc:
-            raise journal_error(self.path, exc) from exc
-
-    return wrapper
-
-
-def journal_error(path: Path, exc: sqlite3.Error) -> JournalError:
-    """One line for the user, naming the file, from SQLite's or the system's words."""
-    if isinstance(exc, sqlite3.DatabaseError) and not isinstance(exc, sqlite3.OperationalError):
-        return JournalError(f"{path}: not a bulk-sender journal, or a damaged one ({exc})")
-    return JournalError(
-        f"{path}: cannot read or write the journal ({exc}): is the disk full, the folder "
-        "read-only or gone, or another program using the file?"
-    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -133,19 +69,10 @@ class Journal:
         raises `JournalError` naming the process that holds it.
         """
         self.path = Path(path)
-        self._lock: RunLock | None = None
+        make_folder(self.path)
+        self._lock = take_campaign(self.path) if durable else None
         try:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-        except OSError as exc:  # a file where the folder should be, a read-only parent
-            raise JournalError(
-                f"{self.path}: cannot create its folder {self.path.parent} ({exc.strerror})"
-            ) from exc
-        if durable:
-            self._lock = RunLock(self.path)
-            if not self._lock.acquire():
-                raise JournalError(busy_message(self.path, read_holder(self.path)))
-        try:
-            self._db = self._connect(durable=durable)
+            self._db = connect(self.path, durable=durable)
         except BaseException:
             self._release()
             raise
@@ -159,32 +86,9 @@ class Journal:
         self.sending_elsewhere = False
         """A snapshot of a campaign another process is sending: its in-flight rows are."""
 
-    def _connect(self, *, durable: bool) -> sqlite3.Connection:
-        db = sqlite3.connect(self.path, isolation_level=None)
-        try:
-            if durable:  # WAL with synchronous=NORMAL: a commit survives the process dying
-                db.execute("PRAGMA journal_mode=WAL")
-                db.execute("PRAGMA synchronous=NORMAL")
-            else:
-                db.execute("PRAGMA journal_mode=OFF")
-                db.execute("PRAGMA synchronous=OFF")
-            db.executescript(SCHEMA)
-            if durable:  # who holds the campaign, for the message a second run prints
-                since = datetime.now().astimezone().isoformat(timespec="seconds")
-                with db:
-                    db.executemany(
-                        "INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)",
-                        zip(HOLDER_KEYS, (str(os.getpid()), since), strict=True),
-                    )
-        except sqlite3.Error as exc:
-            db.close()
-            raise journal_error(self.path, exc) from exc
-        return db
-
     def close(self) -> None:
         if self._lock is not None:  # the next run names no process that has gone
-            with contextlib.suppress(sqlite3.Error):
-                self._db.execute("DELETE FROM meta WHERE key IN (?, ?)", HOLDER_KEYS)
+            forget_holder(self._db)
         self._db.close()
         self._release()
 
@@ -201,11 +105,11 @@ class Journal:
 
     # -- identity of the campaign -------------------------------------------------------
 
-    @_guarded
+    @guarded
     def meta(self) -> dict[str, str]:
         return dict(self._db.execute("SELECT key, value FROM meta").fetchall())
 
-    @_guarded
+    @guarded
     def check_or_set(self, fields: dict[str, str], *, campaign_hint: str) -> None:
         """Bind the journal to a template and target, or refuse one made for others.
 
@@ -232,7 +136,7 @@ class Journal:
         ).fetchone()
         return found is not None
 
-    @_guarded
+    @guarded
     def start_run(self) -> int:
         """Open a run; messages left in flight by a killed run become `uncertain`."""
         with self._db:
@@ -248,7 +152,7 @@ class Journal:
         self._history = self._db.execute("SELECT 1 FROM messages LIMIT 1").fetchone() is not None
         return self.run_id
 
-    @_guarded
+    @guarded
     def end_run(self, exit_code: int) -> None:
         with self._db:
             self._db.execute(
@@ -258,13 +162,13 @@ class Journal:
 
     # -- planning: one call per input row ------------------------------------------------
 
-    @_guarded
+    @guarded
     def start_plan(self) -> None:
         """Plan into `rows_next`; the last complete plan stays in `rows` until `finish_plan`."""
         self._db.executescript(STAGING)
         self._rows_table = "rows_next"
 
-    @_guarded
+    @guarded
     def finish_plan(self) -> None:
         """Swap the complete plan in, in one transaction, with the messages it queues again."""
         self.commit()
@@ -279,7 +183,7 @@ class Journal:
             )
         self._rows_table, self._requeued = "rows", []
 
-    @_guarded
+    @guarded
     def known(self, key: str) -> Known | None:
         """An identity recorded by an earlier run (this run's are found by `first_row_with`)."""
         if not self._history:
@@ -289,7 +193,7 @@ class Journal:
         ).fetchone()
         return Known(*found) if found else None
 
-    @_guarded
+    @guarded
     def first_row_with(self, key: str) -> int | None:
         """The row of this run's plan that already holds this identity."""
         if key in self._planned:
@@ -299,7 +203,7 @@ class Journal:
         ).fetchone()
         return int(found[0]) if found else None
 
-    @_guarded
+    @guarded
     def earlier_delivery(self, phone: str) -> Known | None:
         """A message sent to this phone by an earlier run (the resend rule)."""
         if not self._history:
@@ -344,7 +248,7 @@ class Journal:
              outcome.whatsapp_id, _iso(outcome.sent_at))
         )  # fmt: skip
 
-    @_guarded
+    @guarded
     def set_pending(self, key: str) -> None:
         """Queue a known identity again (`--retry-failed`, `--retry-uncertain`).
 
@@ -358,7 +262,7 @@ class Journal:
             (Status.PENDING.value, self.run_id, key),
         )
 
-    @_guarded
+    @guarded
     def commit(self) -> None:
         """Write the buffered plan (one statement per table, far cheaper than one per row)."""
         self._db.executemany(
@@ -376,7 +280,7 @@ class Journal:
         if self._db.in_transaction:
             self._db.execute("COMMIT")
 
-    @_guarded
+    @guarded
     def begin(self) -> None:
         if not self._db.in_transaction:
             self._db.execute("BEGIN")
@@ -402,7 +306,7 @@ class Journal:
             if left is not None:
                 left -= len(found)
 
-    @_guarded
+    @guarded
     def count_pending(self) -> tuple[int, int]:
         """How many messages are to be sent, and to how many phones."""
         found = self._db.execute(
@@ -412,7 +316,7 @@ class Journal:
         ).fetchone()
         return int(found[0]), int(found[1])
 
-    @_guarded
+    @guarded
     def mark_in_flight(self, key: str, attempts: int) -> bool:
         """Claim a message before its request leaves; False if it is no longer `pending`.
 
@@ -425,7 +329,7 @@ class Journal:
         )
         return cursor.rowcount == 1
 
-    @_guarded
+    @guarded
     def record(self, key: str, outcome: Outcome) -> None:
         """The outcome of a message, committed at once."""
         self._db.execute(
@@ -452,7 +356,7 @@ class Journal:
                 yield _row_result(fields, dry_run=dry_run)
             last_seq = found[-1][0]
 
-    @_guarded
+    @guarded
     def _fetch(self, query: str, parameters: Sequence[Any]) -> list[Any]:
         return self._db.execute(query, parameters).fetchall()
 
@@ -501,48 +405,7 @@ def snapshot(path: Path) -> Iterator[Journal]:
     with tempfile.TemporaryDirectory(prefix="bulk-sender-") as folder:
         copy = Path(folder) / "snapshot.sqlite3"
         if path.exists():
-            try:
-                with (
-                    contextlib.closing(_read_only(path)) as source,
-                    contextlib.closing(sqlite3.connect(copy)) as target,
-                ):
-                    source.backup(target)
-            except sqlite3.Error as exc:
-                raise journal_error(path, exc) from exc
+            copy_journal(path, copy)
         with Journal(copy, durable=False) as journal:
             journal.sending_elsewhere = is_held(path)
             yield journal
-
-
-def is_held(path: Path) -> bool:
-    """Whether a run holds this journal's campaign now (a dry run shows its rows in flight)."""
-    if not path.exists():
-        return False
-    lock = RunLock(path)
-    try:
-        if not lock.acquire():
-            return True
-    except JournalError:  # a read-only folder: nobody can be sending from it
-        return False
-    lock.release()
-    return False
-
-
-def read_holder(path: Path, *, wait: float = 2.0) -> dict[str, str]:
-    """Who holds a campaign (`holder_pid`, `holder_since`), from its journal's meta table.
-
-    The holder writes them just after it takes the lock: wait a little for them to appear.
-    """
-    deadline = time.monotonic() + wait
-    while True:
-        with contextlib.suppress(sqlite3.Error), contextlib.closing(_read_only(path)) as db:
-            found = dict(db.execute("SELECT key, value FROM meta WHERE key LIKE 'holder_%'"))
-            if found:
-                return found
-        if time.monotonic() > deadline:
-            return {}
-        time.sleep(0.05)
-
-
-def _read_only(path: Path) -> sqlite3.Connection:
-    return sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
