@@ -15,7 +15,6 @@ import hashlib
 import json
 import signal
 import sys
-import tempfile
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -27,8 +26,8 @@ from typing import Any
 import httpx
 
 from .compose import Composer, WaTemplateSpec, decode_request
-from .errors import ConfigError, InputError
-from .journal import Journal
+from .errors import BulkSenderError, ConfigError, InputError, JournalError, JournalFailed
+from .journal import Journal, snapshot
 from .load import Table, open_contacts
 from .phone_columns import ColumnsUsed, phone_columns_for
 from .phones import country_flag
@@ -46,6 +45,7 @@ from .send import (
     SendSettings,
     StopReason,
     Target,
+    check_api_url,
     make_client,
 )
 from .server import ServerSettings, running_server
@@ -175,6 +175,7 @@ def target_for(settings: Settings) -> tuple[str, str]:
     if settings.mode is Mode.SANDBOX:
         return "sandbox", "the sandbox server"
     if settings.mode is Mode.LIVE:
+        check_api_url(settings.api_url)
         if not settings.workspace_id:
             raise ConfigError(
                 "--live needs PLAZBOT_WORKSPACE_ID in the environment or in a .env file"
@@ -246,13 +247,8 @@ def _journal_for(settings: Settings, plan: Plan) -> Iterator[Journal]:
         with Journal(plan.journal_path) as journal:
             yield journal
         return
-    with tempfile.TemporaryDirectory(prefix="bulk-sender-") as folder:
-        copy = Path(folder) / "preview.sqlite3"
-        if plan.journal_path.exists():
-            with Journal(plan.journal_path) as original:
-                original.backup_to(copy)
-        with Journal(copy, durable=False) as journal:
-            yield journal
+    with snapshot(plan.journal_path) as journal:
+        yield journal
 
 
 class _Runner:
@@ -280,6 +276,7 @@ class _Runner:
             settings.protection, journal.record, timer, clock, quiet=settings.quiet,
             limit=settings.limit,
         )  # fmt: skip
+        self.failure: JournalError | None = None
 
     async def send(self, confirm: Callable[[int, int], bool] | None) -> None:
         messages, phones = self.journal.count_pending()
@@ -306,11 +303,15 @@ class _Runner:
             if self.interrupted:
                 self.sender.interrupt()
             started = self.clock()
-            guard = await self.sender.send_all(self._messages())
             sender = self.sender
-            guard = await self.schedule.send_held(
-                guard, lambda: sender.send_all(self._messages(only_held=True))
-            )
+            try:
+                guard = await sender.send_all(self._messages())
+                guard = await self.schedule.send_held(
+                    guard, lambda: sender.send_all(self._messages(only_held=True))
+                )
+            except JournalError as exc:  # a full disk, a vanished folder: stop, keep what is known
+                self.failure = exc
+                raise
             self.send_seconds = self.clock() - started - self.schedule.waited
             self.sent_now = progress.counts[Status.SENT.value]
             self.stop, self.stop_detail = guard.reason, guard.detail
@@ -338,12 +339,24 @@ class _Runner:
         """Write the report, counting the rows as it goes; the exit code follows SPEC 3."""
         dry = self.settings.mode is Mode.DRY_RUN
         tally = Tally()
-        report_path = write_report(
-            self.plan.report_path, self.plan.table.columns,
-            tally.watch(self.journal.results(dry_run=dry)),
-            lambda: tally.rows(self._details(started, elapsed)),
-        )  # fmt: skip
+        try:
+            report_path = write_report(
+                self.plan.report_path, self.plan.table.columns,
+                tally.watch(self.journal.results(dry_run=dry)),
+                lambda: tally.rows(self._details(started, elapsed)),
+            )  # fmt: skip
+        except BulkSenderError as exc:
+            if self.failure is None:
+                raise
+            raise JournalFailed(f"{self.failure} Sending stopped; no report ({exc})") from exc
         exit_code = self._exit_code(tally.statuses)
+        if self.failure is not None:
+            with contextlib.suppress(JournalError):
+                self.journal.end_run(1)
+            raise JournalFailed(
+                f"{self.failure} Sending stopped, every outcome journaled is kept; "
+                f"report: {report_path}"
+            )
         self.journal.end_run(exit_code)
         return RunResult(
             exit_code, report_path, None if dry else self.plan.journal_path,
@@ -395,7 +408,7 @@ def rebuild_report(journal_path: Path, output: Path | None = None) -> Path:
     output = output or journal_path.with_name(
         journal_path.name.removesuffix(".sqlite3").removesuffix(".journal") + ".xlsx"
     )
-    with Journal(journal_path) as journal:
+    with snapshot(journal_path) as journal:  # works beside a run that is sending
         meta = journal.meta()
         if "columns" not in meta:
             raise InputError(f"{journal_path}: not a bulk-sender journal (no columns recorded)")

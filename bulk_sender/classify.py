@@ -113,8 +113,13 @@ def classify_error(exc: BaseException) -> Verdict:
     cause = exc.__cause__ if isinstance(exc.__cause__, aiohttp.ClientError) else exc
     if isinstance(cause, aiohttp.ConnectionTimeoutError | httpx.ConnectTimeout | httpx.PoolTimeout):
         return Verdict(Kind.RETRY, "connect_timeout", "no connection within the timeout")
-    if isinstance(cause, aiohttp.ClientConnectorError):
+    if isinstance(cause, aiohttp.ClientConnectorDNSError):  # the name did not resolve
+        return Verdict(Kind.RETRY, "connect_error", f"cannot find {cause.host}: {cause.os_error}")
+    if isinstance(cause, aiohttp.ClientConnectorError):  # refused, unreachable
         return Verdict(Kind.RETRY, "connect_error", f"cannot connect: {cause.os_error}")
+    if isinstance(cause, aiohttp.InvalidURL | httpx.UnsupportedProtocol):
+        # No scheme or host: nothing was sent. The CLI refuses such an --api-url up front.
+        return Verdict(Kind.RETRY, "connect_error", f"not a usable address: {cause}"[:300])
     if isinstance(cause, httpx.ConnectError):
         return Verdict(Kind.RETRY, "connect_error", f"cannot connect: {cause}")
     if isinstance(cause, aiohttp.SocketTimeoutError | httpx.ReadTimeout):

@@ -34,7 +34,13 @@ class ConfigError(BulkSenderError):
 
 
 class JournalError(BulkSenderError):
-    """The journal belongs to another campaign, template or target."""
+    """The journal cannot be used: another campaign's, held by another run, unreadable, full."""
+
+
+class JournalFailed(JournalError):
+    """The journal failed while sending: dispatching stopped, every outcome it holds kept."""
+
+    exit_code = 1
 
 
 class ReportError(BulkSenderError):

@@ -2,58 +2,39 @@
 
 One file per campaign, in WAL mode with `synchronous=NORMAL`: a commit survives the process
 being killed. `messages` holds one row per identity (phone plus message) with its latest
-outcome; `rows` holds the latest run's input rows in order, so a report can be rebuilt from
-the journal alone (`bulk-sender report JOURNAL`).
+outcome; `rows` holds the latest complete plan's input rows in order, so a report can be
+rebuilt from the journal alone (`bulk-sender report JOURNAL`). A new plan is written to
+`rows_next` and swapped in whole, so a run killed while planning leaves the last one intact.
+
+One process at a time writes a campaign's journal (`lock.py`); others read a snapshot
+(`snapshot`). Every SQLite error leaves as a `JournalError` naming the file
+(`journal_file.py`).
 """
 
 from __future__ import annotations
 
-import json
-import sqlite3
+import contextlib
+import tempfile
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, time
-from decimal import Decimal
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from .cells import decode_cells, encode_cells
 from .errors import JournalError
+from .journal_file import (
+    STAGING,
+    connect,
+    copy_journal,
+    forget_holder,
+    guarded,
+    is_held,
+    make_folder,
+    take_campaign,
+)
 from .records import Outcome, RowResult, Status
 
-SCHEMA = """
-CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
-CREATE TABLE IF NOT EXISTS runs (
-    id INTEGER PRIMARY KEY, started_at TEXT NOT NULL, ended_at TEXT, exit_code INTEGER
-);
-CREATE TABLE IF NOT EXISTS messages (
-    key TEXT PRIMARY KEY,
-    phone TEXT NOT NULL,
-    message TEXT NOT NULL,
-    request TEXT NOT NULL,
-    row INTEGER NOT NULL,
-    run INTEGER NOT NULL,
-    status TEXT NOT NULL,
-    code TEXT NOT NULL DEFAULT '',
-    detail TEXT NOT NULL DEFAULT '',
-    attempts INTEGER NOT NULL DEFAULT 0,
-    http_status INTEGER,
-    message_id TEXT,
-    whatsapp_id TEXT,
-    sent_at TEXT
-);
-CREATE INDEX IF NOT EXISTS messages_phone ON messages (phone, status);
-CREATE TABLE IF NOT EXISTS rows (
-    seq INTEGER PRIMARY KEY,
-    row INTEGER NOT NULL,
-    cells TEXT NOT NULL,
-    key TEXT,
-    phone TEXT NOT NULL DEFAULT '',
-    status TEXT,
-    code TEXT NOT NULL DEFAULT '',
-    detail TEXT NOT NULL DEFAULT ''
-);
-CREATE INDEX IF NOT EXISTS rows_key ON rows (key);
-"""
 IN_FLIGHT = "in_flight"
 
 
@@ -82,34 +63,39 @@ class Journal:
     """The campaign's SQLite journal; one connection, used from one thread."""
 
     def __init__(self, path: str | Path, *, durable: bool = True) -> None:
-        """Open or create a journal; `durable=False` for a dry run's throwaway copy."""
+        """Open or create a journal; `durable=False` for a dry run's throwaway copy.
+
+        A durable journal is the campaign's own: opening it takes the campaign's lock, or
+        raises `JournalError` naming the process that holds it.
+        """
         self.path = Path(path)
+        make_folder(self.path)
+        self._lock = take_campaign(self.path) if durable else None
         try:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            self._db = sqlite3.connect(self.path, isolation_level=None)
-            if durable:  # WAL with synchronous=NORMAL: a commit survives the process dying
-                self._db.execute("PRAGMA journal_mode=WAL")
-                self._db.execute("PRAGMA synchronous=NORMAL")
-            else:
-                self._db.execute("PRAGMA journal_mode=OFF")
-                self._db.execute("PRAGMA synchronous=OFF")
-            self._db.executescript(SCHEMA)
-        except sqlite3.DatabaseError as exc:
-            raise JournalError(f"{self.path}: not a usable journal ({exc})") from exc
+            self._db = connect(self.path, durable=durable)
+        except BaseException:
+            self._release()
+            raise
         self.run_id = 0
         self._history = True
         self._rows: list[tuple[Any, ...]] = []
         self._messages: list[tuple[Any, ...]] = []
         self._planned: dict[str, int] = {}
-
-    def backup_to(self, path: Path) -> None:
-        """Copy the whole journal to `path` (a dry run works on such a copy)."""
-        with sqlite3.connect(path) as copy:
-            self._db.backup(copy)
-        copy.close()
+        self._requeued: list[str] = []
+        self._rows_table = "rows"
+        self.sending_elsewhere = False
+        """A snapshot of a campaign another process is sending: its in-flight rows are."""
 
     def close(self) -> None:
+        if self._lock is not None:  # the next run names no process that has gone
+            forget_holder(self._db)
         self._db.close()
+        self._release()
+
+    def _release(self) -> None:
+        if self._lock is not None:
+            self._lock.release()
+            self._lock = None
 
     def __enter__(self) -> Journal:
         return self
@@ -119,9 +105,11 @@ class Journal:
 
     # -- identity of the campaign -------------------------------------------------------
 
+    @guarded
     def meta(self) -> dict[str, str]:
         return dict(self._db.execute("SELECT key, value FROM meta").fetchall())
 
+    @guarded
     def check_or_set(self, fields: dict[str, str], *, campaign_hint: str) -> None:
         """Bind the journal to a template and target, or refuse one made for others.
 
@@ -148,13 +136,14 @@ class Journal:
         ).fetchone()
         return found is not None
 
+    @guarded
     def start_run(self) -> int:
         """Open a run; messages left in flight by a killed run become `uncertain`."""
         with self._db:
             self._db.execute(
                 "UPDATE messages SET status = ?, code = 'interrupted', "
                 "detail = 'the run stopped while this request was in flight' WHERE status = ?",
-                (Status.UNCERTAIN.value, IN_FLIGHT),
+                (Status.UNCERTAIN.value, "" if self.sending_elsewhere else IN_FLIGHT),
             )
             cursor = self._db.execute(
                 "INSERT INTO runs (started_at) VALUES (?)", (_now().isoformat(),)
@@ -163,6 +152,7 @@ class Journal:
         self._history = self._db.execute("SELECT 1 FROM messages LIMIT 1").fetchone() is not None
         return self.run_id
 
+    @guarded
     def end_run(self, exit_code: int) -> None:
         with self._db:
             self._db.execute(
@@ -172,10 +162,28 @@ class Journal:
 
     # -- planning: one call per input row ------------------------------------------------
 
-    def clear_rows(self) -> None:
-        with self._db:
-            self._db.execute("DELETE FROM rows")
+    @guarded
+    def start_plan(self) -> None:
+        """Plan into `rows_next`; the last complete plan stays in `rows` until `finish_plan`."""
+        self._db.executescript(STAGING)
+        self._rows_table = "rows_next"
 
+    @guarded
+    def finish_plan(self) -> None:
+        """Swap the complete plan in, in one transaction, with the messages it queues again."""
+        self.commit()
+        with self._db:
+            self._db.execute("BEGIN")
+            self._db.execute("DELETE FROM rows")
+            self._db.execute("INSERT INTO rows SELECT * FROM rows_next")
+            self._db.execute("DROP TABLE rows_next")
+            self._db.executemany(
+                "UPDATE messages SET status = ?, code = '', detail = '', run = ? WHERE key = ?",
+                ((Status.PENDING.value, self.run_id, key) for key in self._requeued),
+            )
+        self._rows_table, self._requeued = "rows", []
+
+    @guarded
     def known(self, key: str) -> Known | None:
         """An identity recorded by an earlier run (this run's are found by `first_row_with`)."""
         if not self._history:
@@ -185,15 +193,17 @@ class Journal:
         ).fetchone()
         return Known(*found) if found else None
 
+    @guarded
     def first_row_with(self, key: str) -> int | None:
         """The row of this run's plan that already holds this identity."""
         if key in self._planned:
             return self._planned[key]
         found = self._db.execute(
-            "SELECT row FROM rows WHERE key = ? ORDER BY seq LIMIT 1", (key,)
+            f"SELECT row FROM {self._rows_table} WHERE key = ? ORDER BY seq LIMIT 1", (key,)
         ).fetchone()
         return int(found[0]) if found else None
 
+    @guarded
     def earlier_delivery(self, phone: str) -> Known | None:
         """A message sent to this phone by an earlier run (the resend rule)."""
         if not self._history:
@@ -238,13 +248,21 @@ class Journal:
              outcome.whatsapp_id, _iso(outcome.sent_at))
         )  # fmt: skip
 
+    @guarded
     def set_pending(self, key: str) -> None:
-        """Queue a known identity again (`--retry-failed`, `--retry-uncertain`)."""
+        """Queue a known identity again (`--retry-failed`, `--retry-uncertain`).
+
+        While planning, this waits for `finish_plan`: the last plan's report stays as it was.
+        """
+        if self._rows_table != "rows":
+            self._requeued.append(key)
+            return
         self._db.execute(
             "UPDATE messages SET status = ?, code = '', detail = '', run = ? WHERE key = ?",
             (Status.PENDING.value, self.run_id, key),
         )
 
+    @guarded
     def commit(self) -> None:
         """Write the buffered plan (one statement per table, far cheaper than one per row)."""
         self._db.executemany(
@@ -254,7 +272,7 @@ class Journal:
             self._messages,
         )
         self._db.executemany(
-            "INSERT INTO rows (row, cells, key, phone, status, code, detail) "
+            f"INSERT INTO {self._rows_table} (row, cells, key, phone, status, code, detail) "
             "VALUES (?, ?, ?, ?, ?, ?, ?)",
             self._rows,
         )
@@ -262,6 +280,7 @@ class Journal:
         if self._db.in_transaction:
             self._db.execute("COMMIT")
 
+    @guarded
     def begin(self) -> None:
         if not self._db.in_transaction:
             self._db.execute("BEGIN")
@@ -273,12 +292,12 @@ class Journal:
         last_seq, left = 0, limit
         while left is None or left > 0:
             size = batch if left is None else min(batch, left)
-            found = self._db.execute(
+            found = self._fetch(
                 "SELECT r.seq, m.key, m.phone, m.message, m.request, r.row FROM rows r "
                 "JOIN messages m ON m.key = r.key WHERE r.seq > ? AND r.status IS NULL "
                 "AND m.status = ? ORDER BY r.seq LIMIT ?",
                 (last_seq, Status.PENDING.value, size),
-            ).fetchall()
+            )
             if not found:
                 return
             for _seq, *fields in found:
@@ -287,6 +306,7 @@ class Journal:
             if left is not None:
                 left -= len(found)
 
+    @guarded
     def count_pending(self) -> tuple[int, int]:
         """How many messages are to be sent, and to how many phones."""
         found = self._db.execute(
@@ -296,13 +316,20 @@ class Journal:
         ).fetchone()
         return int(found[0]), int(found[1])
 
-    def mark_in_flight(self, key: str, attempts: int) -> None:
-        """Committed before the request leaves: a kill now makes the row `uncertain`."""
-        self._db.execute(
-            "UPDATE messages SET status = ?, attempts = ?, run = ? WHERE key = ?",
-            (IN_FLIGHT, attempts, self.run_id, key),
-        )
+    @guarded
+    def mark_in_flight(self, key: str, attempts: int) -> bool:
+        """Claim a message before its request leaves; False if it is no longer `pending`.
 
+        Committed at once: a kill now makes the row `uncertain`. The claim is conditional,
+        so two writers (even without the campaign lock) can never both send one message.
+        """
+        cursor = self._db.execute(
+            "UPDATE messages SET status = ?, attempts = ?, run = ? WHERE key = ? AND status = ?",
+            (IN_FLIGHT, attempts, self.run_id, key, Status.PENDING.value),
+        )
+        return cursor.rowcount == 1
+
+    @guarded
     def record(self, key: str, outcome: Outcome) -> None:
         """The outcome of a message, committed at once."""
         self._db.execute(
@@ -317,13 +344,21 @@ class Journal:
 
     def results(self, *, dry_run: bool = False) -> Iterator[RowResult]:
         """This run's rows in input order with their outcomes, for the report."""
-        cursor = self._db.execute(
-            "SELECT r.row, r.cells, r.phone, r.status, r.code, r.detail, m.message, m.status, "
-            "m.code, m.detail, m.attempts, m.http_status, m.message_id, m.whatsapp_id, m.sent_at "
-            "FROM rows r LEFT JOIN messages m ON m.key = r.key ORDER BY r.seq"
+        query = (
+            "SELECT r.seq, r.row, r.cells, r.phone, r.status, r.code, r.detail, m.message, "
+            "m.status, m.code, m.detail, m.attempts, m.http_status, m.message_id, "
+            "m.whatsapp_id, m.sent_at FROM rows r LEFT JOIN messages m ON m.key = r.key "
+            "WHERE r.seq > ? ORDER BY r.seq LIMIT 1000"
         )
-        for found in cursor:
-            yield _row_result(found, dry_run=dry_run)
+        last_seq = 0
+        while found := self._fetch(query, (last_seq,)):  # in pages: errors stay in _fetch
+            for _seq, *fields in found:
+                yield _row_result(fields, dry_run=dry_run)
+            last_seq = found[-1][0]
+
+    @guarded
+    def _fetch(self, query: str, parameters: Sequence[Any]) -> list[Any]:
+        return self._db.execute(query, parameters).fetchall()
 
 
 def _row_result(found: Sequence[Any], *, dry_run: bool) -> RowResult:
@@ -359,44 +394,18 @@ def _iso(when: datetime | None) -> str | None:
     return when.isoformat() if when else None
 
 
-# Cells keep their type through the journal, so a rebuilt report shows dates as dates.
-def encode_cells(cells: Sequence[Any]) -> str:
-    if all(type(c) in _PLAIN for c in cells):  # CSV rows: text only, nothing to tag
-        return json.dumps(cells, ensure_ascii=False)
-    return json.dumps([_encode(c) for c in cells], ensure_ascii=False)
+@contextlib.contextmanager
+def snapshot(path: Path) -> Iterator[Journal]:
+    """A private copy of a journal, consistent even while a run writes to it.
 
-
-_PLAIN = frozenset((str, int, float, bool, type(None)))
-
-
-def decode_cells(text: str) -> tuple[Any, ...]:
-    cells = json.loads(text)
-    if '{"' not in text:  # no tagged cell: inside a JSON string that would read {\"
-        return tuple(cells)
-    return tuple(_decode(c) for c in cells)
-
-
-def _encode(cell: Any) -> Any:
-    if isinstance(cell, datetime):
-        return {"datetime": cell.isoformat()}
-    if isinstance(cell, date):
-        return {"date": cell.isoformat()}
-    if isinstance(cell, time):
-        return {"time": cell.isoformat()}
-    if isinstance(cell, Decimal):
-        return {"decimal": str(cell)}
-    if cell is None or isinstance(cell, str | int | float | bool):
-        return cell
-    return str(cell)
-
-
-def _decode(cell: Any) -> Any:
-    if isinstance(cell, dict):
-        ((kind, text),) = cell.items()
-        return {
-            "datetime": datetime.fromisoformat,
-            "date": date.fromisoformat,
-            "time": time.fromisoformat,
-            "decimal": Decimal,
-        }[kind](text)
-    return cell
+    A dry run and `bulk-sender report` read this, never the campaign's own journal: SQLite's
+    backup reads one committed state (WAL lets it while a run writes), and the lock stays free.
+    No journal yet gives an empty one.
+    """
+    with tempfile.TemporaryDirectory(prefix="bulk-sender-") as folder:
+        copy = Path(folder) / "snapshot.sqlite3"
+        if path.exists():
+            copy_journal(path, copy)
+        with Journal(copy, durable=False) as journal:
+            journal.sending_elsewhere = is_held(path)
+            yield journal

@@ -127,6 +127,7 @@ class StopReason(enum.Enum):
     INTERRUPTED = "interrupted"
     ABORTED = "aborted"
     NETWORK_DOWN = "network_down"
+    JOURNAL_FAILED = "journal_failed"
 
 
 class RunGuard:

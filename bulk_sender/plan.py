@@ -39,7 +39,7 @@ def plan_rows(
     gate: Gate | None = None,
 ) -> None:
     """Put every input row into the journal's plan for this run, deciding which to send."""
-    journal.clear_rows()
+    journal.start_plan()  # the last plan stays until this one is complete
     journal.begin()
     for count, contact in enumerate(contacts, start=1):
         composed = composer.compose(contact)
@@ -53,7 +53,7 @@ def plan_rows(
         if count % COMMIT_EVERY == 0:
             journal.commit()
             journal.begin()
-    journal.commit()
+    journal.finish_plan()
 
 
 def _excluded(

@@ -20,6 +20,7 @@ import aiohttp
 import httpx
 
 from .classify import MAX_RETRY_AFTER, Kind, Verdict, classify_error, classify_response
+from .errors import ConfigError
 from .limits import (
     DEFAULT_PAUSE,
     PairSpacing,
@@ -67,8 +68,22 @@ class Target:
 class Recorder(Protocol):
     """Where the send stage writes each message's progress: the journal, in practice."""
 
-    def mark_in_flight(self, key: str, attempts: int) -> None: ...
+    def mark_in_flight(self, key: str, attempts: int) -> bool: ...
     def record(self, key: str, outcome: Outcome) -> None: ...
+
+
+def check_api_url(url: str) -> str:
+    """The API's base URL if it has an `http`/`https` scheme and a host; else a `ConfigError`."""
+    try:
+        parsed = httpx.URL(url)
+    except httpx.InvalidURL:
+        parsed = None
+    if parsed is None or parsed.scheme not in ("http", "https") or not parsed.host:
+        raise ConfigError(
+            f"API URL {url!r} (--api-url or PLAZBOT_API_URL) is not a web address: "
+            f"write it with http:// or https:// and a host, like {DEFAULT_API_URL}"
+        )
+    return url
 
 
 def build_request(message: Message, target: Target) -> tuple[str, dict[str, Any]]:
@@ -151,6 +166,7 @@ class Sender:
         self.spacing = PairSpacing(self.settings.pair_interval, clock=self.clock)
         self._wake = asyncio.Event()
         self._loop: asyncio.AbstractEventLoop | None = None
+        self._journal_failed = False
 
     def interrupt(self) -> None:
         """Ctrl-C: dispatch nothing more; requests in flight finish and are journaled.
@@ -191,9 +207,24 @@ class Sender:
             if self.guard.stopped:
                 continue  # left `pending` in the journal, for the next run
             outcome = await self.send_one(message)
-            if outcome is not None:
-                self.recorder.record(message.key, outcome)
+            if outcome is not None and self._write(self.recorder.record, message.key, outcome):
                 self.on_outcome(message, outcome)
+
+    def _write(self, write: Callable[[str, Any], object], key: str, value: Any) -> bool:
+        """A journal write; once one fails, dispatching stops and no worker writes again.
+
+        The failure goes up from the first worker alone; a request in flight then stays
+        `in_flight` in the journal, which the next run reads as `uncertain`: never sent twice.
+        """
+        if self._journal_failed:
+            return False
+        try:
+            return write(key, value) is not False
+        except Exception:
+            self._journal_failed = True
+            self.guard.stop(StopReason.JOURNAL_FAILED, "the journal failed")
+            self._wake.set()
+            raise
 
     async def send_one(self, message: Message) -> Outcome | None:
         """Deliver one message with retries; None when the run stopped before it left."""
@@ -205,7 +236,8 @@ class Sender:
             if slot is None:
                 return None if attempts == 0 else self._stopped(attempts)
             attempts += 1
-            self.recorder.mark_in_flight(message.key, attempts)
+            if not self._write(self.recorder.mark_in_flight, message.key, attempts):
+                return None  # another writer has it (its outcome is that writer's), or failed
             self.spacing.sent(message.phone, message.key)
             verdict = await self._post(path, body)
             self._observe(verdict)
@@ -220,7 +252,10 @@ class Sender:
                     return self._outcome(verdict, attempts, f"gave up after {attempts} attempts")
             else:
                 return self._outcome(verdict, attempts)
-            self.recorder.record(message.key, _pending(attempts, verdict.code, "retrying"))
+            if not self._write(
+                self.recorder.record, message.key, _pending(attempts, verdict.code, "retrying")
+            ):
+                return None
             self.on_retry(message, verdict)
             if verdict.kind is Kind.RETRY:
                 await self._pause(self._backoff(counted, verdict.retry_after))
@@ -307,5 +342,6 @@ __all__ = [
     "StopReason",
     "Target",
     "build_request",
+    "check_api_url",
     "make_client",
 ]

@@ -45,8 +45,9 @@ class _Throwaway:
     def __init__(self) -> None:
         self.outcomes: dict[str, Outcome] = {}
 
-    def mark_in_flight(self, key: str, attempts: int) -> None:
-        """Nothing to protect: a test message is not part of the campaign."""
+    def mark_in_flight(self, key: str, attempts: int) -> bool:
+        """Nothing to protect: a test message is not part of the campaign, so always claimed."""
+        return True
 
     def record(self, key: str, outcome: Outcome) -> None:
         self.outcomes[key] = outcome

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import asyncio
 import email.utils
 import json
+import socket
 
 import aiohttp
 import httpx
@@ -28,9 +30,18 @@ def through_transport(cause: Exception) -> httpx.HTTPError:
     raise AssertionError("not mapped")
 
 
+def connection_key(host: str = "127.0.0.1") -> ConnectionKey:
+    return ConnectionKey(*[host, 1, False, True] + [None] * (len(ConnectionKey._fields) - 4))
+
+
 def refused() -> aiohttp.ClientConnectorError:
-    fields = ["127.0.0.1", 1, False, True] + [None] * (len(ConnectionKey._fields) - 4)
-    return aiohttp.ClientConnectorError(ConnectionKey(*fields), ConnectionRefusedError(111, "no"))
+    return aiohttp.ClientConnectorError(connection_key(), ConnectionRefusedError(111, "no"))
+
+
+def unresolved() -> aiohttp.ClientConnectorDNSError:
+    return aiohttp.ClientConnectorDNSError(
+        connection_key("api.plazbot.invalid"), socket.gaierror(socket.EAI_NONAME, "unknown")
+    )
 
 
 def test_200_with_success_is_sent_with_the_ids():
@@ -112,6 +123,7 @@ def test_429_carries_its_retry_after():
         # The request never left: retried.
         (aiohttp.ConnectionTimeoutError("connect"), Kind.RETRY, "connect_timeout"),
         (refused(), Kind.RETRY, "connect_error"),
+        (unresolved(), Kind.RETRY, "connect_error"),  # a DNS failure: nothing was sent
     ],
 )
 def test_aiohttp_errors_are_judged_by_their_cause_not_the_httpx_name(cause, kind, code):
@@ -125,6 +137,35 @@ def test_aiohttp_errors_are_judged_by_their_cause_not_the_httpx_name(cause, kind
 
 def test_the_transport_really_calls_a_lost_connection_a_connect_timeout():
     assert isinstance(through_transport(aiohttp.ServerDisconnectedError()), httpx.ConnectTimeout)
+
+
+def error_of_a_real_request(url: str) -> Exception:
+    """What the real transport raises posting to `url`."""
+    from httpx_aiohttp import AiohttpTransport
+
+    async def post() -> Exception:
+        async with httpx.AsyncClient(base_url=url, transport=AiohttpTransport()) as client:
+            try:
+                await client.post("/api/message", json={})
+            except httpx.HTTPError as exc:
+                return exc
+        raise AssertionError(f"{url} answered")
+
+    return asyncio.run(post())
+
+
+def closed_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+@pytest.mark.parametrize("url", [f"http://127.0.0.1:{closed_port()}", "api.plazbot.com"])
+def test_a_target_that_refuses_or_is_no_address_leaves_the_row_to_retry(url):
+    # A refused connection, or an --api-url without scheme: the request never left.
+    verdict = classify_error(error_of_a_real_request(url))
+
+    assert (verdict.kind, verdict.code) == (Kind.RETRY, "connect_error")
 
 
 @pytest.mark.parametrize(

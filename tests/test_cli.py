@@ -11,6 +11,7 @@ import pytest
 from .conftest import ROOT, report_rows, run_cli
 
 TEMPLATE = str(ROOT / "templates" / "pedido_enviado.txt")
+LIVE = {"PLAZBOT_WORKSPACE_ID": "sandbox"}
 
 
 @pytest.fixture
@@ -81,8 +82,16 @@ def test_sandbox_run_sends_to_the_bundled_server(workdir):
         (["send", "clientes.csv", "-m", "Hola {{ nombres }}"], {}, "did you mean 'nombre'"),
         (["send", "clientes.csv", "-m", "hola", "--live", "--yes"], {}, "PLAZBOT_WORKSPACE_ID"),
         (["send", "sin_telefono.csv", "-m", "hola"], {}, "no phone column found in row 1"),
+        (["send", "clientes.csv", "-m", "hola", "--live", "--yes", "--api-url", "api.plazbot.com"],
+         LIVE, "API URL 'api.plazbot.com' (--api-url or PLAZBOT_API_URL) is not a web address"),
+        (["send", "clientes.csv", "-m", "hola", "--live", "--yes"],
+         LIVE | {"PLAZBOT_API_URL": "ftp://api.plazbot.com"}, "API URL 'ftp://api.plazbot.com'"),
+        (["send", "clientes.csv", "-m", "hola", "--sandbox", "--journal", "clientes.csv"], {},
+         "clientes.csv: not a bulk-sender journal"),
+        (["send", "clientes.csv", "-m", "hola", "--sandbox", "--journal", "clientes.csv/j.sqlite3"],
+         {}, "j.sqlite3: cannot create its folder clientes.csv"),
     ],
-)
+)  # fmt: skip
 def test_bad_input_is_one_line_with_exit_2(workdir, args, env, expected):
     (workdir / "sin_telefono.csv").write_text("Nombre,Ciudad\nAna,Lima\n", encoding="utf-8")
 

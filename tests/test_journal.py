@@ -2,14 +2,22 @@
 
 from __future__ import annotations
 
+import re
+import sqlite3
+from collections import Counter
 from datetime import UTC, date, datetime, time
 from decimal import Decimal
+from pathlib import Path
+from time import monotonic, sleep
 
 import pytest
 
 from bulk_sender.errors import JournalError
-from bulk_sender.journal import Journal, decode_cells, encode_cells
+from bulk_sender.journal import Journal, decode_cells, encode_cells, snapshot
 from bulk_sender.records import Outcome, Status
+
+from .conftest import report_rows, run_cli
+from .test_resume import ENV, send_args, start_cli, wait_for_deliveries, write_contacts
 
 
 def test_cells_keep_their_types_through_the_journal():
@@ -123,3 +131,127 @@ def test_a_row_s_note_follows_its_message_s_detail_in_the_report(tmp_path):
         "api_400: bad phone; from Phone 2 - Value",
         "sent in an earlier run (from the report fed back)",  # said once, not twice
     ]
+
+
+def test_a_message_is_claimed_only_while_it_is_pending(tmp_path):
+    with Journal(tmp_path / "j.sqlite3") as journal:
+        journal.start_run()
+        plan(journal, 2, "k2", "51900000002")
+
+        assert journal.mark_in_flight("k2", 1)
+        assert not journal.mark_in_flight("k2", 1)  # another writer holds it
+        journal.record("k2", Outcome(Status.PENDING, "api_503", "retrying", 1))
+        assert journal.mark_in_flight("k2", 2)  # between retries it is pending again
+        journal.record("k2", Outcome(Status.SENT, attempts=2))
+        assert not journal.mark_in_flight("k2", 3)
+        assert [r.outcome.status for r in journal.results()] == [Status.SENT]
+
+
+def test_a_plan_left_unfinished_leaves_the_last_complete_one(tmp_path):
+    path = tmp_path / "j.sqlite3"
+    with Journal(path) as journal:
+        journal.start_run()
+        plan(journal, 2, "k2", "51900000002")
+        journal.record("k2", Outcome(Status.FAILED, "api_400", "no", 1))
+    with Journal(path) as journal:  # a second run, killed while planning
+        journal.start_run()
+        journal.start_plan()
+        journal.add_row(7, ("new",), key="k2", phone="51900000002")
+        journal.set_pending("k2")  # --retry-failed
+        journal.commit()
+        assert journal.first_row_with("k2") == 7
+        assert [(r.row, r.outcome.status) for r in journal.results()] == [(2, Status.FAILED)]
+    with Journal(path) as journal:
+        assert [(r.row, r.outcome.status) for r in journal.results()] == [(2, Status.FAILED)]
+        journal.start_run()
+        journal.start_plan()
+        journal.add_row(7, ("new",), key="k2", phone="51900000002")
+        journal.set_pending("k2")
+        journal.finish_plan()
+        assert [(r.row, r.outcome.status) for r in journal.results()] == [(7, Status.PENDING)]
+
+
+@pytest.mark.parametrize(
+    "content",
+    [b"Nombre;Celular\nAna;987654321\n", b"SQLite format 3\x00" + bytes(range(256)) * 20],
+    ids=["a foreign file", "a damaged journal"],
+)
+def test_a_file_that_is_no_journal_is_refused_in_one_line_naming_it(tmp_path, content):
+    path = tmp_path / "j.sqlite3"
+    path.write_bytes(content)
+
+    with pytest.raises(JournalError) as caught:
+        Journal(path)
+    with pytest.raises(JournalError) as copied:
+        snapshot(path).__enter__()
+
+    for error in (caught.value, copied.value):
+        assert str(error).startswith(f"{path}: ") and "\n" not in str(error)
+        assert isinstance(error.__cause__, sqlite3.DatabaseError)
+    assert path.read_bytes() == content  # left as it was
+
+
+def test_a_journal_that_cannot_have_its_folder_says_so(tmp_path):
+    (tmp_path / "reports").write_text("a file where a folder should be")
+    path = tmp_path / "reports" / "j.sqlite3"
+
+    with pytest.raises(JournalError, match=f"^{re.escape(str(path))}: cannot create its folder"):
+        Journal(path)
+
+
+def test_a_full_disk_while_recording_is_a_journal_error_and_keeps_what_was_written(tmp_path):
+    path = tmp_path / "j.sqlite3"
+    with Journal(path) as journal:
+        journal.start_run()
+        plan(journal, 2, "k2", "51900000002")
+        journal.record("k2", Outcome(Status.SENT, attempts=1))
+        pages = journal._db.execute("PRAGMA page_count").fetchone()[0]
+        journal._db.execute(f"PRAGMA max_page_count = {pages}")  # SQLite's own "disk full"
+        with pytest.raises(JournalError) as caught:
+            for row in range(3, 500):
+                plan(journal, row, f"k{row}", f"5190000{row:04d}")
+    assert str(caught.value).startswith(f"{path}: cannot read or write the journal (")
+    assert isinstance(caught.value.__cause__, sqlite3.OperationalError)
+    with snapshot(path) as copy:
+        assert copy.known("k2").status == "sent"
+
+
+def test_a_journal_failing_while_sending_stops_keeps_what_is_known_and_exits_1(tmp_path, serve):
+    server = serve("--latency-ms", "50")
+    write_contacts(tmp_path / "contacts.csv", 300)
+    sending = start_cli(send_args(server.url, "--concurrency", "4"), tmp_path)
+    wait_for_deliveries(server, 10)
+    journal = tmp_path / "reports" / "contacts-message.journal.sqlite3"
+    report = tmp_path / "reports" / "contacts-message.xlsx"
+    # Another program takes the journal's write lock for longer than SQLite waits: every
+    # write of the run fails with SQLite's "database is locked", as the issue saw it.
+    blocker = sqlite3.connect(journal, isolation_level=None)
+    try:
+        blocker.execute("BEGIN EXCLUSIVE")
+        deadline = monotonic() + 120
+        while not report.exists() and sending.poll() is None:
+            assert monotonic() < deadline, "the run neither stopped nor wrote its report"
+            sleep(0.05)
+    finally:
+        blocker.execute("ROLLBACK")
+        blocker.close()
+    _, err = sending.communicate(timeout=120)
+
+    assert sending.returncode == 1, err
+    assert len(err.splitlines()) == 1 and "Traceback" not in err, err
+    assert err.startswith(f"bulk-sender: error: {Path('reports/contacts-message.journal.sqlite3')}")
+    assert "Sending stopped, every outcome journaled is kept; report: " in err
+    rows = report_rows(report)
+    delivered = Counter((d["phone"], d["content"]) for d in server.deliveries())
+    assert len(rows) == 300 and max(delivered.values()) == 1
+    sent = [r for r in rows if r["result_status"] == "sent"]
+    assert sent and all(delivered[(r["result_phone"], r["result_message"])] for r in sent)
+    for row in rows:  # a message that went out without its answer journaled is never pending
+        if delivered[(row["result_phone"], row["result_message"])]:
+            assert row["result_status"] in ("sent", "uncertain"), row
+
+    rerun = run_cli(*send_args(server.url), cwd=tmp_path, env=ENV)
+
+    assert rerun.returncode in (0, 1), rerun.stderr
+    delivered = Counter((d["phone"], d["content"]) for d in server.deliveries())
+    assert len(delivered) == 300 and max(delivered.values()) == 1

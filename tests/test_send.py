@@ -13,6 +13,7 @@ import httpx
 from aiohttp import web
 
 from bulk_sender.classify import Verdict
+from bulk_sender.journal import Journal
 from bulk_sender.limits import StopReason
 from bulk_sender.records import Message, Outcome, Status, WaTemplate
 from bulk_sender.send import Sender, SendSettings, Target, build_request, make_client
@@ -26,9 +27,10 @@ class MemoryJournal:
         self.in_flight: list[tuple[str, int]] = []
         self.outcomes: dict[str, Outcome] = {}
 
-    def mark_in_flight(self, key: str, attempts: int) -> None:
+    def mark_in_flight(self, key: str, attempts: int) -> bool:
         self.in_flight.append((key, attempts))
         self.outcomes.pop(key, None)
+        return True
 
     def record(self, key: str, outcome: Outcome) -> None:
         self.outcomes[key] = outcome
@@ -325,3 +327,33 @@ def test_a_row_rate_limited_for_10_minutes_stays_pending_without_waiting_them_ou
     assert outcome.status is Status.PENDING and outcome.code == "api_429"
     assert outcome.detail.startswith("still rate limited after 10 minutes")
     assert len(requests) == 1
+
+
+def test_two_senders_on_one_journal_never_both_send_a_message(tmp_path: Path):
+    # Belt and braces under the campaign lock: a message goes only to the sender that claims it.
+    batch = messages(30)
+    server = ServerSettings(port=0, log=tmp_path / "log.jsonl")
+    settings = SendSettings(concurrency=4, rate=0)
+    with Journal(tmp_path / "j.sqlite3") as journal:
+        journal.start_run()
+        for m in batch:
+            journal.add_message(m.key, phone=m.phone, message=m.text, request="", row=m.row,
+                                outcome=Outcome(Status.PENDING))  # fmt: skip
+        journal.commit()
+
+        async def run() -> None:
+            async with running_server(server) as url:
+                target = Target(url, "sandbox")
+                async with (
+                    make_client(target, settings) as one,
+                    make_client(target, settings) as two,
+                ):
+                    await asyncio.gather(
+                        Sender(one, target, settings, journal).send_all(batch),
+                        Sender(two, target, settings, journal).send_all(batch),
+                    )
+
+        asyncio.run(run())
+
+    lines = [json.loads(x) for x in (tmp_path / "log.jsonl").read_text().splitlines()]
+    assert sorted(line["reference"] for line in lines) == sorted(m.key for m in batch)

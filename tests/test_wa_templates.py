@@ -6,12 +6,13 @@ import json
 import random
 import signal
 from collections import Counter
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
 
 import pytest
 import xlsxwriter
 
+from . import cldr
 from .conftest import report_rows, run_cli
 from .test_resume import ENV, send_args, start_cli, wait_for_deliveries, write_contacts
 
@@ -58,8 +59,9 @@ def test_template_campaign_sends_variables_and_resumes_after_a_kill(tmp_path, se
     assert {d["path"] for d in deliveries} == {"/api/conversation"}
     assert max(Counter(d["phone"] for d in deliveries).values()) == 1
     first = next(d for d in deliveries if d["variablesBody"][0]["value"] == "CLIENTE 1")
-    assert [v["value"] for v in first["variablesBody"]] == [
-        "CLIENTE 1", "S/\xa0100.25", "2 de diciembre"
+    assert [v["value"] for v in first["variablesBody"]] == [  # row 1: 100 + 1/4, 2 December
+        "CLIENTE 1", cldr.money("100.25", "PEN", "es_PE"),
+        cldr.day(date(2026, 12, 2), "d 'de' MMMM", "es_PE"),
     ]  # fmt: skip
     assert first["variablesHeader"] == [{"variable": "1", "value": "Cliente 1"}]
     assert first["template"] == "recordatorio_pago"
