@@ -15,7 +15,7 @@ from typing import TextIO
 from dotenv import dotenv_values
 
 from . import __version__
-from .campaign import Mode, RunResult, Settings, rebuild_report, run_campaign
+from .campaign import Mode, RunResult, Settings, rebuild_report
 from .cli_protect import (
     add_optout_command,
     add_protection_flags,
@@ -25,6 +25,7 @@ from .cli_protect import (
     when_and_to,
 )
 from .compose import SEND_TYPES, WaTemplateSpec
+from .console import YES, print_preview, run_in_console
 from .errors import BulkSenderError, ConfigError
 from .send import CONVERSATION_PATH, DEFAULT_API_URL, SendSettings
 from .server import ServerSettings, serve_forever
@@ -307,20 +308,21 @@ def environment() -> dict[str, str]:
 
 def _send(options: argparse.Namespace, args: Sequence[str]) -> int:
     settings = settings_from(options, args, environment())
-    confirm = None
-    if settings.mode is Mode.LIVE and not options.yes and sys.stdin.isatty():
-        confirm = _ask(settings.api_url + when_and_to(settings.protection))
+    ask = settings.mode is Mode.LIVE and not options.yes and sys.stdin.isatty()
     if settings.protection.test_to:
-        return send_test(settings, confirm)
-    result = run_campaign(settings, confirm=confirm)
+        return send_test(settings, _ask(settings) if ask else None)
+    result = run_in_console(settings, ask=ask)
     _print_result(settings, result)
     return result.exit_code
 
 
-def _ask(url: str) -> Callable[[int, int], bool]:
+def _ask(settings: Settings) -> Callable[[int, int], bool]:
+    """The question before a test send (a campaign's is the console's)."""
+
     def confirm(messages: int, phones: int) -> bool:
+        url = settings.api_url + when_and_to(settings.protection)
         answer = input(f"Send {messages} messages to {phones} phones through {url}? [y/N] ")
-        return answer.strip().lower() in ("y", "yes", "s", "si", "sí")
+        return answer.strip().lower() in YES
 
     return confirm
 
@@ -351,21 +353,8 @@ def _print_result(settings: Settings, result: RunResult) -> None:
 
 
 def _print_preview(result: RunResult, out: TextIO) -> None:
-    """The first messages as customers will read them, and how many different texts there are."""
-    if not result.preview:
-        return
     to_send = result.statuses.get("ready", 0) + result.statuses.get("pending", 0)
-    distinct = result.distinct_messages
-    texts = "the same text for all" if distinct == 1 else f"{distinct} different texts"
-    shown = len(result.preview)
-    print(f"Preview of the first {shown} messages ({to_send} to send, {texts}):", file=out)
-    for row, phone, text in result.preview:
-        print(f"\nrow {row}, to +{phone}", file=out)
-        for line in text.splitlines():
-            print(_printable(("    " + line).rstrip(), out), file=out)
-    if distinct == 1 and to_send > 1:
-        print("\nEvery customer gets the same text: does the template use the columns?", file=out)
-    print(file=out)
+    print_preview(result.preview, result.distinct_messages, to_send, out)
 
 
 def _printable(text: str, out: TextIO) -> str:

@@ -91,6 +91,11 @@ def open_contacts(path: str | Path, *, sheet: str | int | None = None) -> Table:
     return _with_layout(table)
 
 
+def open_in_memory_sheet(sheet: Any, label: Path) -> Table:
+    """A table over rows already in memory, shaped as python-calamine's sheets (frames.py)."""
+    return _with_layout(Table(label, None, (), 0, loaded_sheets=(sheet,)))
+
+
 def _with_layout(table: Table) -> Table:
     """The table with its header row found and its columns named and placed."""
     header_row, header, sample = _find_header(table)

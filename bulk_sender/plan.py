@@ -9,17 +9,39 @@ run of the campaign already messaged (the resend rule).
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, Protocol
 
 from .compose import Composer, encode_request
-from .journal import Journal
+from .journal import Journal, Known
 from .protect import Gate
 from .records import Contact, Message, Outcome, Status
 
 COMMIT_EVERY = 5000
+
+
+class PlanStore(Protocol):
+    """Where a plan goes: the journal, or a dry run's memory (`preview.py`)."""
+
+    def first_row_with(self, key: str) -> int | None: ...
+    def known(self, key: str) -> Known | None: ...
+    def earlier_delivery(self, phone: str) -> Known | None: ...
+    def set_pending(self, key: str) -> None: ...
+    def add_row(
+        self,
+        row: int,
+        cells: Sequence[Any],
+        *,
+        key: str | None = None,
+        phone: str = "",
+        outcome: Outcome | None = None,
+        note: str = "",
+    ) -> None: ...
+    def add_message(
+        self, key: str, *, phone: str, message: str, request: str, row: int, outcome: Outcome
+    ) -> None: ...
 
 
 @dataclass(frozen=True, slots=True)
@@ -37,46 +59,73 @@ def plan_rows(
     journal: Journal,
     rules: ResumeRules,
     gate: Gate | None = None,
+    *,
+    to_send: Callable[[Message], None] = lambda message: None,
+    on_commit: Callable[[int], None] = lambda rows: None,
+    commit_every: int = COMMIT_EVERY,
 ) -> None:
-    """Put every input row into the journal's plan for this run, deciding which to send."""
+    """Put every input row into the journal's plan for this run, deciding which to send.
+
+    `to_send` gets each message this run sends, in input order; `on_commit(rows so far)` is
+    called each time the plan so far is committed, so sending can start before it ends.
+    """
     journal.start_plan()  # the last plan stays until this one is complete
     journal.begin()
+    count = 0
     for count, contact in enumerate(contacts, start=1):
         composed = composer.compose(contact)
-        if isinstance(composed, Outcome):
-            journal.add_row(contact.row, contact.values, outcome=composed)
-        elif (excluded := _excluded(gate, journal, contact, composed)) is not None:
-            # No key: an excluded row never makes a later, consenting row a duplicate.
-            journal.add_row(contact.row, contact.values, phone=composed.phone, outcome=excluded)
-        else:
-            _plan_message(journal, contact.values, contact.previous, composed, rules)
-        if count % COMMIT_EVERY == 0:
+        if plan_row(contact, composed, journal, rules, gate) and isinstance(composed, Message):
+            to_send(composed)
+        if count % commit_every == 0:
             journal.commit()
+            on_commit(count)
             journal.begin()
     journal.finish_plan()
+    on_commit(count)
+
+
+def plan_row(
+    contact: Contact,
+    composed: Message | Outcome,
+    plan: PlanStore,
+    rules: ResumeRules,
+    gate: Gate | None = None,
+) -> bool:
+    """Decide one row, composed already; True when this run sends its message."""
+    if isinstance(composed, Outcome):
+        plan.add_row(contact.row, contact.values, outcome=composed)
+        return False
+    if (excluded := _excluded(gate, plan, contact, composed)) is not None:
+        # No key: an excluded row never makes a later, consenting row a duplicate.
+        plan.add_row(contact.row, contact.values, phone=composed.phone, outcome=excluded)
+        return False
+    return _plan_message(plan, contact.values, contact.previous, composed, rules)
 
 
 def _excluded(
-    gate: Gate | None, journal: Journal, contact: Contact, message: Message
+    gate: Gate | None, plan: PlanStore, contact: Contact, message: Message
 ) -> Outcome | None:
     """The sender's own rules (SPEC section 7); what an earlier run sent stays `sent`."""
     outcome = gate.check(contact.values, message.phone) if gate is not None else None
     if outcome is None:
         return None
-    known = journal.known(message.key)
+    known = plan.known(message.key)
     return None if known is not None and known.status == Status.SENT.value else outcome
 
 
 def _plan_message(
-    journal: Journal, values: tuple[Any, ...], previous: Any, message: Message, rules: ResumeRules
-) -> None:
-    """Send, hold as a duplicate, keep as sent, or queue again (SPEC section 4)."""
+    journal: PlanStore, values: tuple[Any, ...], previous: Any, message: Message, rules: ResumeRules
+) -> bool:
+    """Send, hold as a duplicate, keep as sent, or queue again (SPEC section 4).
+
+    True when this run sends the message.
+    """
     row, key, phone = message.row, message.key, message.phone
     first = journal.first_row_with(key)
     if first is not None:
         outcome = Outcome(Status.DUPLICATE, "duplicate", f"same as row {first}")
         journal.add_row(row, values, key=key, phone=phone, outcome=outcome)
-        return
+        return False
     known = journal.known(key)
     if known is None:
         sent_before = _sent_in_fed_back_report(previous, message)
@@ -84,7 +133,7 @@ def _plan_message(
         if sent_before is not None:
             _add_message(journal, message, sent_before)
             journal.add_row(row, values, key=key, phone=phone, outcome=sent_before)
-            return
+            return False
         if earlier is not None:
             when = f" at {earlier.sent_at[:19].replace('T', ' ')}" if earlier.sent_at else ""
             outcome = Outcome(
@@ -93,17 +142,22 @@ def _plan_message(
                 "(--allow-resend sends it anyway)",
             )  # fmt: skip
             journal.add_row(row, values, key=key, phone=phone, outcome=outcome)
-            return
+            return False
         _add_message(journal, message, Outcome(Status.PENDING))
+        sends = True
     elif (known.status == Status.FAILED and rules.retry_failed) or (
         known.status == Status.UNCERTAIN and rules.retry_uncertain
     ):
         journal.set_pending(key)
+        sends = True
+    else:
+        sends = known.status == Status.PENDING
     note = f"from {message.source}" if message.source else ""  # a fallback column's phone
     journal.add_row(row, values, key=key, phone=phone, note=note)
+    return sends
 
 
-def _add_message(journal: Journal, message: Message, outcome: Outcome) -> None:
+def _add_message(journal: PlanStore, message: Message, outcome: Outcome) -> None:
     journal.add_message(
         message.key, phone=message.phone, message=message.text,
         request=encode_request(message), row=message.row, outcome=outcome,

@@ -11,11 +11,9 @@ import sys
 import time
 from collections.abc import Callable
 from datetime import timedelta
-from typing import Any, TextIO
+from typing import TextIO
 
 from tqdm import tqdm
-
-from .records import Message, Outcome
 
 SHOWN = ("sent", "failed", "uncertain", "pending")
 
@@ -34,8 +32,8 @@ class Progress:
     ) -> None:
         self.total = total
         self.counts: collections.Counter[str] = collections.Counter()
-        self.retrying_keys: set[str] = set()
-        """Messages waiting to be tried again (after a 429, 503 or connect error)."""
+        self.retrying_rows: set[int] = set()
+        """Rows whose message waits to be tried again (after a 429, 503 or connect error)."""
         self._stream = stream or sys.stderr
         self._quiet = quiet
         self._terminal = self._stream.isatty()
@@ -46,17 +44,22 @@ class Progress:
             disable=quiet or not self._terminal, mininterval=0.5,
         )  # fmt: skip
 
-    def update(self, message: Message, outcome: Outcome) -> None:
-        """A message got its outcome for this run."""
-        self.counts[outcome.status.value] += 1
-        self.retrying_keys.discard(message.key)
+    def update(self, row: int, status: str) -> None:
+        """A row's message got its outcome for this run."""
+        self.counts[status] += 1
+        self.retrying_rows.discard(row)
         self._bar.update(1)
         self._show()
 
-    def retrying(self, message: Message, verdict: Any) -> None:
-        """A message will be tried again."""
-        self.retrying_keys.add(message.key)
+    def retrying(self, row: int) -> None:
+        """A row's message will be tried again."""
+        self.retrying_rows.add(row)
         self._show()
+
+    def set_total(self, total: int) -> None:
+        """The count to send became better known (planning streams into sending)."""
+        self.total = self._bar.total = total
+        self._bar.refresh()
 
     def status_line(self) -> str:
         """`sent 120/500, failed 0, uncertain 1, retrying 2 | 45.0 msg/s, ETA 0:00:08`."""
@@ -66,7 +69,7 @@ class Progress:
         eta = timedelta(seconds=round((self.total - done) / rate)) if rate else "?"
         return (
             f"sent {self.counts['sent']}/{self.total}, failed {self.counts['failed']}, "
-            f"uncertain {self.counts['uncertain']}, retrying {len(self.retrying_keys)} "
+            f"uncertain {self.counts['uncertain']}, retrying {len(self.retrying_rows)} "
             f"| {rate:.1f} msg/s, ETA {eta}"
         )
 
@@ -75,7 +78,7 @@ class Progress:
             return
         if self._terminal:
             shown = {name: self.counts[name] for name in ("sent", "failed", "uncertain")}
-            shown["retrying"] = len(self.retrying_keys)
+            shown["retrying"] = len(self.retrying_rows)
             self._bar.set_postfix(shown, refresh=False)  # a dict keeps this order
         elif self._clock() - self._last_line >= self._line_every:
             self._last_line = self._clock()

@@ -1,17 +1,18 @@
 """Send: deliver messages to the Plazbot API with bounded concurrency, a rate limit and retries.
 
-One shared `httpx.AsyncClient` over the `httpx-aiohttp` transport (httpx's own pool burns CPU
-as connections grow, encode/httpx#3215), N workers fed from a bounded queue. What each
-answer means is `classify.py`; how fast to go and when to stop is `limits.py`.
+One shared client (`wire.py`: aiohttp, or httpx over a given transport), N workers fed from
+a bounded queue. What each answer means is `classify.py`; how fast to go and when to stop
+is `limits.py`.
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
+import inspect
 import random
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import AsyncIterable, Awaitable, Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any, Protocol
@@ -30,6 +31,7 @@ from .limits import (
     backoff_delay,
 )
 from .records import Message, Outcome, Status
+from .wire import AiohttpClient, ApiClient, HttpxClient, Timeouts, encode_body
 
 DEFAULT_API_URL = "https://api.plazbot.com"
 MESSAGE_PATH = "/api/message"
@@ -66,9 +68,13 @@ class Target:
 
 
 class Recorder(Protocol):
-    """Where the send stage writes each message's progress: the journal, in practice."""
+    """Where the send stage writes each message's progress: the journal, in practice.
 
-    def mark_in_flight(self, key: str, attempts: int) -> bool: ...
+    `mark_in_flight` returns once the mark is durable, or gives an awaitable that resolves
+    then (the journal's writer thread, `writer.py`); False: not claimed, so not sent.
+    """
+
+    def mark_in_flight(self, key: str, attempts: int) -> bool | Awaitable[bool] | None: ...
     def record(self, key: str, outcome: Outcome) -> None: ...
 
 
@@ -121,43 +127,32 @@ def _variables(pairs: tuple[tuple[str, str], ...]) -> list[dict[str, str]]:
 
 def make_client(
     target: Target, settings: SendSettings, transport: httpx.AsyncBaseTransport | None = None
-) -> httpx.AsyncClient:
-    """The one shared client: keep-alive pool sized to the concurrency, timeouts from flags."""
-    if transport is None:
-        from httpx_aiohttp import AiohttpTransport
+) -> ApiClient:
+    """The one shared client: keep-alive pool sized to the concurrency, timeouts from flags.
 
-        limits = httpx.Limits(
-            max_connections=settings.concurrency,
-            max_keepalive_connections=settings.concurrency,
-        )
-        transport = AiohttpTransport(limits=limits)
+    aiohttp itself by default (`wire.py` says why); httpx over `transport` when one is given.
+    """
     headers = {"x-workspace-id": target.workspace_id}
     if target.api_key:
         headers["Authorization"] = f"Bearer {target.api_key}"
-    # The pool timeout is the connect timeout: with one connection per worker nobody
-    # waits for the pool, and a request that cannot get a connection never left.
-    timeout = httpx.Timeout(
-        connect=settings.connect_timeout,
-        read=settings.read_timeout,
-        write=settings.read_timeout,
-        pool=settings.connect_timeout,
-    )
-    return httpx.AsyncClient(
-        base_url=target.api_url, headers=headers, timeout=timeout, transport=transport
-    )
+    timeouts = Timeouts(connect=settings.connect_timeout, read=settings.read_timeout)
+    if transport is None:
+        return AiohttpClient(target.api_url, headers, settings.concurrency, timeouts)
+    return HttpxClient(target.api_url, headers, timeouts, transport)
 
 
 @dataclass(eq=False)
 class Sender:
     """Sends messages with N workers over one client, journaling every step."""
 
-    client: httpx.AsyncClient
+    client: ApiClient
     target: Target
     settings: SendSettings
     recorder: Recorder
     clock: Callable[[], float] = time.monotonic
     on_outcome: Callable[[Message, Outcome], None] = lambda message, outcome: None
     on_retry: Callable[[Message, Verdict], None] = lambda message, verdict: None
+    on_pause: Callable[[float, str], None] = lambda seconds, reason: None
     guard: RunGuard = field(default_factory=RunGuard)
     rng: Callable[[], float] = random.random
 
@@ -177,7 +172,7 @@ class Sender:
         if self._loop is not None and not self._loop.is_closed():
             self._loop.call_soon_threadsafe(self._wake.set)
 
-    async def send_all(self, messages: Iterable[Message]) -> RunGuard:
+    async def send_all(self, messages: Iterable[Message] | AsyncIterable[Message]) -> RunGuard:
         """Send every message (read lazily), returning why the run stopped, if it did."""
         self._loop = asyncio.get_running_loop()
         queue: asyncio.Queue[Message | None] = asyncio.Queue(maxsize=2 * self.settings.concurrency)
@@ -193,12 +188,20 @@ class Sender:
         return self.guard
 
     async def _feed(
-        self, messages: Iterable[Message], queue: asyncio.Queue[Message | None]
+        self,
+        messages: Iterable[Message] | AsyncIterable[Message],
+        queue: asyncio.Queue[Message | None],
     ) -> None:
-        for message in messages:
-            if self.guard.stopped:
-                break
-            await queue.put(message)
+        if isinstance(messages, AsyncIterable):  # planned while sending (engine.py)
+            async for message in messages:
+                if self.guard.stopped:
+                    break
+                await queue.put(message)
+        else:
+            for message in messages:
+                if self.guard.stopped:
+                    break
+                await queue.put(message)
         for _ in range(self.settings.concurrency):
             await queue.put(None)
 
@@ -221,14 +224,33 @@ class Sender:
         try:
             return write(key, value) is not False
         except Exception:
-            self._journal_failed = True
-            self.guard.stop(StopReason.JOURNAL_FAILED, "the journal failed")
-            self._wake.set()
+            self._failed()
             raise
+
+    async def _claim(self, key: str, attempts: int) -> bool:
+        """Mark in flight, durably, before the request leaves; False: not to be sent."""
+        if self._journal_failed:
+            return False
+        try:
+            claimed = self.recorder.mark_in_flight(key, attempts)
+            if inspect.isawaitable(claimed):
+                claimed = await claimed  # the writer thread's group commit that holds it
+        except Exception:
+            if self._journal_failed:  # a group's failure reaches all its workers: one reports
+                return False
+            self._failed()
+            raise
+        return claimed is not False
+
+    def _failed(self) -> None:
+        self._journal_failed = True
+        self.guard.stop(StopReason.JOURNAL_FAILED, "the journal failed")
+        self._wake.set()
 
     async def send_one(self, message: Message) -> Outcome | None:
         """Deliver one message with retries; None when the run stopped before it left."""
-        path, body = build_request(message, self.target)
+        path, fields = build_request(message, self.target)
+        body = encode_body(fields)
         attempts = counted = 0  # requests sent; those that use up --max-attempts
         waited_429 = 0.0
         while True:
@@ -236,14 +258,16 @@ class Sender:
             if slot is None:
                 return None if attempts == 0 else self._stopped(attempts)
             attempts += 1
-            if not self._write(self.recorder.mark_in_flight, message.key, attempts):
+            if not await self._claim(message.key, attempts):
                 return None  # another writer has it (its outcome is that writer's), or failed
             self.spacing.sent(message.phone, message.key)
             verdict = await self._post(path, body)
             self._observe(verdict)
             if verdict.kind is Kind.RATE_LIMITED:
                 self.limiter.slow_down(slot, verdict.retry_after)
-                waited_429 += DEFAULT_PAUSE if verdict.retry_after is None else verdict.retry_after
+                pause = DEFAULT_PAUSE if verdict.retry_after is None else verdict.retry_after
+                waited_429 += pause
+                self.on_pause(pause, f"{verdict.code}: {verdict.detail}")
                 if waited_429 >= MAX_RETRY_AFTER:
                     return self._outcome(verdict, attempts, "still rate limited after 10 minutes")
             elif verdict.kind is Kind.RETRY:
@@ -294,12 +318,12 @@ class Sender:
         if self.guard.stopped:
             self._wake.set()
 
-    async def _post(self, path: str, body: dict[str, Any]) -> Verdict:
+    async def _post(self, path: str, body: bytes) -> Verdict:
         try:
-            response = await self.client.post(path, json=body)
+            answer = await self.client.post(path, body)
         except (httpx.HTTPError, aiohttp.ClientError, OSError) as exc:
             return classify_error(exc)
-        return classify_response(response.status_code, response.headers, response.content)
+        return classify_response(answer.status, answer.headers, answer.body)
 
     def _outcome(self, verdict: Verdict, attempts: int, why: str = "") -> Outcome:
         """The message's final outcome: statuses per SPEC section 3."""

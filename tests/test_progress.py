@@ -5,7 +5,7 @@ from __future__ import annotations
 import io
 
 from bulk_sender.progress import Progress
-from bulk_sender.records import Message, Outcome, Status
+from bulk_sender.records import Status
 
 
 class Clock:
@@ -16,18 +16,14 @@ class Clock:
         return self.now
 
 
-def message(n: int) -> Message:
-    return Message(n, f"519{n:08d}", "Hola", f"k{n}")
-
-
 def test_off_a_terminal_it_prints_a_plain_line_now_and_then():
     out, clock = io.StringIO(), Clock()
     with Progress(100, stream=out, line_every=10, clock=clock) as progress:
-        progress.retrying(message(1), None)
+        progress.retrying(1)
         for n in range(1, 41):
             clock.now += 0.5
             status = Status.UNCERTAIN if n == 7 else Status.SENT
-            progress.update(message(n + 1), Outcome(status))
+            progress.update(n + 1, status.value)
 
     lines = out.getvalue().splitlines()
     assert "\r" not in out.getvalue()  # no redrawn bar in a log file
@@ -39,17 +35,17 @@ def test_off_a_terminal_it_prints_a_plain_line_now_and_then():
 
 def test_a_message_that_gets_its_outcome_is_no_longer_retrying():
     progress = Progress(2, quiet=True, stream=io.StringIO())
-    progress.retrying(message(1), None)
+    progress.retrying(1)
 
-    progress.update(message(1), Outcome(Status.SENT))
+    progress.update(1, Status.SENT.value)
 
-    assert progress.retrying_keys == set()
+    assert progress.retrying_rows == set()
     assert "retrying 0" in progress.status_line()
 
 
 def test_quiet_prints_nothing():
     out = io.StringIO()
     with Progress(3, quiet=True, stream=out, line_every=0) as progress:
-        progress.update(message(1), Outcome(Status.SENT))
+        progress.update(1, Status.SENT.value)
 
     assert out.getvalue() == ""

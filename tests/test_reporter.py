@@ -1,0 +1,89 @@
+"""The report written beside the run: by a child process or a thread, the same report."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from datetime import datetime
+
+import pytest
+
+from bulk_sender.errors import ReportError
+from bulk_sender.records import Outcome, RowResult, Status
+from bulk_sender.reporter import PROCESS_ROWS, ReportProcess, ReportThread, start_report
+
+from .conftest import ROOT, report_rows
+
+COLUMNS = ("Nombre", "Entrega")
+
+
+def rows() -> list[RowResult]:
+    return [
+        RowResult(
+            n, (f"Cliente {n}", datetime(2026, 12, 3, 9)), Outcome(Status.READY), "519", "Hola"
+        )
+        for n in range(2, 600)
+    ]
+
+
+def details() -> list[tuple[str, object]]:
+    return [("campaign", "diciembre")]
+
+
+@pytest.mark.parametrize("kind", [ReportProcess, ReportThread])
+def test_a_dry_runs_rows_make_the_same_report_either_way(tmp_path, kind):
+    report = kind(tmp_path / f"{kind.__name__}.xlsx", COLUMNS)
+    for result in rows():
+        report.add(result)
+
+    path, tally = report.finish(details)
+    report.close()
+
+    assert path == tmp_path / f"{kind.__name__}.xlsx"
+    assert tally.statuses == {"ready": 598}
+    written = report_rows(path)
+    assert len(written) == 598 and written[0]["Entrega"] == datetime(2026, 12, 3, 9)
+    assert written[-1]["result_row"] == 599
+
+
+def test_a_report_that_cannot_be_written_is_one_error(tmp_path):
+    blocked = tmp_path / "blocked"
+    blocked.write_text("a file where the report's folder should be")
+    report = ReportProcess(blocked / "r.xlsx", COLUMNS)
+    report.add(rows()[0])
+
+    with pytest.raises(ReportError, match="cannot write the report"):
+        report.finish(details)
+    report.close()
+
+
+def test_long_lists_get_a_process_short_ones_a_thread(tmp_path):
+    long = start_report(tmp_path / "a.xlsx", COLUMNS, PROCESS_ROWS)
+    short = start_report(tmp_path / "b.xlsx", COLUMNS, PROCESS_ROWS - 1)
+
+    assert isinstance(long, ReportProcess) and isinstance(short, ReportThread)
+    for report in (long, short):
+        report.finish(details)
+        report.close()
+
+
+def test_a_script_without_a_main_guard_runs_once(tmp_path):
+    script = tmp_path / "script.py"
+    script.write_text(
+        "import bulk_sender.reporter as reporter\n"
+        "from pathlib import Path\n"
+        "from bulk_sender.campaign import Settings, run_campaign\n"
+        "reporter.PROCESS_ROWS = 1  # the report in a child process even for this list\n"
+        f"contacts = Path(r'{ROOT / 'sample_data' / 'clientes.csv'}')\n"
+        "result = run_campaign(Settings(contacts=contacts, message='Hola {{ nombre }}',\n"
+        "                               country='PE', reports_dir=Path('out'), quiet=True))\n"
+        "print('ran', sum(result.statuses.values()))\n",
+        encoding="utf-8",
+    )
+
+    done = subprocess.run(
+        [sys.executable, str(script)], cwd=tmp_path, capture_output=True, text=True, timeout=120
+    )
+
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.splitlines() == ["ran 50"]
