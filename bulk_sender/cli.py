@@ -61,6 +61,10 @@ def build_parser() -> argparse.ArgumentParser:
     report.add_argument("--output", type=Path, help="report path (.xlsx or .csv)")
     report.set_defaults(handler=_report)
     add_optout_command(commands, environment)
+    ui = commands.add_parser("ui", help="open the web page (a local server on 127.0.0.1)")
+    ui.add_argument("--port", type=_non_negative_int, default=0, help="default: a free port")
+    ui.add_argument("--no-browser", action="store_true", help="only print the page's address")
+    ui.set_defaults(handler=_ui)
     return parser
 
 
@@ -382,6 +386,12 @@ def _report(options: argparse.Namespace, args: Sequence[str]) -> int:
     path = rebuild_report(options.journal, options.output)
     print(f"Report: {path}")
     return 0
+
+
+def _ui(options: argparse.Namespace, args: Sequence[str]) -> int:
+    from .ui.server import serve_ui  # the page's modules load only for this command
+
+    return serve_ui(options.port, open_browser=not options.no_browser)
 
 
 def _pairs(values: Sequence[str], flag: str) -> tuple[tuple[str, str], ...]:

@@ -44,6 +44,8 @@ STATUS_COLOURS = {
     Status.DUPLICATE: "#D9D9D9",
     Status.EXCLUDED: "#D9D9D9",
 }
+CHART_DEFAULT_COLOUR = "#BDD7EE"
+"""Bars of statuses without a colour of their own in the sheet (ready, pending)."""
 STATUS_BY_NAME = {status.value: status for status in Status}
 HEADER_STYLE = {"bold": True, "bg_color": "#DDEBF7", "bottom": 1}
 DATE_FORMATS = {datetime: "yyyy-mm-dd hh:mm:ss", date: "yyyy-mm-dd", time: "hh:mm:ss"}
@@ -281,12 +283,18 @@ def _write_xlsx(
                 style={"bg_color": colour} if colour else None, styled=(status_col,),
             )  # fmt: skip
         sheets[-1].finish()
-        _write_summary(_Sheet(book, SUMMARY_SHEET, ("item", "value"), styles), summary())
+        summary_sheet = _Sheet(book, SUMMARY_SHEET, ("item", "value"), styles)
+        statuses = _write_summary(summary_sheet, summary())
+        _add_status_chart(book, summary_sheet, statuses)
 
 
-def _write_summary(sheet: _Sheet, summary: Summary) -> None:
-    """Status counts in their colours, then reasons, then the run, a blank row between."""
+def _write_summary(sheet: _Sheet, summary: Summary) -> list[tuple[int, Status]]:
+    """Status counts in their colours, then reasons, then the run, a blank row between.
+
+    Returns the sheet row of each status count, for the chart.
+    """
     group = ""
+    statuses: list[tuple[int, Status]] = []
     for label, value in summary:
         label = str(label)
         kind, _, name = label.partition(" ")
@@ -295,9 +303,30 @@ def _write_summary(sheet: _Sheet, summary: Summary) -> None:
             sheet.rows += 1
         group = this_group
         status = STATUS_BY_NAME.get(name) if kind == "status" else None
+        if status is not None:
+            statuses.append((sheet.rows, status))
         colour = STATUS_COLOURS.get(status) if status else None
         sheet.write_row((label, value), style={"bg_color": colour} if colour else None)
     sheet.finish(autofilter=False)
+    return statuses
+
+
+def _add_status_chart(book: Any, sheet: _Sheet, statuses: Sequence[tuple[int, Status]]) -> None:
+    """A native bar chart of the status counts, so the file alone shows the outcome."""
+    if not statuses:
+        return
+    first, last = statuses[0][0], statuses[-1][0]
+    chart = book.add_chart({"type": "bar"})
+    chart.add_series({
+        "name": "rows", "categories": [SUMMARY_SHEET, first, 0, last, 0],
+        "values": [SUMMARY_SHEET, first, 1, last, 1], "data_labels": {"value": True},
+        "points": [{"fill": {"color": STATUS_COLOURS.get(status, CHART_DEFAULT_COLOUR)},
+                    "border": {"color": "#7F7F7F"}} for _, status in statuses],
+    })  # fmt: skip
+    chart.set_title({"name": "Rows per status"})
+    chart.set_legend({"none": True})
+    chart.set_y_axis({"reverse": True})  # the statuses read top to bottom, as in the sheet
+    sheet.sheet.insert_chart(1, 3, chart, {"x_scale": 1.2, "y_scale": 1.1})
 
 
 def _write_cell(

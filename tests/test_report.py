@@ -146,6 +146,21 @@ def test_summary_sheet_shows_counts_in_colour_and_times_as_dates(tmp_path):
     assert sheet.column_dimensions["B"].width > len(SUMMARY[-1][1])
 
 
+def test_summary_sheet_has_a_native_bar_chart_of_the_status_counts(tmp_path):
+    path = write(tmp_path / "report.xlsx", sample_results())
+
+    with zipfile.ZipFile(path) as book:
+        names = book.namelist()
+        chart = book.read("xl/charts/chart1.xml").decode()
+        sheets = {n: book.read(n).decode() for n in names if n.startswith("xl/worksheets/sheet")}
+    assert [n for n, xml in sheets.items() if "<drawing " in xml] == ["xl/worksheets/sheet2.xml"]
+    assert '<c:barDir val="bar"/>' in chart
+    # SUMMARY's two status counts sit in rows 2 and 3 of the summary sheet.
+    assert "<c:f>summary!$A$2:$A$3</c:f>" in chart
+    assert "<c:f>summary!$B$2:$B$3</c:f>" in chart
+    assert STATUS_COLOURS[Status.SENT].lstrip("#") in chart
+
+
 def test_hostile_text_from_input_or_api_never_becomes_a_formula(tmp_path):
     results = [
         sent(2 + i, (text, "987654321", text, 0, None, text), message_id=text, whatsapp_id=text)

@@ -1,0 +1,111 @@
+"""The Result and Campaigns steps: campaigns of the working folder, read from their files.
+
+Everything here reads what the CLI writes, the report and its summary, with the CLI's own
+loader, so a campaign started in a terminal shows (and resumes) here, and the other way round.
+"""
+
+from __future__ import annotations
+
+import shlex
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from ..errors import InputError
+from ..load import open_contacts
+from ..report import summary_csv_path
+from .contacts import display
+
+JOURNAL_SUFFIX = ".journal.sqlite3"
+PROBLEMS = ("failed", "uncertain", "invalid", "duplicate", "excluded", "pending")
+MAX_ROWS = 1000
+
+
+def journal_name(name: str) -> str:
+    """A campaign name from the page, checked to name a file of the reports folder only."""
+    if not name or name != Path(name).name or name.startswith("."):
+        raise InputError(f"{name!r}: not a campaign name")
+    return name
+
+
+def report_of(reports_dir: Path, name: str) -> Path | None:
+    """The campaign's report: `reports/<campaign>.xlsx` (or `.csv`), as the CLI names it."""
+    for suffix in (".xlsx", ".csv"):
+        path = reports_dir / f"{journal_name(name)}{suffix}"
+        if path.is_file():
+            return path
+    return None
+
+
+def read_summary(report: Path) -> dict[str, Any]:
+    """The report's summary sheet (or `-summary.csv`) as item -> value."""
+    if report.suffix.lower() == ".csv":
+        table = open_contacts(summary_csv_path(report))
+    else:
+        table = open_contacts(report, sheet="summary")
+    return {str(c.values[0]): c.values[1] for c in table.contacts() if len(c.values) > 1}
+
+
+def describe(reports_dir: Path, name: str) -> dict[str, Any]:
+    """One campaign for the page: counts per status, last run, mode and how to resume."""
+    journal = reports_dir / f"{journal_name(name)}{JOURNAL_SUFFIX}"
+    report = report_of(reports_dir, name)
+    summary = read_summary(report) if report else {}
+    counts = {
+        item.removeprefix("status "): int(value)
+        for item, value in summary.items()
+        if item.startswith("status ") and isinstance(value, int | float) and value
+    }
+    ended = summary.get("ended")
+    if not isinstance(ended, datetime) and journal.is_file():
+        ended = datetime.fromtimestamp(journal.stat().st_mtime)
+    return {
+        "name": name,
+        "counts": counts,
+        "rows": sum(counts.values()),
+        "last_run": ended.isoformat(sep=" ", timespec="seconds") if ended else "",
+        "mode": str(summary.get("mode") or ""),
+        "template": str(summary.get("template") or ""),
+        "input": str(summary.get("input") or ""),
+        "stopped": str(summary.get("stopped because") or ""),
+        "report": report.name if report else "",
+        "resumable": bool(counts.get("pending")) and bool(summary.get("command to resume")),
+    }
+
+
+def list_campaigns(reports_dir: Path) -> list[dict[str, Any]]:
+    """The campaigns of the working folder, latest first."""
+    journals = sorted(
+        reports_dir.glob(f"*{JOURNAL_SUFFIX}"), key=lambda p: p.stat().st_mtime, reverse=True
+    )
+    return [describe(reports_dir, p.name.removesuffix(JOURNAL_SUFFIX)) for p in journals]
+
+
+def report_rows(report: Path, status: str | None) -> dict[str, Any]:
+    """The report's rows with their status and reason, all or one status, at most MAX_ROWS."""
+    table = open_contacts(report)
+    rows: list[dict[str, Any]] = []
+    matched = 0
+    for contact in table.contacts():
+        result = contact.previous or {}
+        if status and str(result.get("result_status")) != status:
+            continue
+        matched += 1
+        if len(rows) < MAX_ROWS:
+            rows.append({
+                "row": display(result.get("result_row")) or contact.row,
+                "status": str(result.get("result_status") or ""),
+                "detail": display(result.get("result_detail")),
+                "phone": display(result.get("result_phone")),
+                "message": display(result.get("result_message")),
+            })  # fmt: skip
+    return {"rows": rows, "matched": matched, "shown": len(rows)}
+
+
+def resume_arguments(report: Path) -> list[str]:
+    """The CLI arguments that resume the campaign, from the command its summary records."""
+    command = str(read_summary(report).get("command to resume") or "")
+    words = shlex.split(command)
+    if len(words) < 3 or words[1] != "send":
+        raise InputError(f"{report}: its summary names no command to resume")
+    return words[1:]

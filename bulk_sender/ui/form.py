@@ -1,0 +1,90 @@
+"""The page's campaign form, turned into the arguments of `bulk-sender send`.
+
+The page builds no settings of its own: the form becomes the command line a terminal user
+would type, parsed by the CLI's own parser. That command is what the report records as the
+one that resumes the run, so the CLI can resume a campaign the page started.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from ..errors import ConfigError, InputError
+from .contacts import UPLOADS_DIR
+
+KINDS = ("template", "message", "wa")
+MODES = {"preview": None, "sandbox": "--sandbox", "live": "--live"}
+
+
+def template_names(templates_dir: Path) -> list[str]:
+    """The templates the page offers: `templates/*.txt`, by name."""
+    return sorted(p.stem for p in templates_dir.glob("*.txt") if p.is_file())
+
+
+def uploaded_file(value: Any) -> Path:
+    """A contacts file the page uploaded, and no other file of the laptop."""
+    path = Path(str(value or ""))
+    if not path.is_file() or not path.resolve().is_relative_to(UPLOADS_DIR.resolve()):
+        raise InputError(f"{path}: choose the contacts file again")
+    return path
+
+
+def send_arguments(form: Mapping[str, Any], mode: str, templates_dir: Path) -> list[str]:
+    """`send CONTACTS ...` for this form; free text goes as `--flag=value` (it may start with -)."""
+    if mode not in MODES:
+        raise ConfigError(f"{mode}: not a way to send")
+    arguments = ["send", uploaded_file(form.get("file")).as_posix()]
+    arguments += _message_arguments(form, templates_dir)
+    for flag, key in (("--sheet", "sheet"), ("--phone-column", "phone_column"),
+                      ("--country", "country"), ("--campaign", "campaign")):  # fmt: skip
+        value = str(form.get(key) or "").strip()
+        if value:
+            arguments.append(f"{flag}={value}")
+    rate = form.get("rate")
+    if rate not in (None, ""):
+        arguments.append(f"--rate={_number(rate, 'rate')}")
+    switch = MODES[mode]
+    return [*arguments, switch] if switch else arguments
+
+
+def _message_arguments(form: Mapping[str, Any], templates_dir: Path) -> list[str]:
+    kind = form.get("kind")
+    if kind == "template":
+        name = str(form.get("template") or "")
+        if name not in template_names(templates_dir):
+            raise ConfigError(f"{name!r}: no such template in {templates_dir}")
+        return [f"--template={name}"]
+    if kind == "message":
+        text = str(form.get("message") or "")
+        if not text.strip():
+            raise ConfigError("write the message first")
+        return [f"--message={text}"]
+    if kind == "wa":
+        return _wa_arguments(form.get("wa") or {})
+    raise ConfigError(f"{kind!r}: choose a template, a message or an approved template")
+
+
+def _wa_arguments(wa: Mapping[str, Any]) -> list[str]:
+    name = str(wa.get("name") or "").strip()
+    if not name:
+        raise ConfigError("give the approved template's name")
+    arguments = [f"--wa-template={name}"]
+    for flag, key in (("--var", "body"), ("--header-var", "header")):
+        values = [str(v) for v in wa.get(key) or []]
+        arguments += [f"{flag}={n}={value}" for n, value in enumerate(values, start=1)]
+    campaign_name = str(wa.get("campaign_name") or "").strip()
+    if campaign_name:
+        arguments.append(f"--campaign-name={campaign_name}")
+    return arguments
+
+
+def _number(value: Any, name: str) -> str:
+    try:
+        number = float(value)
+    except (TypeError, ValueError) as exc:
+        raise ConfigError(f"{name} {value!r}: not a number") from exc
+    if number < 0:
+        raise ConfigError(f"{name} {value!r}: must be 0 or more")
+    return f"{number:g}"

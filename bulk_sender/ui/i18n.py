@@ -1,0 +1,62 @@
+"""The page's languages: Spanish by default, English when the browser prefers it.
+
+Messages live in gettext catalogs (`locale/<lang>/LC_MESSAGES/messages.po`) kept in the
+package. They are compiled in memory at start-up through Babel, so neither users nor the
+wheel need a build step; `pybabel extract -F babel.cfg` updates them (see `babel.cfg`).
+"""
+
+from __future__ import annotations
+
+import functools
+import gettext
+import io
+from importlib import resources
+
+from babel.messages.mofile import write_mo
+from babel.messages.pofile import read_po
+from babel.support import NullTranslations, Translations
+
+DEFAULT_LANGUAGE = "es"
+LANGUAGES = ("es", "en")
+"""English is the catalogs' source language: its messages are the msgids themselves."""
+
+
+def N_(message: str) -> str:
+    """Mark a message for extraction; it is translated where it is shown."""
+    return message
+
+
+def choose_language(accept_language: str | None) -> str:
+    """The first of the browser's languages (by q-value) that the page speaks, else Spanish."""
+    wanted: list[tuple[float, int, str]] = []
+    for position, part in enumerate((accept_language or "").split(",")):
+        tag, _, params = part.strip().partition(";")
+        quality = 1.0
+        for param in params.split(";"):
+            name, _, value = param.strip().partition("=")
+            if name == "q":
+                try:
+                    quality = float(value)
+                except ValueError:
+                    quality = 0.0
+        language = tag.strip().lower().replace("_", "-").split("-")[0]
+        if language and quality > 0:
+            wanted.append((-quality, position, language))
+    for _, _, language in sorted(wanted):
+        if language in LANGUAGES:
+            return language
+    return DEFAULT_LANGUAGE
+
+
+@functools.cache
+def translations(language: str) -> gettext.NullTranslations:
+    """The compiled catalog of `language`; English is the source and needs none."""
+    po = resources.files(__package__).joinpath("locale", language, "LC_MESSAGES", "messages.po")
+    if not po.is_file():
+        return NullTranslations()
+    with po.open("rb") as f:
+        catalog = read_po(f, locale=language)
+    compiled = io.BytesIO()
+    write_mo(compiled, catalog)
+    compiled.seek(0)
+    return Translations(compiled)

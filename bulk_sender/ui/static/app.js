@@ -1,0 +1,523 @@
+// bulk-sender's page: plain JavaScript, no library, no build step. The server does the work
+// (the same engine as the CLI); this file shows it and sends the user's choices back.
+"use strict";
+
+const S = JSON.parse(document.getElementById("strings").textContent);
+const $ = (id) => document.getElementById(id);
+const STATUSES = ["sent", "ready", "pending", "failed", "uncertain", "invalid", "duplicate", "excluded"];
+const form = { file: "", sheet: "", phone_column: "", country: "", kind: "template",
+               template: "", message: "", wa: { name: "", body: [], header: [], campaign_name: "" } };
+let contacts = null;          // what the server said of the file
+let shownResult = -1;         // the run version whose result the page has shown
+let previewAsked = 0;         // newer previews win over slower older ones
+let previewTimer = null;
+let currentCampaign = "";
+
+// Messages come translated from the server; {name} is replaced by a value.
+function t(key, values = {}) {
+  return (S[key] || key).replace(/\{(\w+)\}/g, (m, name) => (name in values ? values[name] : m));
+}
+
+function element(tag, text, className) {
+  const node = document.createElement(tag);
+  if (text !== undefined && text !== null) node.textContent = String(text);
+  if (className) node.className = className;
+  return node;
+}
+
+async function api(path, body) {
+  const options = body === undefined ? {} : {
+    method: "POST",
+    headers: { "Content-Type": "application/json" },
+    body: JSON.stringify(body),
+  };
+  const response = await fetch(path, options);
+  const data = await response.json().catch(() => ({ error: response.statusText }));
+  if (!response.ok) throw new Error(data.error || response.statusText);
+  return data;
+}
+
+function showError(error) {
+  const box = $("error");
+  box.textContent = error ? String(error.message || error) : "";
+  box.hidden = !error;
+}
+
+function guarded(action) {
+  return async (...args) => {
+    try {
+      showError(null);
+      await action(...args);
+    } catch (error) {
+      showError(error);
+    }
+  };
+}
+
+// ---- steps -------------------------------------------------------------------------------
+
+function showStep(name) {
+  for (const section of document.querySelectorAll(".step")) {
+    section.hidden = section.id !== `step-${name}`;
+  }
+  for (const button of document.querySelectorAll("[data-step]")) {
+    if (button.dataset.step === name) button.setAttribute("aria-current", "step");
+    else button.removeAttribute("aria-current");
+  }
+  const heading = document.querySelector(`#step-${name} h2`);
+  heading.tabIndex = -1;
+  heading.focus();
+  if (name === "campaigns") guarded(loadCampaigns)();
+  if (name === "message") schedulePreview(0);
+  if (name === "send") describeSend();
+}
+
+// ---- 1. contacts -------------------------------------------------------------------------
+
+async function upload(file) {
+  const data = new FormData();
+  data.append("file", file, file.name);
+  $("contacts-summary").textContent = t("reading", { name: file.name });
+  $("contacts-info").hidden = false;
+  const country = encodeURIComponent($("country").value.trim());
+  const response = await fetch(`/api/upload?country=${country}`, { method: "POST", body: data });
+  const info = await response.json().catch(() => ({ error: response.statusText }));
+  if (!response.ok) {
+    $("contacts-info").hidden = true;
+    throw new Error(info.error);
+  }
+  form.sheet = "";
+  form.phone_column = "";
+  showContacts(info);
+}
+
+async function recheckContacts() {
+  if (!form.file) return;
+  showContacts(await api("/api/contacts", form));
+}
+
+function showContacts(info) {
+  contacts = info;
+  form.file = info.file;
+  form.sheet = info.sheet || "";
+  form.phone_column = info.phone_column || "";
+  form.country = info.country || "";
+  $("contacts-info").hidden = false;
+  $("contacts-summary").textContent = t("contacts_summary", {
+    name: info.name, rows: info.rows, sheet: info.sheet ? ` (${info.sheet})` : "" });
+  $("sheet-choice").hidden = info.sheets.length < 2;
+  fillSelect($("sheet"), info.sheets.map((s) => [s, s]), info.sheet);
+  const phoneOptions = info.columns.map((c) => [c, c === info.detected_phone_column ? t("detected", { name: c }) : c]);
+  if (!info.phone_column) phoneOptions.unshift(["", t("choose_phone_column")]);
+  fillSelect($("phone-column"), phoneOptions, info.phone_column || "");
+  $("country-column").textContent = info.country_column
+    ? t("country_column", { name: info.country_column }) : "";
+  showFirstRows(info);
+  $("columns").replaceChildren(...info.columns.map((c) => {
+    const chip = element("button", `{{ ${info.variables[c]} }}`, "chip");
+    chip.type = "button";
+    chip.title = c;
+    chip.addEventListener("click", () => insertVariable(info.variables[c]));
+    return chip;
+  }));
+  $("column-list").replaceChildren(...info.columns.map((c) => {
+    const option = element("option");
+    option.value = c;
+    return option;
+  }));
+}
+
+function fillSelect(select, options, selected) {
+  select.replaceChildren(...options.map(([value, label]) => {
+    const option = element("option", label);
+    option.value = value;
+    option.selected = value === selected;
+    return option;
+  }));
+}
+
+function showFirstRows(info) {
+  const table = $("first-rows");
+  const head = element("tr");
+  for (const name of [t("row"), ...info.columns, t("phone_sent"), t("problem")]) {
+    const cell = element("th", name);
+    cell.scope = "col";
+    head.appendChild(cell);
+  }
+  table.tHead.replaceChildren(head);
+  table.tBodies[0].replaceChildren(...info.first.map((row) => {
+    const line = element("tr");
+    for (const value of [row.row, ...row.values, row.phone]) line.appendChild(element("td", value));
+    line.appendChild(element("td", row.problem, row.problem ? "bad" : ""));
+    return line;
+  }));
+}
+
+// ---- 2. message --------------------------------------------------------------------------
+
+function insertVariable(name) {
+  const box = $("message");
+  const text = `{{ ${name} }}`;
+  const at = box.selectionStart ?? box.value.length;
+  box.value = box.value.slice(0, at) + text + box.value.slice(box.selectionEnd ?? at);
+  box.focus();
+  box.selectionStart = box.selectionEnd = at + text.length;
+  form.message = box.value;
+  schedulePreview();
+}
+
+function chooseKind(kind) {
+  form.kind = kind;
+  for (const name of ["template", "message", "wa"]) $(`kind-${name}`).hidden = name !== kind;
+  for (const radio of document.querySelectorAll("input[name=kind]")) radio.checked = radio.value === kind;
+  schedulePreview();
+}
+
+function showTemplate() {
+  form.template = $("template").value;
+  $("template-text").textContent = templates[form.template] || "";
+  schedulePreview();
+}
+
+function variableList(list, values) {
+  list.replaceChildren(...values.map((value, index) => {
+    const item = element("li");
+    const id = `${list.id}-${index + 1}`;
+    const label = element("label", `{{${index + 1}}}`);
+    label.htmlFor = id;
+    const input = element("input");
+    input.id = id;
+    input.value = value;
+    input.setAttribute("list", "column-list");
+    input.addEventListener("input", () => { values[index] = input.value; schedulePreview(); });
+    const remove = element("button", "×");
+    remove.type = "button";
+    remove.setAttribute("aria-label", t("remove_variable", { n: index + 1 }));
+    remove.addEventListener("click", () => { values.splice(index, 1); variableList(list, values); schedulePreview(); });
+    item.append(label, " ", input, " ", remove);
+    return item;
+  }));
+}
+
+function schedulePreview(delay = 500) {
+  clearTimeout(previewTimer);
+  previewTimer = setTimeout(guarded(preview), delay);
+}
+
+function readyToPreview() {
+  if (!form.file) return t("need_contacts");
+  if (!form.phone_column) return t("choose_phone_column");
+  if (form.kind === "template" && !form.template) return t("need_template");
+  if (form.kind === "message" && !form.message.trim()) return t("need_message");
+  if (form.kind === "wa" && !form.wa.name.trim()) return t("need_wa_name");
+  return "";
+}
+
+async function preview() {
+  const missing = readyToPreview();
+  const status = $("preview-status");
+  if (missing) {
+    status.textContent = missing;
+    $("preview").replaceChildren();
+    $("problems").hidden = true;
+    return;
+  }
+  const asked = ++previewAsked;
+  status.textContent = t("previewing");
+  let result;
+  try {
+    result = await api("/api/preview", form);
+  } catch (error) {
+    if (asked === previewAsked) {
+      status.textContent = "";
+      $("preview").replaceChildren(element("p", error.message, "bad"));
+      $("problems").hidden = true;
+    }
+    return;
+  }
+  if (asked !== previewAsked) return;
+  status.textContent = `${countsText(result.statuses)}. ${t("distinct", { n: result.distinct })}`;
+  $("preview").replaceChildren(...result.preview.map((m) => {
+    const bubble = element("div", undefined, "bubble");
+    bubble.appendChild(element("p", t("to_phone", { row: m.row, phone: m.phone }), "to"));
+    const text = element("p", undefined, "text");
+    whatsAppText(m.text, text);
+    bubble.appendChild(text);
+    return bubble;
+  }));
+  $("problems").hidden = result.problems.rows.length === 0;
+  $("problem-rows").tBodies[0].replaceChildren(...result.problems.rows.map((r) => {
+    const line = element("tr");
+    line.append(element("td", r.row), element("td", statusName(r.status)), element("td", r.detail));
+    return line;
+  }));
+}
+
+// WhatsApp's formatting as the customer sees it. The text only ever becomes text nodes, so
+// nothing in a cell can become HTML; *bold*, _italic_ and ~strike~ become elements.
+const MARKS = { "*": "strong", "_": "em", "~": "s" };
+const MARKED = /(?<![\p{L}\p{N}])([*_~])(?!\s)(.+?)(?<!\s)\1(?![\p{L}\p{N}])/u;
+
+function whatsAppText(text, parent) {
+  text.split("\n").forEach((line, index) => {
+    if (index) parent.appendChild(element("br"));
+    inlineMarks(line, parent);
+  });
+}
+
+function inlineMarks(text, parent) {
+  let rest = text;
+  let found;
+  while ((found = MARKED.exec(rest)) !== null) {
+    if (found.index) parent.appendChild(document.createTextNode(rest.slice(0, found.index)));
+    const marked = element(MARKS[found[1]]);
+    inlineMarks(found[2], marked);
+    parent.appendChild(marked);
+    rest = rest.slice(found.index + found[0].length);
+  }
+  if (rest) parent.appendChild(document.createTextNode(rest));
+}
+
+function statusName(status) {
+  return t(`status_${status}`);
+}
+
+function countsText(counts) {
+  return STATUSES.filter((s) => counts[s]).map((s) => `${counts[s]} ${statusName(s)}`).join(", ");
+}
+
+// ---- 3. send -----------------------------------------------------------------------------
+
+let credentials = {};
+let templates = {};
+
+function describeSend() {
+  const what = form.kind === "template" ? form.template
+    : form.kind === "wa" ? form.wa.name : t("own_text");
+  $("send-what").textContent = form.file
+    ? t("send_what", { file: contacts ? contacts.name : form.file, what }) : t("need_contacts");
+  $("send-live").disabled = !credentials.workspace;
+  $("live-help").textContent = credentials.workspace
+    ? t("live_target", { url: credentials.api_url }) : t("no_credentials");
+}
+
+async function startRun(mode) {
+  const options = { ...form, mode, campaign: $("campaign").value.trim(), rate: $("rate").value };
+  showRun(await api("/api/run", options));
+}
+
+function showRun(run) {
+  if (!run || run.state === "idle") return;
+  const busy = run.active;
+  $("send-form").hidden = busy;
+  $("progress-box").hidden = !busy || run.state === "confirm";
+  $("confirm").hidden = !run.confirm;
+  if (run.confirm) {
+    $("confirm-text").textContent = t("confirm", run.confirm);
+    if ($("step-send").hidden) showStep("send");
+    $("confirm-yes").focus();
+  }
+  if (busy && $("step-send").hidden && $("step-result").hidden) showStep("send");
+  if (busy) showProgress(run);
+  $("resume").disabled = busy;
+  if (run.state === "failed" && run.version !== shownResult) {
+    shownResult = run.version;
+    showError(run.error);
+  }
+  if (run.state === "finished" && run.result && run.version !== shownResult) {
+    shownResult = run.version;
+    guarded(openCampaign)(run.result.campaign);
+  }
+}
+
+function showProgress(run) {
+  const total = run.total || 0;
+  const c = run.counts;
+  const done = c.sent + c.failed + c.uncertain + c.pending;
+  $("progress").max = Math.max(total, 1);
+  $("progress").value = done;
+  const label = run.state === "planning" ? t("planning", { rows: run.planned })
+    : run.state === "stopping" ? t("stopping") : t("sending", { done, total, label: run.label });
+  $("progress-label").textContent = label;
+  const items = [["sent", c.sent], ["failed", c.failed], ["uncertain", c.uncertain],
+                 ["pending", run.remaining],
+                 ["rate", run.rate === null ? "…" : t("per_second", { n: run.rate })],
+                 ["time_left", run.eta_seconds === null ? "…" : duration(run.eta_seconds)]];
+  $("progress-counts").replaceChildren(...items.flatMap(([key, value]) => {
+    const term = element("dt", key === "rate" || key === "time_left" ? t(key) : statusName(key));
+    const detail = element("dd", value);
+    detail.dataset.count = key;
+    return [term, detail];
+  }));
+  $("pause-note").textContent = run.paused ? t("paused", run.paused) : "";
+}
+
+function duration(seconds) {
+  const minutes = Math.floor(seconds / 60);
+  return minutes ? t("minutes", { m: minutes, s: seconds % 60 }) : t("seconds", { s: seconds });
+}
+
+function listen() {
+  // EventSource reconnects by itself when the server restarts or the laptop sleeps.
+  const events = new EventSource("/api/events");
+  events.onmessage = (message) => showRun(JSON.parse(message.data));
+}
+
+// ---- 4. result ---------------------------------------------------------------------------
+
+async function openCampaign(name) {
+  currentCampaign = name;
+  $("status-filter").value = "";
+  await loadResult();
+  showStep("result");
+}
+
+async function loadResult() {
+  const status = $("status-filter").value;
+  const path = `/api/campaigns/${encodeURIComponent(currentCampaign)}/rows?status=${encodeURIComponent(status)}`;
+  const found = await api(path);
+  $("result-summary").textContent = t("result_summary", {
+    name: found.name, rows: found.rows, counts: countsText(found.counts) })
+    + (found.stopped ? ` ${t("stopped", { why: found.stopped })}` : "");
+  drawChart($("chart"), found.counts);
+  $("download").href = `/api/campaigns/${encodeURIComponent(found.name)}/report`;
+  $("download").setAttribute("download", found.report);
+  $("resume").hidden = !found.resumable;
+  const options = [["", t("all_rows")], ...STATUSES.filter((s) => found.counts[s]).map((s) => [s, statusName(s)])];
+  fillSelect($("status-filter"), options, status);
+  $("result-rows").tBodies[0].replaceChildren(...found.rows.map((r) => {
+    const line = element("tr");
+    line.append(element("td", r.row), element("td", r.phone), element("td", statusName(r.status), `status-${r.status}`),
+                element("td", r.detail), element("td", r.message, "message"));
+    return line;
+  }));
+  $("rows-note").textContent = found.matched > found.shown ? t("rows_shown", found) : "";
+}
+
+// A bar per status, drawn as SVG: the page needs no chart library.
+function drawChart(box, counts) {
+  const NS = "http://www.w3.org/2000/svg";
+  const shown = STATUSES.filter((s) => counts[s]);
+  const most = Math.max(1, ...shown.map((s) => counts[s]));
+  const rowHeight = 28, labelWidth = 110, barWidth = 360;
+  const svg = document.createElementNS(NS, "svg");
+  svg.setAttribute("viewBox", `0 0 ${labelWidth + barWidth + 60} ${Math.max(shown.length, 1) * rowHeight}`);
+  svg.setAttribute("role", "img");
+  svg.setAttribute("aria-label", countsText(counts));
+  shown.forEach((status, index) => {
+    const y = index * rowHeight;
+    const add = (tag, attributes, text) => {
+      const node = document.createElementNS(NS, tag);
+      for (const [k, v] of Object.entries(attributes)) node.setAttribute(k, v);
+      if (text !== undefined) node.textContent = text;
+      svg.appendChild(node);
+    };
+    add("text", { x: labelWidth - 8, y: y + 18, "text-anchor": "end" }, statusName(status));
+    const width = Math.max(2, (counts[status] / most) * barWidth);
+    add("rect", { x: labelWidth, y: y + 4, width, height: rowHeight - 8, class: `bar bar-${status}` });
+    add("text", { x: labelWidth + width + 6, y: y + 18 }, counts[status]);
+  });
+  box.replaceChildren(svg);
+}
+
+// ---- 5. campaigns ------------------------------------------------------------------------
+
+async function loadCampaigns() {
+  const list = await api("/api/campaigns");
+  const body = $("campaign-rows").tBodies[0];
+  if (!list.length) {
+    const line = element("tr");
+    const cell = element("td", t("no_campaigns"));
+    cell.colSpan = 5;
+    line.appendChild(cell);
+    body.replaceChildren(line);
+    return;
+  }
+  body.replaceChildren(...list.map((c) => {
+    const line = element("tr");
+    const open = element("button", t("open"));
+    open.type = "button";
+    open.setAttribute("aria-label", t("open_campaign", { name: c.name }));
+    open.addEventListener("click", guarded(() => openCampaign(c.name)));
+    const action = element("td");
+    action.appendChild(open);
+    line.append(element("th", c.name), element("td", c.rows), element("td", countsText(c.counts)),
+                element("td", c.last_run), action);
+    line.firstChild.scope = "row";
+    return line;
+  }));
+}
+
+// ---- start -------------------------------------------------------------------------------
+
+function wire() {
+  for (const button of document.querySelectorAll("[data-step]")) {
+    button.addEventListener("click", () => showStep(button.dataset.step));
+  }
+  for (const button of document.querySelectorAll("[data-goto]")) {
+    button.addEventListener("click", () => showStep(button.dataset.goto));
+  }
+  $("file").addEventListener("change", guarded(() => $("file").files[0] && upload($("file").files[0])));
+  const drop = $("drop");
+  drop.addEventListener("dragover", (event) => { event.preventDefault(); drop.classList.add("over"); });
+  drop.addEventListener("dragleave", () => drop.classList.remove("over"));
+  drop.addEventListener("drop", guarded(async (event) => {
+    event.preventDefault();
+    drop.classList.remove("over");
+    if (event.dataTransfer.files[0]) await upload(event.dataTransfer.files[0]);
+  }));
+  $("sheet").addEventListener("change", guarded(() => { form.sheet = $("sheet").value; form.phone_column = ""; return recheckContacts(); }));
+  $("phone-column").addEventListener("change", guarded(() => { form.phone_column = $("phone-column").value; return recheckContacts(); }));
+  $("country").addEventListener("change", guarded(() => { form.country = $("country").value.trim(); return recheckContacts(); }));
+  for (const radio of document.querySelectorAll("input[name=kind]")) {
+    radio.addEventListener("change", () => chooseKind(radio.value));
+  }
+  $("template").addEventListener("change", showTemplate);
+  $("edit-template").addEventListener("click", () => {
+    $("message").value = form.message = templates[form.template] || "";
+    chooseKind("message");
+    $("message").focus();
+  });
+  $("message").addEventListener("input", () => { form.message = $("message").value; schedulePreview(); });
+  $("wa-name").addEventListener("input", () => { form.wa.name = $("wa-name").value; schedulePreview(); });
+  $("wa-campaign").addEventListener("input", () => { form.wa.campaign_name = $("wa-campaign").value; });
+  for (const part of ["body", "header"]) {
+    $(`wa-add-${part}`).addEventListener("click", () => {
+      form.wa[part].push("");
+      variableList($(`wa-${part}`), form.wa[part]);
+      $(`wa-${part}-${form.wa[part].length}`).focus();
+    });
+  }
+  $("send-sandbox").addEventListener("click", guarded(() => startRun("sandbox")));
+  $("send-live").addEventListener("click", guarded(() => startRun("live")));
+  $("confirm-yes").addEventListener("click", guarded(async () => showRun(await api("/api/confirm", { yes: true }))));
+  $("confirm-no").addEventListener("click", guarded(async () => showRun(await api("/api/confirm", { yes: false }))));
+  $("stop").addEventListener("click", guarded(async () => showRun(await api("/api/stop", {}))));
+  $("status-filter").addEventListener("change", guarded(loadResult));
+  $("resume").addEventListener("click", guarded(async () => {
+    showRun(await api(`/api/campaigns/${encodeURIComponent(currentCampaign)}/resume`, {}));
+    showStep("send");
+  }));
+}
+
+async function start() {
+  wire();
+  const state = await api("/api/state");
+  credentials = state.credentials;
+  templates = state.templates;
+  $("credentials").textContent = [
+    credentials.workspace ? t("workspace_set") : t("workspace_missing"),
+    credentials.api_key ? t("key_set") : t("key_missing"),
+  ].join(" · ");
+  $("folder").textContent = t("folder", { folder: state.folder });
+  $("country").value = state.country;
+  form.country = state.country;
+  fillSelect($("template"), Object.keys(templates).map((n) => [n, n]), "");
+  showTemplate();
+  showStep("contacts");
+  if (state.run.active || state.run.state === "finished") shownResult = state.run.active ? -1 : state.run.version;
+  showRun(state.run);
+  listen();
+}
+
+document.addEventListener("DOMContentLoaded", guarded(start));

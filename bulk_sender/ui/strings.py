@@ -1,0 +1,71 @@
+"""The messages the page's script shows, in the catalogs with the page's own.
+
+`{name}` marks a value the script fills in. English is the source language.
+"""
+
+from __future__ import annotations
+
+import gettext
+
+from .i18n import N_
+
+SCRIPT_STRINGS = {
+    "status_sent": N_("sent"),
+    "status_ready": N_("ready"),
+    "status_pending": N_("pending"),
+    "status_failed": N_("failed"),
+    "status_uncertain": N_("uncertain"),
+    "status_invalid": N_("invalid"),
+    "status_duplicate": N_("duplicate"),
+    "status_excluded": N_("excluded"),
+    "reading": N_("Reading {name}…"),
+    "contacts_summary": N_("{name}{sheet}: {rows} rows."),
+    "detected": N_("{name} (detected)"),
+    "choose_phone_column": N_("Choose the phone column"),
+    "country_column": N_("The column {name} gives each row's country."),
+    "row": N_("Row"),
+    "phone_sent": N_("Phone it goes to"),
+    "problem": N_("Problem"),
+    "remove_variable": N_("Remove variable {n}"),
+    "need_contacts": N_("First choose the contacts file (step 1)."),
+    "need_template": N_("Choose a template."),
+    "need_message": N_("Write the message."),
+    "need_wa_name": N_("Write the approved template's name."),
+    "previewing": N_("Preparing the preview…"),
+    "distinct": N_("{n} different texts"),
+    "to_phone": N_("Row {row}, to {phone}"),
+    "own_text": N_("your own text"),
+    "send_what": N_("File {file}, message {what}."),
+    "live_target": N_("Real messages go through {url}."),
+    "no_credentials": N_(
+        "To send real messages, put PLAZBOT_WORKSPACE_ID (and PLAZBOT_API_KEY) in a .env "
+        "file in this folder and start the page again. The test server needs nothing."
+    ),
+    "confirm": N_("Send {messages} messages to {phones} phones through {target}?"),
+    "planning": N_("Checking the rows… {rows} so far"),
+    "stopping": N_("Stopping: the messages on their way finish first…"),
+    "sending": N_("Sending {label}: {done} of {total}"),
+    "rate": N_("Speed"),
+    "time_left": N_("Time left"),
+    "per_second": N_("{n} per second"),
+    "minutes": N_("{m} min {s} s"),
+    "seconds": N_("{s} s"),
+    "paused": N_("Paused for {seconds} s: {reason}"),
+    "result_summary": N_("Campaign {name}: {rows} rows: {counts}."),
+    "stopped": N_("Stopped: {why}."),
+    "all_rows": N_("All"),
+    "rows_shown": N_("Showing {shown} of {matched} rows; the report has them all."),
+    "no_campaigns": N_("No campaigns in this folder yet."),
+    "open": N_("Open"),
+    "open_campaign": N_("Open campaign {name}"),
+    "workspace_set": N_("Plazbot workspace: set"),
+    "workspace_missing": N_("Plazbot workspace: not set (only the test server)"),
+    "key_set": N_("API key: set"),
+    "key_missing": N_("API key: not set"),
+    "folder": N_("Working folder: {folder}"),
+}
+
+
+def page_strings(translations: gettext.NullTranslations) -> dict[str, str]:
+    """The script's messages in the page's language."""
+    return {key: translations.gettext(message) for key, message in SCRIPT_STRINGS.items()}

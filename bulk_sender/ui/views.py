@@ -1,0 +1,230 @@
+"""The page's HTTP endpoints: the page itself, its files, and a small JSON API."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import mimetypes
+import os
+from collections.abc import AsyncIterator
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import jinja2
+from aiohttp import BodyPartReader, web
+
+from ..campaign import Mode
+from ..cli import environment
+from ..engine import run_engine
+from ..errors import BulkSenderError, ConfigError, InputError
+from ..send import DEFAULT_API_URL
+from . import campaigns, i18n
+from .contacts import UPLOADS_DIR, inspect_contacts, save_upload
+from .form import send_arguments, template_names, uploaded_file
+from .runs import Runs, in_thread, settings_for
+from .strings import page_strings
+
+STATIC = ("app.js", "app.css")
+KEEP_ALIVE_SECONDS = 15.0
+UPDATES_PER_SECOND = 10
+
+
+class Views:
+    """The handlers and what they share: the run, the folders, the page templates."""
+
+    def __init__(self, runs: Runs, *, reports_dir: Path, templates_dir: Path) -> None:
+        self.runs = runs
+        self.reports_dir, self.templates_dir = reports_dir, templates_dir
+        self.closing = asyncio.Event()
+        self._preview_lock = asyncio.Lock()  # dry runs of one campaign share a preview file
+        self.pages = jinja2.Environment(
+            loader=jinja2.PackageLoader("bulk_sender.ui", "templates"),
+            autoescape=True, extensions=["jinja2.ext.i18n"],
+        )  # fmt: skip
+
+    def routes(self, app: web.Application) -> None:
+        app.router.add_get("/", self.index)
+        app.router.add_get("/static/{name}", self.static)
+        app.router.add_get("/api/state", self.state)
+        app.router.add_post("/api/upload", self.upload)
+        app.router.add_post("/api/contacts", self.contacts)
+        app.router.add_post("/api/preview", self.preview)
+        app.router.add_post("/api/run", self.run)
+        app.router.add_post("/api/confirm", self.confirm)
+        app.router.add_post("/api/stop", self.stop)
+        app.router.add_get("/api/events", self.events)
+        app.router.add_get("/api/campaigns", self.campaign_list)
+        app.router.add_get("/api/campaigns/{name}/rows", self.rows)
+        app.router.add_get("/api/campaigns/{name}/report", self.report)
+        app.router.add_post("/api/campaigns/{name}/resume", self.resume)
+
+    async def index(self, request: web.Request) -> web.Response:
+        language = i18n.choose_language(request.headers.get("Accept-Language"))
+        translations = i18n.translations(language)
+        self.pages.install_gettext_translations(translations, newstyle=True)  # type: ignore[attr-defined]
+        html = self.pages.get_template("index.html").render(
+            language=language, strings=page_strings(translations)
+        )
+        return web.Response(
+            text=html, content_type="text/html", headers={"Vary": "Accept-Language"}
+        )
+
+    async def static(self, request: web.Request) -> web.Response:
+        name = request.match_info["name"]
+        if name not in STATIC:
+            raise web.HTTPNotFound()
+        body = resources.files(__package__).joinpath("static", name).read_bytes()
+        content_type = mimetypes.guess_type(name)[0] or "application/octet-stream"
+        return web.Response(body=body, content_type=content_type, charset="utf-8")
+
+    async def state(self, request: web.Request) -> web.Response:
+        env = environment()
+        templates = {
+            name: (self.templates_dir / f"{name}.txt").read_text(encoding="utf-8-sig")
+            for name in template_names(self.templates_dir)
+        }
+        return _json({
+            "credentials": {"workspace": bool(env.get("PLAZBOT_WORKSPACE_ID")),
+                            "api_key": bool(env.get("PLAZBOT_API_KEY")),
+                            "api_url": env.get("PLAZBOT_API_URL") or DEFAULT_API_URL},
+            "country": env.get("BULK_SENDER_COUNTRY", ""),
+            "folder": os.getcwd(),
+            "templates": templates,
+            "run": self.runs.snapshot(),
+        })  # fmt: skip
+
+    async def upload(self, request: web.Request) -> web.Response:
+        reader = await request.multipart()
+        part = await reader.next()
+        if not isinstance(part, BodyPartReader) or not part.filename:
+            raise InputError("choose a contacts file")
+        path = await save_upload(part.filename, _chunks(part), UPLOADS_DIR)
+        form = {"file": path.as_posix(), "country": request.query.get("country", "")}
+        return _json(await asyncio.to_thread(_inspect, form))
+
+    async def contacts(self, request: web.Request) -> web.Response:
+        form = await _form(request)
+        return _json(await asyncio.to_thread(_inspect, form))
+
+    async def preview(self, request: web.Request) -> web.Response:
+        """A dry run through the engine: the first messages, the counts and the problem rows."""
+        form = await _form(request)
+        settings = settings_for(send_arguments(form, "preview", self.templates_dir))
+        async with self._preview_lock:
+            result = await in_thread(run_engine(settings))
+            problems = await asyncio.to_thread(_problem_rows, result.report_path)
+        return _json({
+            "preview": [{"row": r, "phone": f"+{p}", "text": t} for r, p, t in result.preview],
+            "distinct": result.distinct_messages, "statuses": result.statuses,
+            "reasons": result.reasons, "problems": problems, "report": result.report_path.name,
+        })  # fmt: skip
+
+    async def run(self, request: web.Request) -> web.Response:
+        form = await _form(request)
+        mode = str(form.get("mode"))
+        if mode not in (Mode.SANDBOX.value, Mode.LIVE.value):
+            raise ConfigError(f"{mode}: send to the sandbox or live")
+        settings = settings_for(send_arguments(form, mode, self.templates_dir))
+        self.runs.start(settings, uploaded_file(form.get("file")).name)
+        return _json(self.runs.snapshot())
+
+    async def confirm(self, request: web.Request) -> web.Response:
+        form = await _form(request)
+        if not self.runs.answer(bool(form.get("yes"))):
+            raise ConfigError("nothing is waiting for a confirmation")
+        return _json(self.runs.snapshot())
+
+    async def stop(self, request: web.Request) -> web.Response:
+        self.runs.stop()
+        return _json(self.runs.snapshot())
+
+    async def events(self, request: web.Request) -> web.StreamResponse:
+        """Server-sent events: the run's snapshot at every change, at most 10 a second."""
+        response = web.StreamResponse(headers={"Content-Type": "text/event-stream"})
+        await response.prepare(request)
+        seen = -1
+        while not self.closing.is_set():
+            if self.runs.version != seen:
+                snapshot = self.runs.snapshot()
+                seen = snapshot["version"]
+                await response.write(f"data: {json.dumps(snapshot)}\n\n".encode())
+            else:
+                await response.write(b": still here\n\n")
+            waiters = [asyncio.ensure_future(f) for f in (self.runs.changed(), self.closing.wait())]
+            await asyncio.wait(waiters, timeout=KEEP_ALIVE_SECONDS,
+                               return_when=asyncio.FIRST_COMPLETED)  # fmt: skip
+            for waiter in waiters:
+                waiter.cancel()
+            await asyncio.sleep(1 / UPDATES_PER_SECOND)
+        return response
+
+    async def campaign_list(self, request: web.Request) -> web.Response:
+        return _json(await asyncio.to_thread(campaigns.list_campaigns, self.reports_dir))
+
+    async def rows(self, request: web.Request) -> web.Response:
+        report = self._report(request)
+        status = request.query.get("status") or None
+        described = await asyncio.to_thread(campaigns.describe, self.reports_dir, report.stem)
+        rows = await asyncio.to_thread(campaigns.report_rows, report, status)
+        return _json(described | rows)
+
+    async def report(self, request: web.Request) -> web.FileResponse:
+        report = self._report(request)
+        disposition = f'attachment; filename="{report.name}"'
+        return web.FileResponse(report, headers={"Content-Disposition": disposition})
+
+    async def resume(self, request: web.Request) -> web.Response:
+        report = self._report(request)
+        arguments = await asyncio.to_thread(campaigns.resume_arguments, report)
+        settings = settings_for(arguments)
+        self.runs.start(settings, settings.contacts.name)
+        return _json(self.runs.snapshot())
+
+    def _report(self, request: web.Request) -> Path:
+        report = campaigns.report_of(self.reports_dir, request.match_info["name"])
+        if report is None:
+            raise web.HTTPNotFound(text="no report for this campaign")
+        return report
+
+
+def _inspect(form: dict[str, Any]) -> dict[str, Any]:
+    return inspect_contacts(
+        uploaded_file(form.get("file")), sheet=form.get("sheet") or None,
+        phone_column=form.get("phone_column") or None, country=form.get("country") or None,
+    )  # fmt: skip
+
+
+def _problem_rows(report: Path) -> dict[str, Any]:
+    found = campaigns.report_rows(report, None)
+    rows = [r for r in found["rows"] if r["status"] in campaigns.PROBLEMS]
+    return {"rows": rows, "shown": len(rows)}
+
+
+async def _chunks(part: BodyPartReader) -> AsyncIterator[bytes]:
+    while chunk := await part.read_chunk():
+        yield chunk
+
+
+async def _form(request: web.Request) -> dict[str, Any]:
+    try:
+        form = await request.json()
+    except json.JSONDecodeError as exc:
+        raise ConfigError("the page sent no JSON") from exc
+    if not isinstance(form, dict):
+        raise ConfigError("the page sent no form")
+    return form
+
+
+def _json(value: Any) -> web.Response:
+    return web.json_response(value, dumps=lambda v: json.dumps(v, default=str))
+
+
+@web.middleware
+async def json_errors(request: web.Request, handler: Any) -> web.StreamResponse:
+    """A usage problem becomes a 400 with its one line for the page to show."""
+    try:
+        response: web.StreamResponse = await handler(request)
+    except BulkSenderError as exc:
+        return web.json_response({"error": str(exc)}, status=400)
+    return response
