@@ -7,6 +7,7 @@ loader, so a campaign started in a terminal shows (and resumes) here, and the ot
 from __future__ import annotations
 
 import shlex
+from collections.abc import Collection
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -62,7 +63,7 @@ def describe(reports_dir: Path, name: str) -> dict[str, Any]:
     return {
         "name": name,
         "counts": counts,
-        "rows": sum(counts.values()),
+        "row_count": sum(counts.values()),
         "last_run": ended.isoformat(sep=" ", timespec="seconds") if ended else "",
         "mode": str(summary.get("mode") or ""),
         "template": str(summary.get("template") or ""),
@@ -81,14 +82,14 @@ def list_campaigns(reports_dir: Path) -> list[dict[str, Any]]:
     return [describe(reports_dir, p.name.removesuffix(JOURNAL_SUFFIX)) for p in journals]
 
 
-def report_rows(report: Path, status: str | None) -> dict[str, Any]:
-    """The report's rows with their status and reason, all or one status, at most MAX_ROWS."""
+def report_rows(report: Path, statuses: Collection[str] = ()) -> dict[str, Any]:
+    """The report's rows with their status and reason, all or some statuses, at most MAX_ROWS."""
     table = open_contacts(report)
     rows: list[dict[str, Any]] = []
     matched = 0
     for contact in table.contacts():
         result = contact.previous or {}
-        if status and str(result.get("result_status")) != status:
+        if statuses and str(result.get("result_status")) not in statuses:
             continue
         matched += 1
         if len(rows) < MAX_ROWS:

@@ -45,7 +45,8 @@ def settings_for(arguments: Sequence[str]) -> Settings:
             options = build_parser().parse_args(list(arguments))
     except SystemExit as exc:
         lines = errors.getvalue().strip().splitlines()
-        raise ConfigError(lines[-1] if lines else "bad settings") from exc
+        last = lines[-1] if lines else "bad settings"
+        raise ConfigError(last.partition("error: ")[2] or last) from exc
     return settings_from(options, list(arguments), environment())
 
 

@@ -113,7 +113,9 @@ class Views:
         settings = settings_for(send_arguments(form, "preview", self.templates_dir))
         async with self._preview_lock:
             result = await in_thread(run_engine(settings))
-            problems = await asyncio.to_thread(_problem_rows, result.report_path)
+            problems = await asyncio.to_thread(
+                campaigns.report_rows, result.report_path, campaigns.PROBLEMS
+            )
         return _json({
             "preview": [{"row": r, "phone": f"+{p}", "text": t} for r, p, t in result.preview],
             "distinct": result.distinct_messages, "statuses": result.statuses,
@@ -164,9 +166,9 @@ class Views:
 
     async def rows(self, request: web.Request) -> web.Response:
         report = self._report(request)
-        status = request.query.get("status") or None
+        status = request.query.get("status")
         described = await asyncio.to_thread(campaigns.describe, self.reports_dir, report.stem)
-        rows = await asyncio.to_thread(campaigns.report_rows, report, status)
+        rows = await asyncio.to_thread(campaigns.report_rows, report, [status] if status else [])
         return _json(described | rows)
 
     async def report(self, request: web.Request) -> web.FileResponse:
@@ -193,12 +195,6 @@ def _inspect(form: dict[str, Any]) -> dict[str, Any]:
         uploaded_file(form.get("file")), sheet=form.get("sheet") or None,
         phone_column=form.get("phone_column") or None, country=form.get("country") or None,
     )  # fmt: skip
-
-
-def _problem_rows(report: Path) -> dict[str, Any]:
-    found = campaigns.report_rows(report, None)
-    rows = [r for r in found["rows"] if r["status"] in campaigns.PROBLEMS]
-    return {"rows": rows, "shown": len(rows)}
 
 
 async def _chunks(part: BodyPartReader) -> AsyncIterator[bytes]:

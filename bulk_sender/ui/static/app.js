@@ -139,7 +139,7 @@ function fillSelect(select, options, selected) {
 function showFirstRows(info) {
   const table = $("first-rows");
   const head = element("tr");
-  for (const name of [t("row"), ...info.columns, t("phone_sent"), t("problem")]) {
+  for (const name of [t("row"), t("phone_sent"), t("problem"), ...info.columns]) {
     const cell = element("th", name);
     cell.scope = "col";
     head.appendChild(cell);
@@ -147,8 +147,9 @@ function showFirstRows(info) {
   table.tHead.replaceChildren(head);
   table.tBodies[0].replaceChildren(...info.first.map((row) => {
     const line = element("tr");
-    for (const value of [row.row, ...row.values, row.phone]) line.appendChild(element("td", value));
-    line.appendChild(element("td", row.problem, row.problem ? "bad" : ""));
+    line.append(element("td", row.row), element("td", row.phone),
+                element("td", row.problem, row.problem ? "bad" : ""));
+    for (const value of row.values) line.appendChild(element("td", value));
     return line;
   }));
 }
@@ -377,7 +378,7 @@ async function loadResult() {
   const path = `/api/campaigns/${encodeURIComponent(currentCampaign)}/rows?status=${encodeURIComponent(status)}`;
   const found = await api(path);
   $("result-summary").textContent = t("result_summary", {
-    name: found.name, rows: found.rows, counts: countsText(found.counts) })
+    name: found.name, rows: found.row_count, counts: countsText(found.counts) })
     + (found.stopped ? ` ${t("stopped", { why: found.stopped })}` : "");
   drawChart($("chart"), found.counts);
   $("download").href = `/api/campaigns/${encodeURIComponent(found.name)}/report`;
@@ -441,7 +442,7 @@ async function loadCampaigns() {
     open.addEventListener("click", guarded(() => openCampaign(c.name)));
     const action = element("td");
     action.appendChild(open);
-    line.append(element("th", c.name), element("td", c.rows), element("td", countsText(c.counts)),
+    line.append(element("th", c.name), element("td", c.row_count), element("td", countsText(c.counts)),
                 element("td", c.last_run), action);
     line.firstChild.scope = "row";
     return line;

@@ -1,0 +1,85 @@
+"""The page as a user runs it: `bulk-sender ui --no-browser` in its own process and folder."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import parse_qs, urlsplit
+
+import pytest
+
+from ..conftest import ROOT, clean_env
+
+
+@dataclass
+class UiProcess:
+    """A running page: its address with the token, and the folder it works in."""
+
+    url: str
+    folder: Path
+    process: subprocess.Popen[str]
+
+    @property
+    def base(self) -> str:
+        parts = urlsplit(self.url)
+        return f"{parts.scheme}://{parts.netloc}"
+
+    @property
+    def port(self) -> int:
+        return int(urlsplit(self.url).port or 0)
+
+    @property
+    def token(self) -> str:
+        return parse_qs(urlsplit(self.url).query)["token"][0]
+
+    def stop(self) -> None:
+        if self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+        for stream in (self.process.stdout, self.process.stderr):
+            if stream:
+                stream.close()
+
+
+def start_ui(folder: Path, env: dict[str, str] | None = None) -> UiProcess:
+    """Start the page in `folder` (with the project's templates) and read the address it prints."""
+    folder.mkdir(parents=True, exist_ok=True)
+    if not (folder / "templates").exists():
+        shutil.copytree(ROOT / "templates", folder / "templates")
+    process = subprocess.Popen(
+        [sys.executable, "-m", "bulk_sender", "ui", "--no-browser"],
+        cwd=folder,
+        env=clean_env() | {"PYTHONPATH": str(ROOT)} | (env or {}),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    assert process.stdout is not None
+    line = process.stdout.readline()
+    if "http://" not in line:
+        process.kill()
+        raise RuntimeError(f"the page did not start: {line!r}")
+    return UiProcess(line.split()[-1], folder, process)
+
+
+@pytest.fixture
+def ui(tmp_path: Path) -> Iterator[Callable[..., UiProcess]]:
+    """A factory: `ui()` or `ui(env={...})` starts a page; all are stopped after the test."""
+    started: list[UiProcess] = []
+
+    def factory(env: dict[str, str] | None = None, folder: Path | None = None) -> UiProcess:
+        page = start_ui(folder or tmp_path / "work", env)
+        started.append(page)
+        return page
+
+    yield factory
+    for page in started:
+        page.stop()

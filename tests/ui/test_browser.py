@@ -1,0 +1,209 @@
+"""The page driven in a real browser (headless Chromium through Selenium), as a user would.
+
+Chromium and its driver come from Debian's packages (`.ci/run` installs them); Selenium is
+pointed at them, so nothing is downloaded. Screenshots of the steps go to the folder named by
+BULK_SENDER_SCREENSHOTS when set (the README's come from here: `docs/`).
+"""
+
+from __future__ import annotations
+
+import collections
+import os
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+
+from ..conftest import ROOT, report_rows
+
+webdriver = pytest.importorskip("selenium.webdriver")
+from selenium.webdriver.chrome.service import Service  # noqa: E402 (after the skip check)
+from selenium.webdriver.common.by import By  # noqa: E402
+from selenium.webdriver.remote.webdriver import WebDriver  # noqa: E402
+from selenium.webdriver.support import expected_conditions as shown  # noqa: E402
+from selenium.webdriver.support.ui import Select, WebDriverWait  # noqa: E402
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMEDRIVER = Path("/usr/bin/chromedriver")
+SAMPLE = ROOT / "sample_data" / "clientes.csv"
+WAIT = 90  # seconds: a ceiling on a wait for the page, never a measure of speed
+FLAGS = ("--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+         "--disable-background-networking", "--disable-component-update", "--disable-sync",
+         "--disable-dev-shm-usage", "--window-size=1000,760", "--lang=es-PE")  # fmt: skip
+
+
+class Page:
+    """The browser on the page, with the waits the tests need."""
+
+    def __init__(self, driver: WebDriver, downloads: Path) -> None:
+        self.driver, self.downloads = driver, downloads
+        self.shots = os.environ.get("BULK_SENDER_SCREENSHOTS")
+
+    def wait(self, condition: Callable[[WebDriver], object], timeout: float = WAIT) -> object:
+        return WebDriverWait(self.driver, timeout, poll_frequency=0.2).until(condition)
+
+    def find(self, css: str) -> object:
+        return self.wait(shown.presence_of_element_located((By.CSS_SELECTOR, css)))
+
+    def visible(self, css: str) -> object:
+        return self.wait(shown.visibility_of_element_located((By.CSS_SELECTOR, css)))
+
+    def text_in(self, css: str, text: str) -> None:
+        self.wait(shown.text_to_be_present_in_element((By.CSS_SELECTOR, css), text))
+
+    def click(self, css: str) -> None:
+        self.wait(shown.element_to_be_clickable((By.CSS_SELECTOR, css))).click()
+
+    def text(self, css: str) -> str:
+        return str(self.driver.find_element(By.CSS_SELECTOR, css).text)
+
+    def shot(self, name: str) -> None:
+        if self.shots:
+            Path(self.shots).mkdir(parents=True, exist_ok=True)
+            self.driver.save_screenshot(str(Path(self.shots) / f"{name}.png"))
+
+    def choose_contacts(self, path: Path, country: str = "PE") -> None:
+        self.find("#country").send_keys(country)
+        self.find("#file").send_keys(str(path))
+        self.text_in("#contacts-summary", f"{path.name}: ")
+
+    def choose_template(self, name: str) -> None:
+        self.click("[data-goto=message]")
+        Select(self.visible("#template")).select_by_value(name)
+        self.visible("#preview .bubble")
+
+    def count(self, key: str) -> int:
+        text = self.text(f"#progress-counts dd[data-count={key}]")
+        return int(text) if text.isdigit() else 0
+
+
+@pytest.fixture
+def browser(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Page]:
+    if not (CHROMIUM.is_file() and CHROMEDRIVER.is_file()):
+        pytest.skip("Chromium is not installed (Debian: apt-get install chromium chromium-driver)")
+    monkeypatch.setenv("SE_OFFLINE", "true")  # Selenium Manager must never fetch a browser
+    downloads = tmp_path / "downloads"
+    options = webdriver.ChromeOptions()
+    options.binary_location = str(CHROMIUM)
+    for flag in (*FLAGS, f"--user-data-dir={tmp_path / 'profile'}"):
+        options.add_argument(flag)
+    options.add_experimental_option("prefs", {
+        "intl.accept_languages": "es-PE,es", "download.default_directory": str(downloads),
+        "download.prompt_for_download": False,
+    })  # fmt: skip
+    driver = webdriver.Chrome(service=Service(executable_path=str(CHROMEDRIVER)), options=options)
+    try:
+        yield Page(driver, downloads)
+    finally:
+        driver.quit()
+
+
+def test_a_sandbox_campaign_from_the_file_to_the_downloaded_report(ui, browser):
+    page = ui()
+    browser.driver.get(page.url)
+
+    browser.choose_contacts(SAMPLE)
+    browser.text_in("#contacts-summary", "50 filas")
+    assert "Teléfono (detectada)" in browser.text("#phone-column")
+    assert "+51952880483" in browser.text("#first-rows")
+    browser.shot("ui-1-contacts")
+
+    # A message of one's own: WhatsApp's marks become formatting, HTML stays text.
+    browser.click("[data-goto=message]")
+    browser.click("input[name=kind][value=message]")
+    browser.find("#message").send_keys("*Hola* {{ nombre|first_name }} <b>x</b>")
+    browser.text_in("#preview .bubble .text", "<b>x</b>")
+    assert browser.text("#preview .bubble strong") == "Hola"
+    assert not browser.driver.find_elements(By.CSS_SELECTOR, "#preview .bubble b")
+
+    browser.click("input[name=kind][value=template]")
+    Select(browser.visible("#template")).select_by_value("pedido_enviado")
+    browser.text_in("#preview .bubble", "PED-10450")
+    browser.text_in("#preview-status", "43 listo")
+    browser.visible("#problem-rows tbody tr")
+    browser.shot("ui-2-message")
+
+    browser.click("[data-goto=send]")
+    browser.click("#send-sandbox")
+    browser.visible("#step-result")
+    browser.text_in("#result-summary", "clientes-pedido_enviado-sandbox")
+    report = page.folder / "reports" / "clientes-pedido_enviado-sandbox.xlsx"
+    rows = report_rows(report)
+    statuses = collections.Counter(str(r["result_status"]) for r in rows)
+    assert statuses["sent"] == 43
+    bars = browser.driver.find_elements(By.CSS_SELECTOR, "#chart svg rect")
+    assert len(bars) == len(statuses)
+    Select(browser.find("#status-filter")).select_by_value("invalid")
+    browser.wait(lambda d: len(d.find_elements(By.CSS_SELECTOR, "#result-rows tbody tr"))
+                 == statuses["invalid"])  # fmt: skip
+    browser.shot("ui-4-result")
+
+    browser.click("#download")
+    downloaded = browser.downloads / report.name
+    browser.wait(
+        lambda d: downloaded.is_file() and not list(browser.downloads.glob("*.crdownload"))
+    )
+    assert report_rows(downloaded) == rows
+
+    browser.click("[data-step=campaigns]")
+    browser.text_in("#campaign-rows", "clientes-pedido_enviado-sandbox")
+    browser.text_in("#campaign-rows", "43 enviado")
+    browser.shot("ui-5-campaigns")
+
+
+def test_a_wrong_token_gets_no_page(ui, browser):
+    page = ui()
+
+    browser.driver.get(f"{page.base}/?token=guessed")
+
+    browser.text_in("body", "Forbidden")
+    assert not browser.driver.find_elements(By.ID, "file")
+
+
+def test_stop_in_the_middle_then_resume_sends_each_message_once(ui, browser, serve, tmp_path):
+    plazbot = serve("--latency-ms", "200")
+    page = ui(env={"PLAZBOT_API_URL": plazbot.url, "PLAZBOT_WORKSPACE_ID": "sandbox"})
+    browser.driver.get(page.url)
+    browser.choose_contacts(SAMPLE)
+    browser.choose_template("recordatorio_cita")
+    browser.text_in("#preview-status", " listo")
+    ready = int(browser.text("#preview-status").split(" listo")[0].split()[-1])
+
+    browser.click("[data-goto=send]")
+    rate = browser.visible("#rate")
+    rate.clear()
+    rate.send_keys("4")
+    browser.click("#send-live")
+    browser.visible("#confirm")
+    assert browser.text("#confirm-text") == (
+        f"¿Enviar {ready} mensajes a {ready} teléfonos por {plazbot.url} (live)?"
+    )
+    browser.click("#confirm-yes")
+    browser.wait(lambda d: browser.count("sent") >= 2)
+    # Closing the tab does not stop the run: the page opened again shows it going on.
+    browser.driver.get(f"{page.base}/")
+    browser.visible("#progress-box")
+    browser.wait(lambda d: browser.count("sent") >= 3)
+    browser.shot("ui-3-send")
+    browser.click("#stop")
+
+    browser.visible("#step-result")
+    browser.visible("#resume")
+    report = page.folder / "reports" / "clientes-recordatorio_cita.xlsx"
+    first = collections.Counter(str(r["result_status"]) for r in report_rows(report))
+    assert first["pending"] > 0
+    assert first["sent"] == len(plazbot.deliveries())
+
+    browser.click("#resume")
+    browser.visible("#confirm")
+    browser.text_in("#confirm-text", f"¿Enviar {first['pending']} mensajes")
+    browser.click("#confirm-yes")
+    browser.text_in("#result-summary", f"{ready} enviado")
+
+    final = collections.Counter(str(r["result_status"]) for r in report_rows(report))
+    assert final["sent"] == ready
+    assert final["pending"] == 0
+    deliveries = plazbot.deliveries()
+    references = collections.Counter(str(d["reference"]) for d in deliveries)
+    assert len(deliveries) == ready
+    assert references.most_common(1)[0][1] == 1

@@ -1,0 +1,89 @@
+"""The page's languages: the browser's choice, and catalogs that cover every message."""
+
+from __future__ import annotations
+
+from importlib import resources
+
+import pytest
+import requests
+from babel.messages.extract import extract_from_dir
+from babel.messages.pofile import read_po
+
+from bulk_sender.ui import i18n
+from bulk_sender.ui.security import cookie_name
+from bulk_sender.ui.strings import SCRIPT_STRINGS, page_strings
+
+
+@pytest.mark.parametrize(
+    ("header", "language"),
+    [
+        ("en-US,en;q=0.9", "en"),
+        ("es-PE,es;q=0.9,en;q=0.8", "es"),
+        ("en;q=0.5, es-MX;q=0.9", "es"),
+        ("fr-FR, en-GB;q=0.7, es;q=0.6", "en"),
+        ("pt-BR, de", "es"),
+        ("en;q=0, es", "es"),
+        ("", "es"),
+        (None, "es"),
+        ("garbage;;q=x,,", "es"),
+    ],
+)
+def test_spanish_unless_the_browser_prefers_english(header, language):
+    assert i18n.choose_language(header) == language
+
+
+def _extracted() -> set[str]:
+    folder = resources.files("bulk_sender.ui")
+    method_map = [("**.py", "python"), ("templates/**.html", "jinja2")]
+    keywords = {"_": None, "gettext": None, "N_": None}
+    found = extract_from_dir(str(folder), method_map, keywords=keywords)
+    return {message for _, _, message, _, _ in found}
+
+
+def test_every_message_of_the_page_is_translated_to_spanish():
+    with (
+        resources.files("bulk_sender.ui")
+        .joinpath("locale", "es", "LC_MESSAGES", "messages.po")
+        .open("rb") as f
+    ):
+        catalog = read_po(f)
+    translated = {m.id: m.string for m in catalog if m.id and m.string and not m.fuzzy}
+
+    missing = _extracted() - translated.keys()
+
+    assert not missing, f"add to messages.po (see bulk_sender/ui/babel.cfg): {sorted(missing)}"
+    # Translations go into the page unescaped (Jinja marks them safe): no markup in them.
+    assert not [s for s in translated.values() if set(s) & set("<>&")]
+
+
+def test_the_script_gets_its_messages_in_the_page_s_language():
+    spanish = page_strings(i18n.translations("es"))
+    english = page_strings(i18n.translations("en"))
+
+    assert english == SCRIPT_STRINGS
+    assert spanish["status_sent"] == "enviado"
+    assert spanish.keys() == english.keys()
+    # The placeholders the script fills in survive translation.
+    for key, message in english.items():
+        assert sorted(_placeholders(spanish[key])) == sorted(_placeholders(message)), key
+
+
+def _placeholders(text: str) -> list[str]:
+    return [part.split("}")[0] for part in text.split("{")[1:]]
+
+
+def test_the_page_is_served_in_the_language_the_browser_asks_for(ui):
+    page = ui()
+    cookies = {cookie_name(page.port): page.token}
+
+    def html(language: str) -> str:
+        answer = requests.get(
+            f"{page.base}/", cookies=cookies, headers={"Accept-Language": language}, timeout=10
+        )
+        return answer.text
+
+    spanish, english = html("es-PE,es;q=0.9"), html("en-US,en;q=0.9")
+    assert '<html lang="es">' in spanish
+    assert i18n.translations("es").gettext("2. Write the message") in spanish
+    assert '<html lang="en">' in english
+    assert "2. Write the message" in english
