@@ -50,6 +50,15 @@ def settings_for(arguments: Sequence[str]) -> Settings:
     return settings_from(options, list(arguments), environment())
 
 
+def fresh_state(mode: str, label: str) -> dict[str, Any]:
+    """A run's snapshot before its first event."""
+    return {
+        "state": "planning", "mode": mode, "label": label,
+        "planned": 0, "total": 0, "counts": dict.fromkeys(DONE_STATUSES, 0),
+        "retrying": 0, "paused": None, "confirm": None, "result": None, "error": "",
+    }  # fmt: skip
+
+
 def in_thread(coroutine: Coroutine[Any, Any, T]) -> asyncio.Future[T]:
     """Run a coroutine on a new event loop in a daemon thread (a second Ctrl-C ends it)."""
     loop = asyncio.get_running_loop()
@@ -95,11 +104,7 @@ class Runs:
             raise ConfigError("a campaign is already running: stop it or wait for its end")
         self.token = CancelToken()
         self._sending_since = None
-        self.state = {
-            "state": "planning", "mode": settings.mode.value, "label": label,
-            "planned": 0, "total": 0, "counts": dict.fromkeys(DONE_STATUSES, 0),
-            "retrying": 0, "paused": None, "confirm": None, "result": None, "error": "",
-        }  # fmt: skip
+        self.state = fresh_state(settings.mode.value, label)
         self._notify()
         self.task = asyncio.create_task(self._run(settings))
 

@@ -515,6 +515,7 @@ async function start() {
   form.country = state.country;
   fillSelect($("template"), Object.keys(templates).map((n) => [n, n]), "");
   showTemplate();
+  if (!Object.keys(templates).length) chooseKind("message");  // a folder without templates/
   showStep("contacts");
   if (state.run.active || state.run.state === "finished") shownResult = state.run.active ? -1 : state.run.version;
   showRun(state.run);

@@ -1,0 +1,59 @@
+"""The page's view of a run: engine events folded into counts, rate and time left."""
+
+from __future__ import annotations
+
+import asyncio
+
+from bulk_sender.engine import Paused, Planned, Retrying, RowOutcome, Sending
+from bulk_sender.ui.runs import Runs, fresh_state
+
+
+class Clock:
+    def __init__(self) -> None:
+        self.now = 100.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+def test_events_become_counts_rate_and_time_left():
+    clock = Clock()
+    runs = Runs(clock)
+    runs.state = fresh_state("live", "clientes.csv")
+
+    runs.apply(Planned(rows=50, messages=40, phones=40, done=True))
+    runs.apply(Sending(total=40))
+    clock.now += 5
+    for row in range(8):
+        runs.apply(RowOutcome(row, "51987654321", "sent", "", ""))
+    runs.apply(RowOutcome(9, "51987654322", "failed", "api_400", "bad"))
+    runs.apply(RowOutcome(10, "51987654323", "uncertain", "read_timeout", ""))
+    runs.apply(Retrying(11, "api_503", "unavailable"))
+    runs.apply(Paused(3.04, "429 from the API"))
+
+    snapshot = runs.snapshot()
+    assert snapshot["state"] == "sending"
+    assert snapshot["planned"] == 50
+    assert snapshot["counts"] == {"sent": 8, "failed": 1, "uncertain": 1, "pending": 0}
+    assert snapshot["remaining"] == 30
+    assert snapshot["rate"] == 2.0  # 10 outcomes in 5 s
+    assert snapshot["eta_seconds"] == 15
+    assert snapshot["retrying"] == 1
+    assert snapshot["paused"] == {"seconds": 3.0, "reason": "429 from the API"}
+
+
+def test_a_confirmation_is_answered_once_and_stop_answers_no():
+    async def scenario() -> tuple[bool, bool, bool]:
+        runs = Runs()
+        runs.state = fresh_state("live", "clientes.csv")
+        asked = asyncio.ensure_future(runs._ask(3, 2, "http://x (live)"))
+        await asyncio.sleep(0)
+        shown = runs.snapshot()["confirm"] == {
+            "messages": 3,
+            "phones": 2,
+            "target": "http://x (live)",
+        }
+        first = runs.answer(True)
+        return shown and first, await asked, runs.answer(True)
+
+    assert asyncio.run(scenario()) == (True, True, False)
