@@ -72,11 +72,15 @@ def _wa_arguments(wa: Mapping[str, Any]) -> list[str]:
         raise ConfigError("give the approved template's name")
     arguments = [f"--wa-template={name}"]
     for flag, key in (("--var", "body"), ("--header-var", "header")):
-        values = [str(v) for v in wa.get(key) or []]
-        arguments += [f"{flag}={n}={value}" for n, value in enumerate(values, start=1)]
-    campaign_name = str(wa.get("campaign_name") or "").strip()
-    if campaign_name:
-        arguments.append(f"--campaign-name={campaign_name}")
+        for number, variable in enumerate(wa.get(key) or [], start=1):
+            # A variable is {"name", "value"}: Plazbot's name, or its number when unnamed.
+            named = str(variable.get("name") or "").strip() if isinstance(variable, dict) else ""
+            value = variable.get("value", "") if isinstance(variable, dict) else variable
+            arguments.append(f"{flag}={named or number}={value}")
+    for flag, key in (("--campaign-name", "campaign_name"), ("--send-type", "send_type")):
+        value = str(wa.get(key) or "").strip()
+        if value:
+            arguments.append(f"{flag}={value}")
     return arguments
 
 

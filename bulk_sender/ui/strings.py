@@ -27,6 +27,8 @@ SCRIPT_STRINGS = {
     "phone_sent": N_("Phone it goes to"),
     "problem": N_("Problem"),
     "remove_variable": N_("Remove variable {n}"),
+    "variable_name": N_("Name of variable {n} (empty: number {n})"),
+    "variable_value": N_("Value of variable {n}"),
     "need_contacts": N_("First choose the contacts file (step 1)."),
     "need_template": N_("Choose a template."),
     "need_message": N_("Write the message."),

@@ -59,8 +59,9 @@ def test_free_text_may_start_with_a_dash_and_span_lines(folder):
 
 
 def test_an_approved_template_numbers_its_variables(folder):
-    wa = {"name": "pedido_v2", "body": ["Nombre", '{{ total|money("PEN") }}'],
-          "header": ["Pedido"], "campaign_name": "Diciembre"}  # fmt: skip
+    wa = {"name": "pedido_v2", "body": [{"value": "Nombre"},
+                                        {"name": "", "value": '{{ total|money("PEN") }}'}],
+          "header": [{"value": "Pedido"}], "campaign_name": "Diciembre"}  # fmt: skip
 
     settings = settings_for(send_arguments(BASE | {"kind": "wa", "wa": wa}, "live", folder))
 
@@ -69,6 +70,18 @@ def test_an_approved_template_numbers_its_variables(folder):
     assert settings.wa_template.body == (("1", "Nombre"), ("2", '{{ total|money("PEN") }}'))
     assert settings.wa_template.header == (("1", "Pedido"),)
     assert settings.wa_template.campaign_name == "Diciembre"
+    assert settings.wa_template.send_type is None
+
+
+def test_an_approved_template_may_name_its_variables_and_send_type(folder):
+    body = [{"name": "cliente", "value": "Nombre"}, {"name": "sede", "value": "Ciudad"}]
+    wa = {"name": "cita", "body": body, "send_type": "campaign"}
+
+    settings = settings_for(send_arguments(BASE | {"kind": "wa", "wa": wa}, "live", folder))
+
+    assert settings.wa_template is not None
+    assert settings.wa_template.body == (("cliente", "Nombre"), ("sede", "Ciudad"))
+    assert settings.wa_template.send_type == "campaign"
 
 
 def test_credentials_come_from_the_environment_or_dotenv_only(folder, monkeypatch):

@@ -6,7 +6,7 @@ const S = JSON.parse(document.getElementById("strings").textContent);
 const $ = (id) => document.getElementById(id);
 const STATUSES = ["sent", "ready", "pending", "failed", "uncertain", "invalid", "duplicate", "excluded"];
 const form = { file: "", sheet: "", phone_column: "", country: "", kind: "template",
-               template: "", message: "", wa: { name: "", body: [], header: [], campaign_name: "" } };
+               template: "", message: "", wa: { name: "", body: [], header: [], campaign_name: "", send_type: "" } };
 let contacts = null;          // what the server said of the file
 let shownResult = -1;         // the run version whose result the page has shown
 let previewAsked = 0;         // newer previews win over slower older ones
@@ -180,22 +180,35 @@ function showTemplate() {
   schedulePreview();
 }
 
-function variableList(list, values) {
-  list.replaceChildren(...values.map((value, index) => {
+// Each variable: Plazbot's name for it (optional: unnamed ones are numbered) and its value,
+// a column or a template expression.
+function variableList(list, variables) {
+  list.replaceChildren(...variables.map((variable, index) => {
     const item = element("li");
     const id = `${list.id}-${index + 1}`;
-    const label = element("label", `{{${index + 1}}}`);
+    const name = element("input");
+    name.size = 10;
+    name.value = variable.name;
+    name.placeholder = String(index + 1);
+    name.setAttribute("aria-label", t("variable_name", { n: index + 1 }));
+    name.addEventListener("input", () => { variable.name = name.value; schedulePreview(); });
+    const label = element("label", "=");
     label.htmlFor = id;
-    const input = element("input");
-    input.id = id;
-    input.value = value;
-    input.setAttribute("list", "column-list");
-    input.addEventListener("input", () => { values[index] = input.value; schedulePreview(); });
+    label.setAttribute("aria-label", t("variable_value", { n: index + 1 }));
+    const value = element("input");
+    value.id = id;
+    value.value = variable.value;
+    value.setAttribute("list", "column-list");
+    value.addEventListener("input", () => { variable.value = value.value; schedulePreview(); });
     const remove = element("button", "×");
     remove.type = "button";
     remove.setAttribute("aria-label", t("remove_variable", { n: index + 1 }));
-    remove.addEventListener("click", () => { values.splice(index, 1); variableList(list, values); schedulePreview(); });
-    item.append(label, " ", input, " ", remove);
+    remove.addEventListener("click", () => {
+      variables.splice(index, 1);
+      variableList(list, variables);
+      schedulePreview();
+    });
+    item.append(name, " ", label, " ", value, " ", remove);
     return item;
   }));
 }
@@ -482,9 +495,10 @@ function wire() {
   $("message").addEventListener("input", () => { form.message = $("message").value; schedulePreview(); });
   $("wa-name").addEventListener("input", () => { form.wa.name = $("wa-name").value; schedulePreview(); });
   $("wa-campaign").addEventListener("input", () => { form.wa.campaign_name = $("wa-campaign").value; });
+  $("wa-send-type").addEventListener("change", () => { form.wa.send_type = $("wa-send-type").value; schedulePreview(); });
   for (const part of ["body", "header"]) {
     $(`wa-add-${part}`).addEventListener("click", () => {
-      form.wa[part].push("");
+      form.wa[part].push({ name: "", value: "" });
       variableList($(`wa-${part}`), form.wa[part]);
       $(`wa-${part}-${form.wa[part].length}`).focus();
     });
