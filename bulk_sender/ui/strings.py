@@ -41,7 +41,7 @@ SCRIPT_STRINGS = {
     "live_target": N_("Real messages go through {url}."),
     "no_credentials": N_(
         "To send real messages, put PLAZBOT_WORKSPACE_ID (and PLAZBOT_API_KEY) in a .env "
-        "file in this folder and start the page again. The test server needs nothing."
+        "file in this folder and reload this page. The test server needs nothing."
     ),
     "confirm": N_("Send {messages} messages to {phones} phones through {target}?"),
     "planning": N_("Checking the rows… {rows} so far"),

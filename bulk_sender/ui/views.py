@@ -38,6 +38,7 @@ class Views:
         self.reports_dir, self.templates_dir = reports_dir, templates_dir
         self.closing = asyncio.Event()
         self._preview_lock = asyncio.Lock()  # dry runs of one campaign share a preview file
+        self._previews_asked = 0
         self.pages = jinja2.Environment(
             loader=jinja2.PackageLoader("bulk_sender.ui", "templates"),
             autoescape=True, extensions=["jinja2.ext.i18n"],
@@ -111,7 +112,11 @@ class Views:
         """A dry run through the engine: the first messages, the counts and the problem rows."""
         form = await _form(request)
         settings = settings_for(send_arguments(form, "preview", self.templates_dir))
+        self._previews_asked += 1
+        asked = self._previews_asked
         async with self._preview_lock:
+            if asked != self._previews_asked:  # typing goes on: only the latest text matters
+                return _json({"superseded": True})
             result = await in_thread(run_engine(settings))
             problems = await asyncio.to_thread(
                 campaigns.report_rows, result.report_path, campaigns.PROBLEMS

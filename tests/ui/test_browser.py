@@ -72,6 +72,10 @@ class Page:
         Select(self.visible("#template")).select_by_value(name)
         self.visible("#preview .bubble")
 
+    def scroll_to(self, css: str) -> None:
+        """Bring an element to the top of the window (for a screenshot of what matters)."""
+        self.driver.execute_script("arguments[0].scrollIntoView()", self.find(css))
+
     def count(self, key: str) -> int:
         text = self.text(f"#progress-counts dd[data-count={key}]")
         return int(text) if text.isdigit() else 0
@@ -121,6 +125,7 @@ def test_a_sandbox_campaign_from_the_file_to_the_downloaded_report(ui, browser):
     browser.text_in("#preview .bubble", "PED-10450")
     browser.text_in("#preview-status", "43 listo")
     browser.visible("#problem-rows tbody tr")
+    browser.scroll_to("#kind-template")
     browser.shot("ui-2-message")
 
     browser.click("[data-goto=send]")
@@ -189,6 +194,8 @@ def test_stop_in_the_middle_then_resume_sends_each_message_once(ui, browser, ser
 
     browser.visible("#step-result")
     browser.visible("#resume")
+    browser.text_in("#result-summary", "pendiente")
+    browser.shot("ui-6-stopped")
     report = page.folder / "reports" / "clientes-recordatorio_cita.xlsx"
     first = collections.Counter(str(r["result_status"]) for r in report_rows(report))
     assert first["pending"] > 0

@@ -59,3 +59,24 @@ def test_another_site_cannot_drive_the_page_even_with_the_cookie(ui):
     # DNS rebinding: the attacker's name resolves to 127.0.0.1, the browser sends its Host.
     assert status(Host=f"evil.example:{page.port}") == 403
     assert status(Host="127.0.0.1") == 403
+
+
+def test_the_page_says_whether_credentials_are_set_and_never_shows_them(ui, tmp_path):
+    folder = tmp_path / "work"
+    folder.mkdir()
+    (folder / ".env").write_text("PLAZBOT_API_KEY=key-from-dotenv-77\n", encoding="utf-8")
+    page = ui(env={"PLAZBOT_WORKSPACE_ID": "ws-secret-4242"}, folder=folder)
+    session = requests.Session()
+    session.get(page.url, timeout=10)
+
+    state = session.get(f"{page.base}/api/state", timeout=10)
+    everything = [state.text] + [
+        session.get(f"{page.base}{path}", timeout=10).text
+        for path in ("/", "/static/app.js", "/api/campaigns")
+    ]
+
+    assert state.json()["credentials"] == {
+        "workspace": True, "api_key": True, "api_url": "https://api.plazbot.com"
+    }  # fmt: skip
+    assert not [text for text in everything if "ws-secret-4242" in text]
+    assert not [text for text in everything if "key-from-dotenv-77" in text]

@@ -249,7 +249,7 @@ async function preview() {
     }
     return;
   }
-  if (asked !== previewAsked) return;
+  if (asked !== previewAsked || result.superseded) return;
   status.textContent = `${countsText(result.statuses)}. ${t("distinct", { n: result.distinct })}`;
   $("preview").replaceChildren(...result.preview.map((m) => {
     const bubble = element("div", undefined, "bubble");
@@ -329,7 +329,7 @@ function showRun(run) {
   if (run.confirm) {
     $("confirm-text").textContent = t("confirm", run.confirm);
     if ($("step-send").hidden) showStep("send");
-    $("confirm-yes").focus();
+    $("confirm-no").focus();  // the safe answer first: Enter must not send by accident
   }
   if (busy && $("step-send").hidden && $("step-result").hidden) showStep("send");
   if (busy) showProgress(run);
@@ -401,8 +401,10 @@ async function loadResult() {
   fillSelect($("status-filter"), options, status);
   $("result-rows").tBodies[0].replaceChildren(...found.rows.map((r) => {
     const line = element("tr");
-    line.append(element("td", r.row), element("td", r.phone), element("td", statusName(r.status), `status-${r.status}`),
-                element("td", r.detail), element("td", r.message, "message"));
+    const message = element("td", undefined, "message");
+    whatsAppText(r.message, message);
+    line.append(element("td", r.row), element("td", r.phone ? `+${r.phone}` : ""),
+                element("td", statusName(r.status), `status-${r.status}`), element("td", r.detail), message);
     return line;
   }));
   $("rows-note").textContent = found.matched > found.shown ? t("rows_shown", found) : "";
