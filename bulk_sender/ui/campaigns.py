@@ -94,13 +94,21 @@ def report_rows(report: Path, statuses: Collection[str] = ()) -> dict[str, Any]:
         matched += 1
         if len(rows) < MAX_ROWS:
             rows.append({
-                "row": display(result.get("result_row")) or contact.row,
+                "row": _row_number(result.get("result_row"), contact.row),
                 "status": str(result.get("result_status") or ""),
                 "detail": display(result.get("result_detail")),
                 "phone": display(result.get("result_phone")),
                 "message": display(result.get("result_message")),
             })  # fmt: skip
     return {"rows": rows, "matched": matched, "shown": len(rows)}
+
+
+def _row_number(cell: Any, fallback: int) -> int:
+    """The row number the report shows (a sheet gives 7.0, a CSV "7")."""
+    try:
+        return int(float(cell))
+    except (TypeError, ValueError):
+        return fallback
 
 
 def resume_arguments(report: Path) -> list[str]:

@@ -5,12 +5,14 @@ from __future__ import annotations
 import shutil
 import subprocess
 import sys
+import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
+import requests
 
 from ..conftest import ROOT, clean_env
 
@@ -47,6 +49,46 @@ class UiProcess:
         for stream in (self.process.stdout, self.process.stderr):
             if stream:
                 stream.close()
+
+
+def wait_until(check: Callable[[], object], what: str, timeout: float = 90) -> object:
+    """Poll until `check()` is truthy; the timeout is a ceiling, never a measure of speed."""
+    deadline = time.monotonic() + timeout
+    while not (found := check()):
+        if time.monotonic() > deadline:
+            raise AssertionError(f"gave up waiting for {what}")
+        time.sleep(0.1)
+    return found
+
+
+class Client:
+    """The page's JSON API through a session that carries the page's cookie, as the page does."""
+
+    def __init__(self, page: UiProcess) -> None:
+        self.page, self.session = page, requests.Session()
+        self.session.get(page.url, timeout=10)
+
+    def get(self, path: str) -> requests.Response:
+        return self.session.get(f"{self.page.base}{path}", timeout=30)
+
+    def post(self, path: str, body: object = None, **options: object) -> requests.Response:
+        if body is not None:
+            options["json"] = body
+        return self.session.post(f"{self.page.base}{path}", timeout=60, **options)  # type: ignore[arg-type]
+
+    def upload(self, path: Path, country: str = "PE") -> dict[str, object]:
+        with path.open("rb") as f:
+            answer = self.post(f"/api/upload?country={country}", files={"file": (path.name, f)})
+        assert answer.status_code == 200, answer.text
+        return dict(answer.json())
+
+    def run(self) -> dict[str, object]:
+        return dict(self.get("/api/state").json()["run"])
+
+    def finished(self) -> dict[str, object]:
+        """Wait for the run's end; its snapshot."""
+        wait_until(lambda: self.run()["state"] in ("finished", "failed"), "the end of the run")
+        return self.run()
 
 
 def start_ui(folder: Path, env: dict[str, str] | None = None) -> UiProcess:

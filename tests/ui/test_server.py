@@ -5,48 +5,29 @@ from __future__ import annotations
 import collections
 import signal
 import sys
-import time
-from collections.abc import Callable
-from typing import Any
 
 import pytest
-import requests
 
 from ..conftest import ROOT, report_rows, run_cli
+from .conftest import Client, wait_until
 
 SAMPLE = ROOT / "sample_data" / "clientes.csv"
-
-
-def wait_until(check: Callable[[], Any], what: str, timeout: float = 90) -> Any:
-    """Poll until `check()` is truthy; the timeout is a ceiling, never a measure of speed."""
-    deadline = time.monotonic() + timeout
-    while not (found := check()):
-        if time.monotonic() > deadline:
-            raise AssertionError(f"gave up waiting for {what}")
-        time.sleep(0.1)
-    return found
 
 
 @pytest.mark.skipif(sys.platform == "win32", reason="sends SIGINT, as Ctrl-C does on POSIX")
 def test_ctrl_c_lets_messages_on_their_way_finish_and_writes_the_report(ui, serve):
     plazbot = serve("--latency-ms", "300")
     page = ui(env={"PLAZBOT_API_URL": plazbot.url, "PLAZBOT_WORKSPACE_ID": "sandbox"})
-    session = requests.Session()
-    session.get(page.url, timeout=10)
-    with SAMPLE.open("rb") as f:
-        upload = session.post(f"{page.base}/api/upload?country=PE", files={"file": f}, timeout=30)
+    client = Client(page)
     form = {
-        "file": upload.json()["file"], "country": "PE", "phone_column": "Teléfono",
+        "file": client.upload(SAMPLE)["file"], "country": "PE", "phone_column": "Teléfono",
         "kind": "template", "template": "pedido_enviado", "mode": "live", "rate": "4",
     }  # fmt: skip
 
-    def run() -> dict[str, Any]:
-        return dict(session.get(f"{page.base}/api/state", timeout=10).json()["run"])
-
-    assert session.post(f"{page.base}/api/run", json=form, timeout=30).status_code == 200
-    wait_until(lambda: run()["state"] == "confirm", "the confirmation")
-    assert session.post(f"{page.base}/api/confirm", json={"yes": True}, timeout=10).ok
-    wait_until(lambda: run()["counts"]["sent"] >= 2, "some messages sent")
+    assert client.post("/api/run", form).status_code == 200
+    wait_until(lambda: client.run()["state"] == "confirm", "the confirmation")
+    assert client.post("/api/confirm", {"yes": True}).ok
+    wait_until(lambda: client.run()["counts"]["sent"] >= 2, "some messages sent")
     page.process.send_signal(signal.SIGINT)
 
     assert page.process.wait(timeout=120) == 130

@@ -1,0 +1,108 @@
+"""The page's JSON API over real HTTP: previews, errors, and resume across front ends."""
+
+from __future__ import annotations
+
+import collections
+import shutil
+
+from bulk_sender.ui.campaigns import resume_arguments
+
+from ..conftest import ROOT, report_rows, run_cli
+from .conftest import Client, wait_until
+
+SAMPLE = ROOT / "sample_data" / "clientes.csv"
+
+
+def statuses(report):
+    return collections.Counter(str(r["result_status"]) for r in report_rows(report))
+
+
+def test_the_preview_is_the_dry_run_of_the_cli(ui, tmp_path):
+    page = ui()
+    client = Client(page)
+    uploaded = client.upload(SAMPLE)
+    form = {"file": uploaded["file"], "country": "PE", "phone_column": uploaded["phone_column"],
+            "kind": "template", "template": "pedido_enviado"}  # fmt: skip
+
+    preview = client.post("/api/preview", form).json()
+
+    shutil.copytree(ROOT / "templates", tmp_path / "cli" / "templates")
+    shutil.copy(SAMPLE, tmp_path / "cli")
+    cli = run_cli("send", "clientes.csv", "-t", "pedido_enviado", "--country", "PE",
+                  cwd=tmp_path / "cli")  # fmt: skip
+    dry_run = report_rows(tmp_path / "cli" / "reports" / "clientes-pedido_enviado-preview.xlsx")
+    assert cli.returncode == 0, cli.stderr
+    assert preview["statuses"] == dict(collections.Counter(r["result_status"] for r in dry_run))
+    assert [(p["row"], p["status"], p["detail"]) for p in preview["problems"]["rows"]] == [
+        (r["result_row"], r["result_status"], r["result_detail"])
+        for r in dry_run
+        if r["result_status"] != "ready"
+    ]
+    assert preview["preview"][0]["text"] in cli.stdout.replace("\n    ", "\n")
+
+
+def test_usage_problems_come_back_as_one_line_for_the_page(ui):
+    client = Client(ui())
+    uploaded = client.upload(SAMPLE)
+    form = {"file": uploaded["file"], "country": "PE", "kind": "message"}
+
+    bad_file = client.post("/api/upload", files={"file": ("notas.pdf", b"%PDF")})
+    bad_template = client.post("/api/preview", form | {"message": "Hola {{ nombre_completo }}"})
+    bad_country = client.post("/api/contacts", form | {"country": "Narnia"})
+
+    assert bad_file.status_code == 400
+    assert bad_file.json()["error"].startswith("notas.pdf: unsupported file type .pdf")
+    assert bad_template.status_code == 400
+    assert "nombre_completo" in bad_template.json()["error"]
+    assert bad_country.status_code == 400
+    assert "Narnia" in bad_country.json()["error"]
+    assert client.post("/api/confirm", {"yes": True}).status_code == 400
+
+
+def test_a_campaign_stopped_in_the_cli_is_resumed_from_the_page(ui, tmp_path):
+    folder = tmp_path / "work"
+    shutil.copytree(ROOT / "templates", folder / "templates")
+    shutil.copy(SAMPLE, folder)
+    cli = run_cli("send", "clientes.csv", "-t", "pedido_enviado", "--country", "PE",
+                  "--sandbox", "--limit", "5", cwd=folder)  # fmt: skip
+    assert cli.returncode == 1, cli.stderr
+    client = Client(ui(folder=folder))
+    [listed] = client.get("/api/campaigns").json()
+    assert listed["resumable"]
+
+    for _ in range(20):  # `--limit 5` is part of the command: each resume sends five more
+        if statuses(folder / "reports" / f"{listed['name']}.xlsx")["pending"] == 0:
+            break
+        assert client.post(f"/api/campaigns/{listed['name']}/resume", {}).status_code == 200
+        assert client.finished()["state"] == "finished"
+
+    final = statuses(folder / "reports" / f"{listed['name']}.xlsx")
+    assert final["sent"] == 43
+    assert final["pending"] == 0
+    assert not client.get("/api/campaigns").json()[0]["resumable"]
+
+
+def test_a_campaign_stopped_on_the_page_is_resumed_by_the_cli(ui, serve):
+    plazbot = serve("--latency-ms", "300")
+    env = {"PLAZBOT_API_URL": plazbot.url, "PLAZBOT_WORKSPACE_ID": "sandbox"}
+    page = ui(env=env)
+    client = Client(page)
+    form = {"file": client.upload(SAMPLE)["file"], "country": "PE", "kind": "template",
+            "template": "pedido_enviado", "mode": "live", "rate": "4"}  # fmt: skip
+    assert client.post("/api/run", form).status_code == 200
+    wait_until(lambda: client.run()["state"] == "confirm", "the confirmation")
+    client.post("/api/confirm", {"yes": True})
+    wait_until(lambda: client.run()["counts"]["sent"] >= 2, "some messages sent")
+    client.post("/api/stop", {})
+    stopped = client.finished()
+    assert stopped["result"]["exit_code"] == 130  # type: ignore[index]
+    report = page.folder / "reports" / "clientes-pedido_enviado.xlsx"
+    [command] = [r for r in client.get("/api/campaigns").json() if r["name"] == report.stem]
+    assert command["resumable"]
+
+    resumed = run_cli(*resume_arguments(report), cwd=page.folder, env=env)
+
+    assert resumed.returncode == 0, resumed.stderr
+    deliveries = plazbot.deliveries()
+    assert statuses(report)["sent"] == len(deliveries) == 43
+    assert len({d["reference"] for d in deliveries}) == 43
