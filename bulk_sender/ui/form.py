@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import ConfigError, InputError
+from .campaigns import journal_name
 from .contacts import UPLOADS_DIR
 
 KINDS = ("template", "message", "wa")
@@ -42,6 +43,8 @@ def send_arguments(form: Mapping[str, Any], mode: str, templates_dir: Path) -> l
         value = str(form.get(key) or "").strip()
         if value:
             arguments.append(f"{flag}={value}")
+    if form.get("campaign"):  # its files go in reports/, where the Campaigns step finds them
+        journal_name(str(form["campaign"]).strip())
     rate = form.get("rate")
     if rate not in (None, ""):
         arguments.append(f"--rate={_number(rate, 'rate')}")

@@ -6,6 +6,7 @@ import asyncio
 import json
 import mimetypes
 import os
+import traceback
 from collections.abc import AsyncIterator
 from importlib import resources
 from pathlib import Path
@@ -223,9 +224,14 @@ def _json(value: Any) -> web.Response:
 
 @web.middleware
 async def json_errors(request: web.Request, handler: Any) -> web.StreamResponse:
-    """A usage problem becomes a 400 with its one line for the page to show."""
+    """A usage problem becomes a 400 with its one line for the page to show; a bug, a 500."""
     try:
         response: web.StreamResponse = await handler(request)
     except BulkSenderError as exc:
         return web.json_response({"error": str(exc)}, status=400)
+    except web.HTTPException:
+        raise
+    except Exception as exc:  # the page says what went wrong; the terminal keeps the details
+        traceback.print_exc()
+        return web.json_response({"error": f"unexpected error: {exc}"}, status=500)
     return response

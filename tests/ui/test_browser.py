@@ -23,6 +23,11 @@ from selenium.webdriver.remote.webdriver import WebDriver  # noqa: E402
 from selenium.webdriver.support import expected_conditions as shown  # noqa: E402
 from selenium.webdriver.support.ui import Select, WebDriverWait  # noqa: E402
 
+# Every control a keyboard or a screen reader reaches has a name: a label, an aria-label or text.
+UNLABELLED = """return [...document.querySelectorAll("input, select, textarea, button")]
+    .filter((e) => !(e.labels && e.labels.length) && !e.getAttribute("aria-label")
+                   && !e.textContent.trim())
+    .map((e) => e.outerHTML);"""
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMEDRIVER = Path("/usr/bin/chromedriver")
 SAMPLE = ROOT / "sample_data" / "clientes.csv"
@@ -127,6 +132,7 @@ def test_a_sandbox_campaign_from_the_file_to_the_downloaded_report(ui, browser):
     browser.visible("#problem-rows tbody tr")
     browser.scroll_to("#kind-template")
     browser.shot("ui-2-message")
+    assert browser.driver.execute_script(UNLABELLED) == []
 
     browser.click("[data-goto=send]")
     browser.click("#send-sandbox")

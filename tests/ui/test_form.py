@@ -104,6 +104,7 @@ def test_credentials_come_from_the_environment_or_dotenv_only(folder, monkeypatc
         ({"kind": "wa", "wa": {"name": ""}}, ConfigError),
         ({"kind": "nothing"}, ConfigError),
         ({"kind": "message", "message": "x", "rate": "fast"}, ConfigError),
+        ({"campaign": "../diciembre"}, InputError),
     ],
 )
 def test_a_form_the_page_should_not_send_is_refused(folder, change, error):
