@@ -186,7 +186,7 @@ class Views:
         report = self._report(request)
         arguments = await asyncio.to_thread(campaigns.resume_arguments, report)
         settings = settings_for(arguments)
-        self.runs.start(settings, settings.contacts.name)
+        self.runs.start(settings, Path(arguments[1]).name)  # `send CONTACTS ...`
         return _json(self.runs.snapshot())
 
     def _report(self, request: web.Request) -> Path:
