@@ -325,8 +325,9 @@ function showRun(run) {
   const busy = run.active;
   $("send-form").hidden = busy;
   $("progress-box").hidden = !busy || run.state === "confirm";
+  const asking = Boolean(run.confirm) && $("confirm").hidden;
   $("confirm").hidden = !run.confirm;
-  if (run.confirm) {
+  if (asking) {
     $("confirm-text").textContent = t("confirm", run.confirm);
     if ($("step-send").hidden) showStep("send");
     $("confirm-no").focus();  // the safe answer first: Enter must not send by accident
@@ -354,7 +355,7 @@ function showProgress(run) {
     : run.state === "stopping" ? t("stopping") : t("sending", { done, total, label: run.label });
   $("progress-label").textContent = label;
   const items = [["sent", c.sent], ["failed", c.failed], ["uncertain", c.uncertain],
-                 ["pending", run.remaining],
+                 ["pending", run.remaining + c.pending],  // not sent yet, or given back
                  ["rate", run.rate === null ? "…" : t("per_second", { n: run.rate })],
                  ["time_left", run.eta_seconds === null ? "…" : duration(run.eta_seconds)]];
   $("progress-counts").replaceChildren(...items.flatMap(([key, value]) => {
