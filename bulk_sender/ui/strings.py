@@ -55,6 +55,7 @@ SCRIPT_STRINGS = {
     "paused": N_("Paused for {seconds} s: {reason}"),
     "result_summary": N_("Campaign {name}: {rows} rows: {counts}."),
     "stopped": N_("Stopped: {why}."),
+    "interrupted": N_("with Stop or Ctrl-C; Resume sends what is pending"),
     "all_rows": N_("All"),
     "rows_shown": N_("Showing {shown} of {matched} rows; the report has them all."),
     "no_campaigns": N_("No campaigns in this folder yet."),

@@ -393,7 +393,7 @@ async function loadResult() {
   const found = await api(path);
   $("result-summary").textContent = t("result_summary", {
     name: found.name, rows: found.row_count, counts: countsText(found.counts) })
-    + (found.stopped ? ` ${t("stopped", { why: found.stopped })}` : "");
+    + (found.stopped ? ` ${t("stopped", { why: found.stopped === "interrupted" ? t("interrupted") : found.stopped })}` : "");
   drawChart($("chart"), found.counts);
   $("download").href = `/api/campaigns/${encodeURIComponent(found.name)}/report`;
   $("download").setAttribute("download", found.report);
