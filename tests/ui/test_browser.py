@@ -17,7 +17,8 @@ import pytest
 from ..conftest import ROOT, report_rows
 
 webdriver = pytest.importorskip("selenium.webdriver")
-from selenium.webdriver.chrome.service import Service  # noqa: E402 (after the skip check)
+from selenium.common.exceptions import StaleElementReferenceException  # noqa: E402 (after the skip)
+from selenium.webdriver.chrome.service import Service  # noqa: E402
 from selenium.webdriver.common.by import By  # noqa: E402
 from selenium.webdriver.remote.webdriver import WebDriver  # noqa: E402
 from selenium.webdriver.support import expected_conditions as shown  # noqa: E402
@@ -45,7 +46,10 @@ class Page:
         self.shots = os.environ.get("BULK_SENDER_SCREENSHOTS")
 
     def wait(self, condition: Callable[[WebDriver], object], timeout: float = WAIT) -> object:
-        return WebDriverWait(self.driver, timeout, poll_frequency=0.2).until(condition)
+        # The page redraws its counts at every update: an element may go stale mid-read.
+        waiting = WebDriverWait(self.driver, timeout, poll_frequency=0.2,
+                                ignored_exceptions=(StaleElementReferenceException,))  # fmt: skip
+        return waiting.until(condition)
 
     def find(self, css: str) -> object:
         return self.wait(shown.presence_of_element_located((By.CSS_SELECTOR, css)))
