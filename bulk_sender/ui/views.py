@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import json
-import mimetypes
 import os
 import traceback
 from collections.abc import AsyncIterator
@@ -26,7 +25,9 @@ from .form import send_arguments, template_names, uploaded_file
 from .runs import Runs, in_thread, settings_for
 from .strings import page_strings
 
-STATIC = ("app.js", "app.css")
+# Named here, not guessed: Windows' registry may map .js to text/plain, which a browser told
+# `nosniff` refuses to run.
+STATIC = {"app.js": "text/javascript", "app.css": "text/css"}
 KEEP_ALIVE_SECONDS = 15.0
 UPDATES_PER_SECOND = 10
 
@@ -64,6 +65,7 @@ class Views:
     async def index(self, request: web.Request) -> web.Response:
         language = i18n.choose_language(request.headers.get("Accept-Language"))
         translations = i18n.translations(language)
+        # jinja2.ext.i18n adds this method at run time, out of mypy's sight.
         self.pages.install_gettext_translations(translations, newstyle=True)  # type: ignore[attr-defined]
         html = self.pages.get_template("index.html").render(
             language=language, strings=page_strings(translations)
@@ -77,8 +79,7 @@ class Views:
         if name not in STATIC:
             raise web.HTTPNotFound()
         body = resources.files(__package__).joinpath("static", name).read_bytes()
-        content_type = mimetypes.guess_type(name)[0] or "application/octet-stream"
-        return web.Response(body=body, content_type=content_type, charset="utf-8")
+        return web.Response(body=body, content_type=STATIC[name], charset="utf-8")
 
     async def state(self, request: web.Request) -> web.Response:
         env = environment()

@@ -9,6 +9,7 @@ import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
@@ -71,10 +72,8 @@ class Client:
     def get(self, path: str) -> requests.Response:
         return self.session.get(f"{self.page.base}{path}", timeout=30)
 
-    def post(self, path: str, body: object = None, **options: object) -> requests.Response:
-        if body is not None:
-            options["json"] = body
-        return self.session.post(f"{self.page.base}{path}", timeout=60, **options)  # type: ignore[arg-type]
+    def post(self, path: str, body: object = None, files: object = None) -> requests.Response:
+        return self.session.post(f"{self.page.base}{path}", json=body, files=files, timeout=60)
 
     def upload(self, path: Path, country: str = "PE") -> dict[str, object]:
         with path.open("rb") as f:
@@ -82,10 +81,10 @@ class Client:
         assert answer.status_code == 200, answer.text
         return dict(answer.json())
 
-    def run(self) -> dict[str, object]:
+    def run(self) -> dict[str, Any]:
         return dict(self.get("/api/state").json()["run"])
 
-    def finished(self) -> dict[str, object]:
+    def finished(self) -> dict[str, Any]:
         """Wait for the run's end; its snapshot."""
         wait_until(lambda: self.run()["state"] in ("finished", "failed"), "the end of the run")
         return self.run()

@@ -95,7 +95,7 @@ def test_a_campaign_stopped_on_the_page_is_resumed_by_the_cli(ui, serve):
     wait_until(lambda: client.run()["counts"]["sent"] >= 2, "some messages sent")
     client.post("/api/stop", {})
     stopped = client.finished()
-    assert stopped["result"]["exit_code"] == 130  # type: ignore[index]
+    assert stopped["result"]["exit_code"] == 130
     report = page.folder / "reports" / "clientes-pedido_enviado.xlsx"
     [command] = [r for r in client.get("/api/campaigns").json() if r["name"] == report.stem]
     assert command["resumable"]
