@@ -7,16 +7,38 @@ one that resumes the run, so the CLI can resume a campaign the page started.
 
 from __future__ import annotations
 
+import contextlib
+import functools
+import io
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
+from ..cli import build_parser
 from ..errors import ConfigError, InputError
 from .campaigns import journal_name
 from .contacts import UPLOADS_DIR
 
 KINDS = ("template", "message", "wa")
 MODES = {"preview": None, "sandbox": "--sandbox", "live": "--live"}
+PROTECTIONS = {
+    "consent_column": "--consent-column", "send_hours": "--send-hours",
+    "not_before": "--not-before", "wait": "--wait", "optouts": "--optouts",
+}  # fmt: skip
+"""The sender-protection fields of the page and the flags of `send` they become."""
+
+
+@functools.cache
+def supported_protections() -> tuple[str, ...]:
+    """The protections this version's `send` knows: the page offers those, and only those."""
+    parser = build_parser()
+    known = []
+    for key, flag in PROTECTIONS.items():
+        with contextlib.redirect_stderr(io.StringIO()), contextlib.suppress(SystemExit):
+            _, unknown = parser.parse_known_args(["send", "contacts.csv", f"{flag}=x"])
+            if not unknown:
+                known.append(key)
+    return tuple(known)
 
 
 def template_names(templates_dir: Path) -> list[str]:
@@ -45,11 +67,28 @@ def send_arguments(form: Mapping[str, Any], mode: str, templates_dir: Path) -> l
             arguments.append(f"{flag}={value}")
     if form.get("campaign"):  # its files go in reports/, where the Campaigns step finds them
         journal_name(str(form["campaign"]).strip())
+    arguments += _protection_arguments(form)
     rate = form.get("rate")
     if rate not in (None, ""):
         arguments.append(f"--rate={_number(rate, 'rate')}")
     switch = MODES[mode]
     return [*arguments, switch] if switch else arguments
+
+
+def _protection_arguments(form: Mapping[str, Any]) -> list[str]:
+    arguments = []
+    for key in supported_protections():
+        value = form.get(key)
+        if key == "optouts" or not value:  # optouts.csv of the folder is read without a flag
+            continue
+        if key == "wait":
+            arguments.append(PROTECTIONS[key])
+        else:
+            text = str(value).strip()
+            if key == "not_before":  # a datetime-local field: 2026-12-03T09:00
+                text = text.replace("T", " ")
+            arguments.append(f"{PROTECTIONS[key]}={text}")
+    return arguments
 
 
 def _message_arguments(form: Mapping[str, Any], templates_dir: Path) -> list[str]:

@@ -27,6 +27,7 @@ SCRIPT_STRINGS = {
     "phone_sent": N_("Phone it goes to"),
     "problem": N_("Problem"),
     "remove_variable": N_("Remove variable {n}"),
+    "no_consent_column": N_("(no consent column: send to every row)"),
     "variable_name": N_("Name of variable {n} (empty: number {n})"),
     "variable_value": N_("Value of variable {n}"),
     "need_contacts": N_("First choose the contacts file (step 1)."),

@@ -21,7 +21,7 @@ from ..errors import BulkSenderError, ConfigError, InputError
 from ..send import DEFAULT_API_URL
 from . import campaigns, i18n
 from .contacts import UPLOADS_DIR, inspect_contacts, save_upload
-from .form import send_arguments, template_names, uploaded_file
+from .form import send_arguments, supported_protections, template_names, uploaded_file
 from .runs import Runs, in_thread, settings_for
 from .strings import page_strings
 
@@ -94,6 +94,7 @@ class Views:
             "country": env.get("BULK_SENDER_COUNTRY", ""),
             "folder": os.getcwd(),
             "templates": templates,
+            "protections": supported_protections(),
             "run": self.runs.snapshot(),
         })  # fmt: skip
 

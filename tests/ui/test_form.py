@@ -8,10 +8,11 @@ import pytest
 
 from bulk_sender.campaign import Mode
 from bulk_sender.errors import ConfigError, InputError
-from bulk_sender.ui.form import send_arguments
+from bulk_sender.ui import form as form_module
+from bulk_sender.ui.form import PROTECTIONS, send_arguments, supported_protections
 from bulk_sender.ui.runs import settings_for
 
-from ..conftest import ROOT
+from ..conftest import ROOT, run_cli
 
 
 @pytest.fixture
@@ -116,3 +117,21 @@ def test_a_form_the_page_should_not_send_is_refused(folder, change, error):
 def test_a_bad_value_is_the_parser_s_one_line(folder):
     with pytest.raises(ConfigError, match=r"^argument --rate: -1: must be 0 or more$"):
         settings_for(["send", "uploads/clientes.csv", "-m", "x", "--rate=-1"])
+
+
+def test_the_page_offers_the_protections_send_has(folder):
+    shown = run_cli("send", "--help", cwd=folder).stdout
+
+    assert list(supported_protections()) == [k for k, f in PROTECTIONS.items() if f in shown]
+
+
+def test_protection_fields_become_their_flags(folder, monkeypatch):
+    monkeypatch.setattr(form_module, "supported_protections", lambda: tuple(PROTECTIONS))
+    form = BASE | {"kind": "message", "message": "Hola", "consent_column": "Acepta",
+                   "send_hours": "09:00-20:00", "wait": True, "not_before": "2026-12-03T09:00",
+                   "optouts": "ignored: the folder's optouts.csv is read anyway"}  # fmt: skip
+
+    arguments = send_arguments(form, "live", folder / "templates")
+
+    assert arguments[-5:] == ["--consent-column=Acepta", "--send-hours=09:00-20:00",
+                              "--not-before=2026-12-03 09:00", "--wait", "--live"]  # fmt: skip

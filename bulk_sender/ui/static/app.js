@@ -120,6 +120,8 @@ function showContacts(info) {
     chip.addEventListener("click", () => insertVariable(info.variables[c]));
     return chip;
   }));
+  fillSelect($("consent-column"), [["", t("no_consent_column")], ...info.columns.map((c) => [c, c])],
+             form.consent_column || "");
   $("column-list").replaceChildren(...info.columns.map((c) => {
     const option = element("option");
     option.value = c;
@@ -506,6 +508,11 @@ function wire() {
       $(`wa-${part}-${form.wa[part].length}`).focus();
     });
   }
+  for (const [id, key] of [["consent-column", "consent_column"], ["send-hours", "send_hours"],
+                           ["not-before", "not_before"]]) {
+    $(id).addEventListener("change", () => { form[key] = $(id).value; schedulePreview(); });
+  }
+  $("wait").addEventListener("change", () => { form.wait = $("wait").checked; });
   $("send-sandbox").addEventListener("click", guarded(() => startRun("sandbox")));
   $("send-live").addEventListener("click", guarded(() => startRun("live")));
   $("confirm-yes").addEventListener("click", guarded(async () => showRun(await api("/api/confirm", { yes: true }))));
@@ -533,6 +540,11 @@ async function start() {
   fillSelect($("template"), Object.keys(templates).map((n) => [n, n]), "");
   showTemplate();
   if (!Object.keys(templates).length) chooseKind("message");  // a folder without templates/
+  // The protections of the sender's number this version of `send` has.
+  for (const field of document.querySelectorAll("[data-protection]")) {
+    field.hidden = !state.protections.includes(field.dataset.protection);
+  }
+  $("protection").hidden = state.protections.length === 0;
   showStep("contacts");
   if (state.run.active || state.run.state === "finished") shownResult = state.run.active ? -1 : state.run.version;
   showRun(state.run);
