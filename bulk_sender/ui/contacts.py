@@ -7,7 +7,6 @@ composer the engine uses, so what the page shows is what a run will do.
 from __future__ import annotations
 
 import collections
-import itertools
 import json
 import os
 import re
@@ -20,14 +19,14 @@ from typing import Any
 
 from ..compose import Composer, WaTemplateSpec
 from ..errors import InputError
-from ..load import CSV_SUFFIXES, SHEET_SUFFIXES, open_contacts
-from ..phones import country_flag, find_country_column, find_phone_column
+from ..load import CSV_SUFFIXES, SHEET_SUFFIXES, Table, open_contacts
+from ..phone_columns import PhoneColumns, phone_columns_for
+from ..phones import country_flag
 from ..records import Contact
 from ..render import identifier
 
 UPLOADS_DIR = Path("uploads")
 FIRST_ROWS = 10
-DETECTION_ROWS = 50
 _UNSAFE = re.compile(r"[^\w.\- ]+")
 
 
@@ -70,18 +69,17 @@ def sheet_names(path: Path) -> list[str]:
 def inspect_contacts(
     path: Path, *, sheet: str | None, phone_column: str | None, country: str | None
 ) -> dict[str, Any]:
-    """The sheet, columns, detected phone and country columns, row count and first rows."""
+    """The sheet, columns, phone and country columns as a run reads them, rows, first rows."""
     table = open_contacts(path, sheet=sheet)
     region = country_flag(country)
-    sample = [c.values for c in itertools.islice(table.contacts(), DETECTION_ROWS)]
-    detected = find_phone_column(table.columns, sample, region)
-    chosen = phone_column if phone_column in table.columns else detected
-    first: list[dict[str, Any]] = []
-    rows = 0
+    detected = _phone_columns(table, None, region)
+    chosen = _phone_columns(table, phone_column, region) if phone_column else detected
     composer = None
     if chosen is not None:  # a composer without a message: only its phone rule is used
         composer = Composer(table.columns, chosen, wa_template=WaTemplateSpec("contacts"),
                             country=region)  # fmt: skip
+    first: list[dict[str, Any]] = []
+    rows = 0
     for contact in table.contacts():
         rows += 1
         if len(first) < FIRST_ROWS:
@@ -93,13 +91,24 @@ def inspect_contacts(
         "sheets": sheet_names(path),
         "columns": list(table.columns),
         "variables": variables(table.columns),
-        "detected_phone_column": detected,
-        "phone_column": chosen,
-        "country_column": find_country_column(table.columns),
+        # As `--phone-column` takes them: several columns, tried in order, joined by commas.
+        "detected_phone_column": ",".join(detected.names) if detected else None,
+        "phone_column": ",".join(chosen.names) if chosen else None,
+        "country_column": chosen.country if chosen else None,
         "country": region or "",
         "rows": rows,
         "first": first,
     }
+
+
+def _phone_columns(table: Table, wanted: str | None, region: str | None) -> PhoneColumns | None:
+    """The run's phone columns; None when none is found (the page then asks for one)."""
+    try:
+        return phone_columns_for(table, wanted, region)
+    except InputError:
+        if wanted:
+            raise
+        return None
 
 
 def variables(columns: Sequence[str]) -> dict[str, str]:

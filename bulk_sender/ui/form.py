@@ -7,6 +7,7 @@ one that resumes the run, so the CLI can resume a campaign the page started.
 
 from __future__ import annotations
 
+import argparse
 import contextlib
 import functools
 import io
@@ -32,13 +33,18 @@ PROTECTIONS = {
 def supported_protections() -> tuple[str, ...]:
     """The protections this version's `send` knows: the page offers those, and only those."""
     parser = build_parser()
-    known = []
-    for key, flag in PROTECTIONS.items():
-        with contextlib.redirect_stderr(io.StringIO()), contextlib.suppress(SystemExit):
-            _, unknown = parser.parse_known_args(["send", "contacts.csv", f"{flag}=x"])
-            if not unknown:
-                known.append(key)
-    return tuple(known)
+    return tuple(
+        key
+        for key, flag in PROTECTIONS.items()
+        if _parses(parser, [flag]) or _parses(parser, [f"{flag}=x"])  # a switch, or a value
+    )
+
+
+def _parses(parser: argparse.ArgumentParser, flags: list[str]) -> bool:
+    with contextlib.redirect_stderr(io.StringIO()), contextlib.suppress(SystemExit):
+        _, unknown = parser.parse_known_args(["send", "contacts.csv", *flags])
+        return not unknown
+    return False
 
 
 def template_names(templates_dir: Path) -> list[str]:

@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import asyncio
+import json
 
 import pytest
 
+from bulk_sender.campaign import run_campaign
+from bulk_sender.cli import build_parser, settings_from
 from bulk_sender.errors import InputError
 from bulk_sender.load import read_all
 from bulk_sender.phones import normalise_phone
@@ -32,6 +35,30 @@ def test_the_sample_shows_its_phone_column_row_count_and_normalised_first_phones
         assert shown["phone"] == (f"+{phone.digits}" if phone.ok else "")
         assert shown["problem"] == ("" if phone.ok else f"{phone.code}: {phone.detail}")
     assert len(info["first"]) == 10
+
+
+EXPORTS = ROOT / "tests" / "data" / "exports"
+EXPORT_FILES = sorted(p.name for p in EXPORTS.iterdir() if not p.name.endswith((".json", ".py")))
+
+
+@pytest.mark.parametrize("name", EXPORT_FILES)
+def test_every_export_shows_the_phone_columns_and_phones_a_run_uses(name, tmp_path):
+    expected = json.loads((EXPORTS / f"{name}.expected.json").read_text(encoding="utf-8"))
+    country = expected["args"][1] if expected["args"][:1] == ["--country"] else None
+
+    info = inspect_contacts(EXPORTS / name, sheet=None, phone_column=None, country=country)
+
+    argv = ["send", str(EXPORTS / name), "-m", "Hola", "--report", str(tmp_path / "r.xlsx"),
+            *expected["args"]]  # fmt: skip
+    dry_run = run_campaign(settings_from(build_parser().parse_args(argv), argv, {}))
+    assert info["phone_column"].split(",") == [c for c, _ in dry_run.columns_used.phones]
+    assert info["country_column"] == dry_run.columns_used.country
+    for shown, wanted in zip(info["first"], expected["rows"], strict=False):
+        status, value, *_ = wanted.split(" ", 2)
+        if status == "invalid":
+            assert (shown["phone"], shown["problem"].split(":")[0]) == ("", value)
+        else:  # ready, or duplicate: a phone either way
+            assert (shown["phone"], shown["problem"]) == (f"+{value}", "")
 
 
 def test_a_chosen_phone_column_and_sheet_are_used(tmp_path):

@@ -107,7 +107,14 @@ function showContacts(info) {
     name: info.name, rows: info.rows, sheet: info.sheet ? ` (${info.sheet})` : "" });
   $("sheet-choice").hidden = info.sheets.length < 2;
   fillSelect($("sheet"), info.sheets.map((s) => [s, s]), info.sheet);
-  const phoneOptions = info.columns.map((c) => [c, c === info.detected_phone_column ? t("detected", { name: c }) : c]);
+  const detected = info.detected_phone_column;
+  const phoneOptions = info.columns.map((c) => [c, c === detected ? t("detected", { name: c }) : c]);
+  if (detected && !info.columns.includes(detected)) {  // several columns, tried in this order
+    phoneOptions.unshift([detected, t("detected", { name: detected.split(",").join(", ") })]);
+  }
+  if (info.phone_column && !phoneOptions.some(([value]) => value === info.phone_column)) {
+    phoneOptions.unshift([info.phone_column, info.phone_column.split(",").join(", ")]);
+  }
   if (!info.phone_column) phoneOptions.unshift(["", t("choose_phone_column")]);
   fillSelect($("phone-column"), phoneOptions, info.phone_column || "");
   $("country-column").textContent = info.country_column
