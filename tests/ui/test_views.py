@@ -106,3 +106,30 @@ def test_a_campaign_stopped_on_the_page_is_resumed_by_the_cli(ui, serve):
     deliveries = plazbot.deliveries()
     assert statuses(report)["sent"] == len(deliveries) == 43
     assert len({d["reference"] for d in deliveries}) == 43
+
+
+def test_the_preview_applies_the_number_s_protections_as_the_cli_does(ui, tmp_path):
+    folder = tmp_path / "work"
+    folder.mkdir()
+    contacts = tmp_path / "lista.csv"
+    contacts.write_text(
+        "Nombre,Celular,Acepta WhatsApp\nAna,987654321,sí\nBea,987654322,no\n"
+        "Ciro,987654323,x\nDora,987654324,\n",
+        encoding="utf-8",
+    )
+    assert run_cli("optout", "add", "987654323", "--country", "PE", cwd=folder).returncode == 0
+    client = Client(ui(folder=folder))
+    form = {"file": client.upload(contacts)["file"], "country": "PE", "kind": "message",
+            "message": "Hola {{ nombre }}", "consent_column": "Acepta WhatsApp"}  # fmt: skip
+
+    preview = client.post("/api/preview", form).json()
+
+    cli = run_cli("send", form["file"], "-m", "Hola {{ nombre }}", "--country", "PE",
+                  "--consent-column", "Acepta WhatsApp", cwd=folder)  # fmt: skip
+    assert cli.returncode == 0, cli.stderr
+    dry_run = report_rows(folder / "reports" / "lista-message-preview.xlsx")
+    assert preview["statuses"] == dict(collections.Counter(r["result_status"] for r in dry_run))
+    assert preview["statuses"] == {"ready": 1, "excluded": 3}
+    assert sorted(p["detail"].split(":")[0] for p in preview["problems"]["rows"]) == [
+        "no_consent", "no_consent", "opted_out"
+    ]  # fmt: skip
