@@ -19,6 +19,7 @@ from typing import Any, TypeVar
 
 from ..campaign import Mode, RunResult, Settings
 from ..cli import build_parser, environment, settings_from
+from ..cli_protect import when_and_to
 from ..engine import (
     AwaitingConfirmation,
     CancelToken,
@@ -112,8 +113,11 @@ class Runs:
         loop = asyncio.get_running_loop()
         live = settings.mode is Mode.LIVE
 
+        when = when_and_to(settings.protection)  # ", the first at 09:00", as the CLI asks
+
         async def confirm(messages: int, phones: int, target: str) -> bool:
-            asked = asyncio.run_coroutine_threadsafe(self._ask(messages, phones, target), loop)
+            asking = self._ask(messages, phones, target + when)
+            asked = asyncio.run_coroutine_threadsafe(asking, loop)
             return await asyncio.wrap_future(asked)
 
         def on_event(event: Event) -> None:

@@ -5,7 +5,10 @@ from __future__ import annotations
 import collections
 import shutil
 
+from bulk_sender.cli_protect import when_and_to
+from bulk_sender.protect import Protection
 from bulk_sender.ui.campaigns import resume_arguments
+from bulk_sender.waiting import parse_not_before
 
 from ..conftest import ROOT, report_rows, run_cli
 from .conftest import Client, wait_until
@@ -133,3 +136,21 @@ def test_the_preview_applies_the_number_s_protections_as_the_cli_does(ui, tmp_pa
     assert sorted(p["detail"].split(":")[0] for p in preview["problems"]["rows"]) == [
         "no_consent", "no_consent", "opted_out"
     ]  # fmt: skip
+
+
+def test_a_later_start_is_in_the_confirmation_and_no_stops_before_any_send(ui, serve):
+    plazbot = serve()
+    client = Client(ui(env={"PLAZBOT_API_URL": plazbot.url, "PLAZBOT_WORKSPACE_ID": "sandbox"}))
+    form = {"file": client.upload(SAMPLE)["file"], "country": "PE", "kind": "template",
+            "template": "pedido_enviado", "mode": "live",
+            "not_before": "2030-01-02T09:00"}  # fmt: skip
+
+    assert client.post("/api/run", form).status_code == 200
+    asked = wait_until(lambda: client.run()["confirm"], "the confirmation")
+    client.post("/api/confirm", {"yes": False})
+
+    later = Protection(not_before=parse_not_before("2030-01-02 09:00"))
+    assert asked == {"messages": 43, "phones": 43,
+                     "target": f"{plazbot.url} (live){when_and_to(later)}"}  # fmt: skip
+    assert client.finished()["result"]["statuses"]["pending"] == 43
+    assert plazbot.deliveries() == []
