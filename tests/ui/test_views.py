@@ -4,13 +4,15 @@ from __future__ import annotations
 
 import collections
 import shutil
+import subprocess
+import sys
 
 from bulk_sender.cli_protect import when_and_to
 from bulk_sender.protect import Protection
 from bulk_sender.ui.campaigns import resume_arguments
 from bulk_sender.waiting import parse_not_before
 
-from ..conftest import ROOT, report_rows, run_cli
+from ..conftest import ROOT, clean_env, report_rows, run_cli
 from .conftest import Client, wait_until
 
 SAMPLE = ROOT / "sample_data" / "clientes.csv"
@@ -154,3 +156,28 @@ def test_a_later_start_is_in_the_confirmation_and_no_stops_before_any_send(ui, s
                      "target": f"{plazbot.url} (live){when_and_to(later)}"}  # fmt: skip
     assert client.finished()["result"]["statuses"]["pending"] == 43
     assert plazbot.deliveries() == []
+
+
+def test_the_page_cannot_send_a_campaign_the_cli_is_sending(ui, serve, tmp_path):
+    plazbot = serve("--latency-ms", "300")
+    env = {"PLAZBOT_API_URL": plazbot.url, "PLAZBOT_WORKSPACE_ID": "sandbox"}
+    folder = tmp_path / "work"
+    client = Client(ui(env=env, folder=folder))
+    uploaded = client.upload(SAMPLE)["file"]
+    cli = subprocess.Popen(
+        [sys.executable, "-m", "bulk_sender", "send", uploaded, "-t", "pedido_enviado",
+         "--country", "PE", "--live", "--rate", "4"],
+        cwd=folder, env=clean_env() | env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )  # fmt: skip
+    try:
+        wait_until(plazbot.deliveries, "the CLI's first message")
+        form = {"file": uploaded, "country": "PE", "kind": "template",
+                "template": "pedido_enviado", "mode": "live"}  # fmt: skip
+        assert client.post("/api/run", form).status_code == 200
+        failed = client.finished()
+    finally:
+        cli.terminate()
+        cli.wait(timeout=60)
+
+    assert failed["state"] == "failed"
+    assert "clientes-pedido_enviado.journal.sqlite3" in failed["error"]
