@@ -38,13 +38,32 @@ def main(argv: Sequence[str] | None = None) -> int:
     options = parser.parse_args(args)
     try:
         code: int = options.handler(options, args)
+        sys.stdout.flush()  # here, so that a reader gone is seen here
     except BulkSenderError as exc:
         print(f"bulk-sender: error: {exc}", file=sys.stderr)
         return exc.exit_code
     except KeyboardInterrupt:
         print("bulk-sender: interrupted", file=sys.stderr)
         return 130
+    except BrokenPipeError:
+        return reader_gone()
     return code
+
+
+PIPE_CLOSED = 141
+"""128 + SIGPIPE: the code a shell shows for a command whose reader left (`... | head`)."""
+
+
+def reader_gone() -> int:
+    """Stdout's reader left early: no traceback, and none when Python flushes at exit.
+
+    The Python docs' recipe (signal module, "Note on SIGPIPE"): stdout goes to the null
+    device; `os.dup2` works on Windows too.
+    """
+    with contextlib.suppress(OSError, ValueError):
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    return PIPE_CLOSED
 
 
 def build_parser() -> argparse.ArgumentParser:

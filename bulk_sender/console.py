@@ -1,7 +1,8 @@
 """Console: the terminal front end over the engine (Ctrl-C and SIGTERM, the question, tqdm).
 
 The engine reports events and stops through a cancel token; this module turns Ctrl-C into
-that cancel, the events into the progress bar and printed lines, and asks before sending.
+that cancel, the events into the progress bar, the countdown of a wait and printed lines,
+and asks before sending.
 """
 
 from __future__ import annotations
@@ -18,14 +19,17 @@ from .engine import (
     CancelToken,
     Event,
     Finished,
+    Notice,
     PreviewReady,
     Retrying,
     RowOutcome,
     Sending,
+    Waiting,
     run_engine,
     signals_cancel,
 )
 from .progress import Progress
+from .waiting import Countdown, Timer, countdown_line
 
 YES = ("y", "yes", "s", "si", "sí")
 
@@ -35,9 +39,10 @@ def run_in_console(settings: Settings, *, ask: bool) -> RunResult:
     token = CancelToken()
     console = Console(settings)
     confirm = console.confirm if ask else None
+    timer = Timer(step=console.countdown.step)  # each second on a terminal, a minute in a log
     with signals_cancel(_stopping(token)), contextlib.closing(console):
         return asyncio.run(run_engine(settings, on_event=console.on_event, cancel=token,
-                                      confirm=confirm))  # fmt: skip
+                                      confirm=confirm, timer=timer))  # fmt: skip
 
 
 class Console:
@@ -48,9 +53,16 @@ class Console:
         self.out = out or sys.stdout
         self.progress: Progress | None = None
         self.preview: PreviewReady | None = None
+        self.countdown = Countdown(quiet=settings.quiet)
 
     def on_event(self, event: Event) -> None:
-        if isinstance(event, RowOutcome) and self.progress:
+        if isinstance(event, Waiting):
+            self.countdown(countdown_line(event.reason, event.seconds_left))
+            return
+        self.countdown.done()  # the wait is over: what follows starts on a line of its own
+        if isinstance(event, Notice):
+            self.countdown.say(event.text, warning=event.warning)
+        elif isinstance(event, RowOutcome) and self.progress:
             self.progress.update(event.row, event.status)
         elif isinstance(event, Retrying) and self.progress:
             self.progress.retrying(event.row)

@@ -31,12 +31,14 @@ from .events import (
     CancelToken,
     Event,
     Finished,
+    Notice,
     Paused,
     Planned,
     PreviewReady,
     Retrying,
     RowOutcome,
     Sending,
+    Waiting,
 )
 from .journal import Journal, snapshot
 from .pipeline import Confirm, Run
@@ -209,12 +211,14 @@ __all__ = [
     "CancelToken",
     "Event",
     "Finished",
+    "Notice",
     "Paused",
     "Planned",
     "PreviewReady",
     "Retrying",
     "RowOutcome",
     "Sending",
+    "Waiting",
     "iter_events",
     "run_engine",
 ]

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import datetime
 
 from .campaign import RunResult
 
@@ -104,6 +105,24 @@ class Paused(Event):
 
     seconds: float
     reason: str
+
+
+@dataclass(frozen=True, slots=True)
+class Waiting(Event):
+    """A wait for a wall-clock time (`--not-before`, the next send window) goes on:
+    reported as it starts (after `Paused`) and then every step of the timer."""
+
+    until: datetime
+    reason: str
+    seconds_left: float
+
+
+@dataclass(frozen=True, slots=True)
+class Notice(Event):
+    """A line for the user; a `warning` is shown even when quiet (the CLI: on stderr)."""
+
+    text: str
+    warning: bool = False
 
 
 @dataclass(frozen=True, slots=True)

@@ -25,6 +25,7 @@ from .events import (
     AwaitingConfirmation,
     CancelToken,
     Event,
+    Notice,
     Paused,
     Planned,
     PreviewReady,
@@ -217,7 +218,7 @@ class Run:
             return
         self.schedule = Schedule(
             self.settings.protection, self.writer.record, self.timer, self.clock,
-            quiet=self.settings.quiet, limit=self.settings.limit,
+            emit=self.emit, limit=self.settings.limit,
         )  # fmt: skip
         unsubscribe = self.cancel.on_cancel(self._stop_threadsafe)
         try:
@@ -354,13 +355,14 @@ class Run:
         (one interpreter lock) and the API server (two cores), measured slower overall.
         """
         dry = self.settings.mode is Mode.DRY_RUN
-        tally = Tally()
+        tally, moved = Tally(), list[str]()
         try:
             report_path = write_report(
                 self.plan.report_path, self.plan.table.columns,
                 tally.watch(journal.results(dry_run=dry)),
-                lambda: tally.rows(self._details(self.started, elapsed)),
+                lambda: tally.rows(self._details(self.started, elapsed)), notices=moved,
             )  # fmt: skip
+            self._warn(moved)
         except BulkSenderError as exc:
             if self.failure is None:
                 raise
@@ -391,12 +393,18 @@ class Run:
             for result in rows:
                 report.add(result)
             report_path, tally = report.finish(self._summary)
+            self._warn(report.notices)
         finally:
             report.close()
         counted = sum(tally.statuses.values())
         self.emit_threadsafe(Planned(counted, memory.messages, len(memory.phones), True))
         exit_code = self._exit_code(tally.statuses)
         return self._result(exit_code, report_path, tally, self.clock() - self.start_clock)
+
+    def _warn(self, lines: list[str]) -> None:
+        """On the journal's thread: lines the front end shows as warnings (a moved report)."""
+        for line in lines:
+            self.emit_threadsafe(Notice(line, warning=True))
 
     def _result(self, exit_code: int, report_path: Path, tally: Tally, elapsed: float) -> RunResult:
         dry = self.settings.mode is Mode.DRY_RUN

@@ -109,8 +109,12 @@ def write_report(
     summary: Callable[[], Summary],
     *,
     sheet_rows: int = EXCEL_MAX_ROWS,
+    notices: list[str] | None = None,
 ) -> Path:
     """Write the report, or beside `path` if that is held open. Returns where it went.
+
+    Why it went elsewhere is added to `notices`, for the caller to show; without a list
+    (`bulk-sender report`), it is printed on stderr.
 
     It is written under a temporary name, then moved into place: a run stopped while
     writing never leaves half a report where the last good one was. `sheet_rows` is the
@@ -127,11 +131,11 @@ def write_report(
             hint="the journal keeps every outcome: rebuild it with bulk-sender report JOURNAL",
         ) from exc
     if path.suffix.lower() == ".csv":
-        _put_in_place(summary_csv_path(partial), summary_csv_path(path))
-    return _put_in_place(partial, path)
+        _put_in_place(summary_csv_path(partial), summary_csv_path(path), notices)
+    return _put_in_place(partial, path, notices)
 
 
-def _put_in_place(written: Path, target: Path) -> Path:
+def _put_in_place(written: Path, target: Path, notices: list[str] | None) -> Path:
     """Move a written file over `target`, or to a dated name beside it if Excel holds it."""
     try:
         os.replace(written, target)
@@ -144,7 +148,11 @@ def _put_in_place(written: Path, target: Path) -> Path:
     except OSError:
         fallback = written  # complete all the same: say where it is
     # The caller prints the path it gets; this says why it is not the one asked for.
-    print(f"bulk-sender: cannot write {target} ({failure}); wrote {fallback}", file=sys.stderr)
+    notice = f"bulk-sender: cannot write {target} ({failure}); wrote {fallback}"
+    if notices is None:
+        print(notice, file=sys.stderr)
+    else:
+        notices.append(notice)
     return fallback
 
 

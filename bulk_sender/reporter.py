@@ -38,6 +38,8 @@ class ReportProcess:
 
     def __init__(self, path: Path, columns: Sequence[str]) -> None:
         self._chunk: list[RowResult] = []
+        self.notices: list[str] = []
+        """Why the report went beside its path, if it did (`report.write_report`)."""
         # A plain child process, not multiprocessing: that would import the caller's own
         # script again in the child, running a script without a __main__ guard twice.
         self._process = subprocess.Popen(
@@ -65,7 +67,7 @@ class ReportProcess:
             self._send(None)
             self._send(list(details()))
             self._process.stdin.close()
-            outcome, value, tally = pickle.load(self._process.stdout)
+            outcome, value, tally, self.notices = pickle.load(self._process.stdout)
         except (OSError, EOFError, pickle.UnpicklingError) as exc:
             raise ReportError(
                 "the report process stopped without writing the report",
@@ -93,12 +95,14 @@ def _child() -> None:
     source, out = sys.stdin.buffer, sys.stdout.buffer
     path, columns = pickle.load(source)
     tally, details = Tally(), queue.SimpleQueue[Summary]()
-    rows = _received(source, details)
+    rows, notices = _received(source, details), list[str]()
     try:
-        written = write_report(path, columns, tally.watch(rows), lambda: tally.rows(details.get()))
-        answer: tuple[str, Any, Tally] = ("ok", str(written), tally)
+        written = write_report(
+            path, columns, tally.watch(rows), lambda: tally.rows(details.get()), notices=notices
+        )
+        answer: tuple[str, Any, Tally, list[str]] = ("ok", str(written), tally, notices)
     except BulkSenderError as exc:
-        answer = ("error", str(exc), tally)
+        answer = ("error", str(exc), tally, notices)
     pickle.dump(answer, out)
     out.flush()
 
@@ -117,6 +121,7 @@ class ReportThread:
         self._details: queue.SimpleQueue[Summary] = queue.SimpleQueue()
         self._chunk: list[RowResult] = []
         self._result: tuple[Path, Tally] | BaseException | None = None
+        self.notices: list[str] = []
         self._thread = threading.Thread(target=self._write, args=(path, tuple(columns)))
         self._thread.daemon = True
         self._thread.start()
@@ -126,7 +131,11 @@ class ReportThread:
         rows = self._received()
         try:
             written = write_report(
-                path, columns, tally.watch(rows), lambda: tally.rows(self._details.get())
+                path,
+                columns,
+                tally.watch(rows),
+                lambda: tally.rows(self._details.get()),
+                notices=self.notices,
             )
             self._result = written, tally
         except BaseException as exc:  # handed to the run, raised there

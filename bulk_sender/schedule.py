@@ -2,18 +2,21 @@
 
 The run asks it three things: may sending start (it waits for the start time first), which
 of these messages may go now (the others are held back until their window opens), and,
-with `--wait`, to wait for the next window and send again. Ctrl-C ends any wait.
+with `--wait`, to wait for the next window and send again. Ctrl-C ends any wait. It prints
+nothing: its waits and notices are events (`Paused`, `Waiting`, `Notice`) for the front end.
 """
 
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Iterable, Iterator
+from datetime import datetime
 
+from .events import Event, Notice, Paused, Waiting
 from .hours import HeldBack, SendWindow
 from .limits import RunGuard
 from .protect import Protection
 from .records import Message, Outcome
-from .waiting import Countdown, Timer, Waiter, shown_time
+from .waiting import Timer, Waiter, shown_time
 
 
 class Schedule:
@@ -26,12 +29,12 @@ class Schedule:
         timer: Timer,
         clock: Callable[[], float],
         *,
-        quiet: bool = False,
+        emit: Callable[[Event], None] = lambda event: None,
         limit: int | None = None,
     ) -> None:
-        self.protection, self.timer, self.clock = protection, timer, clock
-        self.countdown = Countdown(quiet=quiet)
-        self.waiter = Waiter(timer, self.countdown, step=self.countdown.step)
+        self.protection, self.timer, self.clock, self.emit = protection, timer, clock, emit
+        self.waiter = Waiter(timer, self._waiting, step=timer.step)
+        self._until = timer.now()
         hours = protection.send_hours
         self.held = HeldBack(SendWindow(hours), record, timer.now, limit=limit) if hours else None
         """With send hours, the held-back messages; it applies `--limit` itself."""
@@ -51,10 +54,9 @@ class Schedule:
             return True
         if when <= self.timer.now():
             past = f"--not-before {shown_time(when)} has passed: sending now"
-            self.countdown.say(past, warning=True)
+            self.emit(Notice(past, warning=True))
             return True
-        reached = await self.waiter.until(when, f"First message at {shown_time(when)}")
-        self.countdown.done()
+        reached = await self._wait(when, f"First message at {shown_time(when)}")
         if not reached:
             self.stop_detail = "interrupted before the start time: nothing was sent"
         return reached
@@ -72,14 +74,22 @@ class Schedule:
         held, wait = self.held, self.protection.wait
         while held and held.held and held.next_opening and wait and not guard.stopped:
             before = self.clock()
-            self.countdown.say(held.notice(waiting=True))
+            self.emit(Notice(held.notice(waiting=True)))
             opens = f"Next window at {shown_time(held.next_opening)}"
-            reached = await self.waiter.until(held.next_opening, opens)
+            reached = await self._wait(held.next_opening, opens)
             self.waited += self.clock() - before
             if not reached:
                 break
-            self.countdown.done()
             guard = await send_again()
         if held and held.held:
             self.notices.append(held.notice(wait_flag=wait))
         return guard
+
+    async def _wait(self, when: datetime, what: str) -> bool:
+        """Wait until `when`, reported as a pause, then as it goes; False when stopped."""
+        self._until = when
+        self.emit(Paused(max(0.0, (when - self.timer.now()).total_seconds()), what))
+        return await self.waiter.until(when, what)
+
+    def _waiting(self, what: str, left: float) -> None:
+        self.emit(Waiting(self._until, what, left))

@@ -2,7 +2,8 @@
 
 The clock is passed in (`Timer`): the real one sleeps, the one the tests use only moves its
 hands, so a wait of hours is tested in no time. A wait ends early when the run is stopped
-(Ctrl-C), and says what it waits for as it goes.
+(Ctrl-C), and says what it waits for as it goes: to the engine, which reports it as events;
+`Countdown` is the console's way of showing them.
 """
 
 from __future__ import annotations
@@ -20,6 +21,10 @@ from .errors import ConfigError
 
 class Timer:
     """The wall clock, and a sleep that a stop cuts short."""
+
+    def __init__(self, step: float = 1.0) -> None:
+        self.step = step
+        """Seconds between two reports of a wait: the front end's choice (`Countdown.step`)."""
 
     def now(self) -> datetime:
         return datetime.now(UTC)
@@ -48,12 +53,12 @@ def shown_time(when: datetime) -> str:
 
 
 class Waiter:
-    """Waits until a moment, showing `what` and the time left; `stop()` ends the wait."""
+    """Waits until a moment, telling `show` what for and the seconds left; `stop()` ends it."""
 
     def __init__(
         self,
         timer: Timer,
-        show: Callable[[str], None] = lambda line: None,
+        show: Callable[[str, float], None] = lambda what, left: None,
         *,
         step: float = 1.0,
     ) -> None:
@@ -75,13 +80,18 @@ class Waiter:
             left = (when - self.timer.now()).total_seconds()
             if left <= 0:
                 return True
-            self.show(f"{what} (in {timedelta(seconds=round(left))}); Ctrl-C stops")
+            self.show(what, left)
             await self.timer.sleep(min(left, self.step), self._stop)
         return False
 
 
+def countdown_line(what: str, left: float) -> str:
+    """`First message at 2026-12-03 09:00:00 (in 2:59:30); Ctrl-C stops`."""
+    return f"{what} (in {timedelta(seconds=round(left))}); Ctrl-C stops"
+
+
 class Countdown:
-    """Shows a wait on the terminal, redrawn in place; elsewhere a line now and then."""
+    """Shows a wait on the console, redrawn in place; elsewhere a line now and then."""
 
     def __init__(self, stream: TextIO | None = None, *, quiet: bool = False) -> None:
         self.stream = stream or sys.stderr

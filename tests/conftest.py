@@ -103,6 +103,8 @@ def report_rows(path: Path) -> list[dict[str, object]]:
 class FakeTimer:
     """A wall clock whose sleeps only move its hands: hours of waiting take no time."""
 
+    step = 60.0  # a wait reports once a minute, as the console does in a log
+
     def __init__(self, now: datetime) -> None:
         self.moment = now
         self.slept: list[float] = []

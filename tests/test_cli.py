@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 import shutil
+import subprocess
+import sys
 from collections import Counter
 from pathlib import Path
 
 import pytest
 
-from .conftest import ROOT, report_rows, run_cli
+from bulk_sender.cli import PIPE_CLOSED
+
+from .conftest import ROOT, clean_env, report_rows, run_cli
 
 TEMPLATE = str(ROOT / "templates" / "pedido_enviado.txt")
 LIVE = {"PLAZBOT_WORKSPACE_ID": "sandbox"}
@@ -101,3 +105,20 @@ def test_bad_input_is_one_line_with_exit_2(workdir, args, env, expected):
     assert expected in result.stderr
     assert len(result.stderr.strip().splitlines()) == 1
     assert "Traceback" not in result.stderr
+
+
+def test_output_piped_into_a_reader_that_left_ends_quietly(workdir):
+    """`bulk-sender send ... | head -3`: the reader is gone before the preview is printed."""
+    process = subprocess.Popen(
+        [sys.executable, "-m", "bulk_sender", "send", "clientes.csv", "-t", TEMPLATE,
+         "--country", "PE"],
+        cwd=workdir, env=clean_env(), stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+    )  # fmt: skip
+    assert process.stdout is not None
+    process.stdout.close()  # as `head` does once it has its lines
+
+    _, stderr = process.communicate(timeout=120)
+
+    assert process.returncode == PIPE_CLOSED
+    assert stderr == b""  # no traceback, no "Exception ignored" at exit
+    assert (workdir / "reports" / "clientes-pedido_enviado-preview.xlsx").is_file()

@@ -282,6 +282,19 @@ def test_a_report_that_cannot_be_written_goes_beside_it_and_says_where(tmp_path,
         assert (tmp_path / "report-summary.csv").is_file()
 
 
+def test_a_run_gets_the_moved_reports_notice_to_show_and_nothing_is_printed(tmp_path, capfd):
+    target = tmp_path / "report.xlsx"
+    target.mkdir()  # held open, as above
+    notices: list[str] = []
+
+    written = write_report(target, COLUMNS, sample_results(), lambda: SUMMARY, notices=notices)
+
+    assert written != target and len(notices) == 1
+    assert notices[0].startswith(f"bulk-sender: cannot write {target} (")
+    assert notices[0].endswith(f"); wrote {written}")
+    assert capfd.readouterr() == ("", "")
+
+
 def test_a_new_report_replaces_the_last_one_whole(tmp_path):
     path = tmp_path / "report.xlsx"
     write(path, sample_results())

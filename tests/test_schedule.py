@@ -5,11 +5,13 @@ from __future__ import annotations
 import asyncio
 from datetime import UTC, datetime, time, timedelta
 
+from bulk_sender.events import Event, Notice, Paused, Waiting
 from bulk_sender.hours import SendHours
 from bulk_sender.limits import RunGuard
 from bulk_sender.protect import Protection
 from bulk_sender.records import Message, Outcome
 from bulk_sender.schedule import Schedule
+from bulk_sender.waiting import shown_time
 
 from .conftest import FakeTimer
 
@@ -17,10 +19,16 @@ NOW = datetime(2026, 12, 2, 13, 30, tzinfo=UTC)  # 08:30 in Lima, 07:30 in Mexic
 LIMA, MEXICO = "51987111001", "525512345678"
 
 
-def schedule(timer: FakeTimer, recorded: list[tuple[str, Outcome]], **protection: object):
+def schedule(
+    timer: FakeTimer,
+    recorded: list[tuple[str, Outcome]],
+    events: list[Event] | None = None,
+    **protection: object,
+) -> Schedule:
     return Schedule(
         Protection(**protection),  # type: ignore[arg-type]
-        lambda key, outcome: recorded.append((key, outcome)), timer, lambda: 0.0, quiet=True,
+        lambda key, outcome: recorded.append((key, outcome)), timer, lambda: 0.0,
+        emit=(events if events is not None else []).append,
     )  # fmt: skip
 
 
@@ -35,10 +43,14 @@ def test_without_a_start_time_or_send_hours_everything_goes_at_once():
 
 
 def test_the_start_waits_until_the_time_and_a_stop_ends_it():
-    timer = FakeTimer(NOW)
-    plan = schedule(timer, [], not_before=NOW + timedelta(minutes=90))
+    timer, events = FakeTimer(NOW), []
+    when = NOW + timedelta(minutes=90)
+    plan = schedule(timer, [], events, not_before=when)
 
-    assert asyncio.run(plan.start()) is True and timer.moment == NOW + timedelta(minutes=90)
+    assert asyncio.run(plan.start()) is True and timer.moment == when
+    what = f"First message at {shown_time(when)}"
+    assert events[0] == Paused(90 * 60, what)  # then the wait as it goes, once a step
+    assert events[1:] == [Waiting(when, what, 60.0 * left) for left in range(90, 0, -1)]
 
     stopped = schedule(FakeTimer(NOW), [], not_before=NOW + timedelta(minutes=90))
     stopped.stop()
@@ -47,8 +59,8 @@ def test_the_start_waits_until_the_time_and_a_stop_ends_it():
 
 
 def test_held_messages_are_sent_again_as_their_window_opens_with_wait():
-    timer, recorded, sent = FakeTimer(NOW), [], []
-    plan = schedule(timer, recorded, send_hours=SendHours(time(8), time(20)), wait=True)
+    timer, recorded, sent, events = FakeTimer(NOW), [], [], []
+    plan = schedule(timer, recorded, events, send_hours=SendHours(time(8), time(20)), wait=True)
     batch = [Message(2, LIMA, "Hola", "k1"), Message(3, MEXICO, "Hola", "k2")]
     sent += plan.admit(batch)
 
@@ -61,6 +73,13 @@ def test_held_messages_are_sent_again_as_their_window_opens_with_wait():
     assert [m.key for m in sent] == ["k1", "k2"]
     assert [(k, o.code) for k, o in recorded] == [("k2", "outside_hours")]
     assert timer.moment == NOW + timedelta(minutes=30) and plan.notices == []
+    notice, paused, *waiting = events
+    assert isinstance(notice, Notice) and not notice.warning
+    assert notice.text.startswith("Waiting for 1 message outside the send hours")
+    opens = NOW + timedelta(minutes=30)
+    assert paused == Paused(30 * 60, f"Next window at {shown_time(opens)}")
+    assert [w.seconds_left for w in waiting] == [60.0 * left for left in range(30, 0, -1)]
+    assert {w.until for w in waiting if isinstance(w, Waiting)} == {opens}
 
 
 def test_without_wait_the_run_ends_saying_when_the_next_window_opens():

@@ -6,16 +6,20 @@ import asyncio
 import csv
 import io
 import signal
-from datetime import UTC, datetime, timedelta, timezone
+from dataclasses import replace
+from datetime import UTC, datetime, time, timedelta, timezone
 from pathlib import Path
 
 import pytest
 
 from bulk_sender.campaign import Mode, Settings, run_campaign
+from bulk_sender.console import Console
+from bulk_sender.engine import Event, Notice, Paused, Sending, Waiting, run_engine
 from bulk_sender.errors import ConfigError
+from bulk_sender.hours import SendHours
 from bulk_sender.protect import Protection
 from bulk_sender.send import SendSettings
-from bulk_sender.waiting import Countdown, Waiter, parse_not_before
+from bulk_sender.waiting import Countdown, Waiter, countdown_line, parse_not_before, shown_time
 
 from .conftest import FakeTimer, report_rows
 
@@ -41,13 +45,13 @@ def test_anything_else_is_a_one_line_usage_error_with_an_example(text):
 
 def test_the_waiter_counts_down_to_the_moment_without_sleeping():
     timer, lines = FakeTimer(NOW), []
-    waiter = Waiter(timer, lines.append, step=60)
+    waiter = Waiter(timer, lambda what, left: lines.append((what, left)), step=60)
 
     reached = asyncio.run(waiter.until(NOW + timedelta(minutes=2, seconds=30), "First message"))
 
     assert reached and timer.moment == NOW + timedelta(minutes=2, seconds=30)
     assert timer.slept == [60, 60, 30]
-    assert lines[0] == "First message (in 0:02:30); Ctrl-C stops"
+    assert lines == [("First message", 150.0), ("First message", 90.0), ("First message", 30.0)]
 
 
 def test_a_stopped_waiter_returns_at_once():
@@ -55,6 +59,10 @@ def test_a_stopped_waiter_returns_at_once():
     waiter.stop()
 
     assert asyncio.run(waiter.until(NOW + timedelta(hours=1), "x")) is False
+
+
+def test_the_console_says_how_long_is_left_and_how_to_stop():
+    assert countdown_line("First message", 150.4) == "First message (in 0:02:30); Ctrl-C stops"
 
 
 def test_in_a_log_the_countdown_prints_its_first_line_then_one_each_ten_updates():
@@ -118,15 +126,82 @@ def test_the_first_message_leaves_at_the_start_time(tmp_path, serve):
     assert timer.moment == when and sum(timer.slept) == 3 * 3600 + 15 * 60
 
 
-def test_a_start_time_already_past_sends_now_and_says_so(tmp_path, serve, capsys):
+def test_a_start_time_already_past_sends_now_and_says_so(tmp_path, serve, capfd):
     server = serve()
-    timer = FakeTimer(NOW)
+    timer, events = FakeTimer(NOW), list[Event]()
+    when = NOW - timedelta(minutes=5)
 
-    result = run_campaign(settings(tmp_path, server.url, NOW - timedelta(minutes=5)), timer=timer)
+    result = asyncio.run(
+        run_engine(settings(tmp_path, server.url, when), on_event=events.append, timer=timer)
+    )
 
     assert result.exit_code == 0 and len(server.deliveries()) == 2
     assert timer.slept == []
-    assert "has passed: sending now" in capsys.readouterr().err
+    past = Notice(f"--not-before {shown_time(when)} has passed: sending now", warning=True)
+    assert past in events
+    assert capfd.readouterr() == ("", "")  # the engine prints nothing: the console does
+
+
+def test_the_engine_reports_the_wait_for_the_start_time_and_prints_nothing(tmp_path, serve, capfd):
+    server = serve()
+    timer, events = FakeTimer(NOW), list[Event]()
+    when = NOW + timedelta(minutes=3)
+
+    asyncio.run(run_engine(settings(tmp_path, server.url, when), on_event=events.append,
+                           timer=timer))  # fmt: skip
+
+    what = f"First message at {shown_time(when)}"
+    waits = [e for e in events if isinstance(e, (Paused, Waiting))]
+    assert waits == [Paused(180, what), *(Waiting(when, what, s) for s in (180.0, 120.0, 60.0))]
+    assert events.index(waits[-1]) < next(i for i, e in enumerate(events) if isinstance(e, Sending))
+    assert len(server.deliveries()) == 2
+    assert capfd.readouterr() == ("", "")
+
+
+def test_the_engine_reports_the_wait_for_the_send_window_and_prints_nothing(tmp_path, serve, capfd):
+    server = serve()
+    timer, events = FakeTimer(NOW), list[Event]()  # 08:00 in Lima; the window opens at 09:00
+    hours = Protection(send_hours=SendHours(time(9), time(20)), wait=True)
+    run = replace(settings(tmp_path, server.url, NOW), protection=hours)
+
+    result = asyncio.run(run_engine(run, on_event=events.append, timer=timer))
+
+    assert result.exit_code == 0 and len(server.deliveries()) == 2
+    notice = next(e for e in events if isinstance(e, Notice))
+    assert (
+        notice.text.startswith("Waiting for 2 messages outside the send hours")
+        and not notice.warning
+    )
+    opens = NOW + timedelta(hours=1)
+    assert Paused(3600, f"Next window at {shown_time(opens)}") in events
+    assert sum(isinstance(e, Waiting) and e.until == opens for e in events) == 60
+    assert capfd.readouterr() == ("", "")
+
+
+def test_the_console_shows_the_engines_wait_and_notices_as_the_cli_did(tmp_path, capsys):
+    console = Console(settings(tmp_path, "http://127.0.0.1:9", NOW))
+    when = NOW + timedelta(minutes=12)
+    what = f"First message at {shown_time(when)}"
+
+    for left in range(12, 0, -1):
+        console.on_event(Waiting(when, what, 60.0 * left))
+    console.on_event(Notice("--not-before ... has passed: sending now", warning=True))
+
+    assert capsys.readouterr().err.splitlines() == [
+        f"{what} (in 0:12:00); Ctrl-C stops",
+        f"{what} (in 0:02:00); Ctrl-C stops",
+        "--not-before ... has passed: sending now",
+    ]
+
+
+def test_a_quiet_console_shows_warnings_only(tmp_path, capsys):
+    console = Console(replace(settings(tmp_path, "http://127.0.0.1:9", NOW), quiet=True))
+
+    console.on_event(Waiting(NOW, "First message at 09:00", 60.0))
+    console.on_event(Notice("1 message outside the send hours"))
+    console.on_event(Notice("bulk-sender: cannot write report.xlsx", warning=True))
+
+    assert capsys.readouterr() == ("", "bulk-sender: cannot write report.xlsx\n")
 
 
 class CtrlCWhileWaiting(FakeTimer):
