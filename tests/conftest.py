@@ -11,6 +11,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 import openpyxl
 import pytest
@@ -34,18 +35,25 @@ class ServerProcess:
 
 def start_server(tmp_path: Path, *flags: str) -> ServerProcess:
     log = tmp_path / f"server-{len(list(tmp_path.glob('server-*.log')))}.log"
+    url, process = start_printing_url(
+        ["serve", "--port", "0", "--log", str(log), *flags], "the server", cwd=ROOT
+    )
+    return ServerProcess(url, log, process)
+
+
+def start_printing_url(
+    args: list[str], what: str, **popen: Any
+) -> tuple[str, subprocess.Popen[str]]:
+    """Start `bulk-sender ARGS` and read the address its first line ends with."""
     process = subprocess.Popen(
-        [sys.executable, "-m", "bulk_sender", "serve", "--port", "0", "--log", str(log), *flags],
-        stdout=subprocess.PIPE,
-        text=True,
-        cwd=ROOT,
+        [sys.executable, "-m", "bulk_sender", *args], stdout=subprocess.PIPE, text=True, **popen
     )
     assert process.stdout is not None
     line = process.stdout.readline()
     if "http://" not in line:
         process.kill()
-        raise RuntimeError(f"the server did not start: {line!r}")
-    return ServerProcess(line.split()[-1], log, process)
+        raise RuntimeError(f"{what} did not start: {line!r}")
+    return line.split()[-1], process
 
 
 @pytest.fixture

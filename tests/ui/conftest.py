@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import shutil
 import subprocess
-import sys
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -15,7 +14,7 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 import requests
 
-from ..conftest import ROOT, clean_env
+from ..conftest import ROOT, clean_env, start_printing_url
 
 
 @dataclass
@@ -95,20 +94,11 @@ def start_ui(folder: Path, env: dict[str, str] | None = None) -> UiProcess:
     folder.mkdir(parents=True, exist_ok=True)
     if not (folder / "templates").exists():
         shutil.copytree(ROOT / "templates", folder / "templates")
-    process = subprocess.Popen(
-        [sys.executable, "-m", "bulk_sender", "ui", "--no-browser"],
-        cwd=folder,
+    url, process = start_printing_url(
+        ["ui", "--no-browser"], "the page", cwd=folder, stderr=subprocess.PIPE,
         env=clean_env() | {"PYTHONPATH": str(ROOT)} | (env or {}),
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
-    assert process.stdout is not None
-    line = process.stdout.readline()
-    if "http://" not in line:
-        process.kill()
-        raise RuntimeError(f"the page did not start: {line!r}")
-    return UiProcess(line.split()[-1], folder, process)
+    )  # fmt: skip
+    return UiProcess(url, folder, process)
 
 
 @pytest.fixture
