@@ -14,6 +14,7 @@ One process at a time writes a campaign's journal (`lock.py`); others read a sna
 from __future__ import annotations
 
 import contextlib
+import sqlite3
 import tempfile
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
@@ -31,6 +32,7 @@ from .journal_file import (
     guarded,
     is_held,
     make_folder,
+    read_only,
     take_campaign,
 )
 from .records import Outcome, RowResult, Status
@@ -344,14 +346,8 @@ class Journal:
 
     def results(self, *, dry_run: bool = False) -> Iterator[RowResult]:
         """This run's rows in input order with their outcomes, for the report."""
-        query = (
-            "SELECT r.seq, r.row, r.cells, r.phone, r.status, r.code, r.detail, m.message, "
-            "m.status, m.code, m.detail, m.attempts, m.http_status, m.message_id, "
-            "m.whatsapp_id, m.sent_at FROM rows r LEFT JOIN messages m ON m.key = r.key "
-            "WHERE r.seq > ? ORDER BY r.seq LIMIT 1000"
-        )
         last_seq = 0
-        while found := self._fetch(query, (last_seq,)):  # in pages: errors stay in _fetch
+        while found := self._fetch(RESULTS.format(table="rows"), (last_seq,)):  # in pages
             for _seq, *fields in found:
                 yield _row_result(fields, dry_run=dry_run)
             last_seq = found[-1][0]
@@ -359,6 +355,64 @@ class Journal:
     @guarded
     def _fetch(self, query: str, parameters: Sequence[Any]) -> list[Any]:
         return self._db.execute(query, parameters).fetchall()
+
+
+RESULTS = (
+    "SELECT r.seq, r.row, r.cells, r.phone, r.status, r.code, r.detail, m.message, "
+    "m.status, m.code, m.detail, m.attempts, m.http_status, m.message_id, "
+    "m.whatsapp_id, m.sent_at FROM {table} r LEFT JOIN messages m ON m.key = r.key "
+    "WHERE r.seq > ? ORDER BY r.seq LIMIT 1000"
+)
+"""A page of the plan's rows with their messages' outcomes, after a `seq`."""
+UNSETTLED = frozenset((Status.PENDING.value, IN_FLIGHT))
+
+
+class Follower:
+    """A campaign's journal read by another process while its run writes it.
+
+    The report's process (`reporter.py`) reads this way while the run sends: WAL gives it
+    the last committed state without holding the run back. `settled()` gives the rows
+    whose outcome this run can no longer change, in input order, up to the first row still
+    to be sent; `rest()` gives every row after those, once the run is over.
+    """
+
+    def __init__(self, path: Path, table: str) -> None:
+        """`table`: `rows_next` while the run's plan is written, `rows` once it is whole."""
+        self.path, self._table, self._after = path, table, 0
+        self._db = read_only(path)
+
+    def close(self) -> None:
+        self._db.close()
+
+    def settled(self) -> Iterator[RowResult]:
+        while page := self._page():
+            for seq, *fields in page:
+                if not _settled(fields):
+                    return
+                self._after = seq
+                yield _row_result(fields, dry_run=False)
+
+    def rest(self) -> Iterator[RowResult]:
+        while page := self._page():
+            for _seq, *fields in page:
+                yield _row_result(fields, dry_run=False)
+            self._after = page[-1][0]
+
+    @guarded
+    def _page(self) -> list[Any]:
+        try:
+            return self._db.execute(RESULTS.format(table=self._table), (self._after,)).fetchall()
+        except sqlite3.OperationalError as exc:
+            if self._table == "rows" or "no such table" not in str(exc):
+                raise
+            self._table = "rows"  # the plan is whole: `rows_next` became `rows`, seq for seq
+            return self._page()
+
+
+def _settled(fields: Sequence[Any]) -> bool:
+    """Whether a row's outcome is final for this run (the `_row_result` fields)."""
+    own_status, status = fields[3], fields[7]
+    return bool(own_status and own_status != Status.SENT.value) or status not in UNSETTLED
 
 
 def _row_result(found: Sequence[Any], *, dry_run: bool) -> RowResult:

@@ -149,7 +149,7 @@ def copy_journal(path: Path, copy: Path) -> None:
     """Copy a journal with SQLite's backup, which reads one committed state."""
     try:
         with (
-            contextlib.closing(_read_only(path)) as source,
+            contextlib.closing(read_only(path)) as source,
             contextlib.closing(sqlite3.connect(copy)) as target,
         ):
             source.backup(target)
@@ -178,7 +178,7 @@ def read_holder(path: Path, *, wait: float = 2.0) -> dict[str, str]:
     """
     deadline = time.monotonic() + wait
     while True:
-        with contextlib.suppress(sqlite3.Error), contextlib.closing(_read_only(path)) as db:
+        with contextlib.suppress(sqlite3.Error), contextlib.closing(read_only(path)) as db:
             found = dict(db.execute("SELECT key, value FROM meta WHERE key LIKE 'holder_%'"))
             if found:
                 return found
@@ -187,5 +187,6 @@ def read_holder(path: Path, *, wait: float = 2.0) -> dict[str, str]:
         time.sleep(0.05)
 
 
-def _read_only(path: Path) -> sqlite3.Connection:
+def read_only(path: Path) -> sqlite3.Connection:
+    """A connection that reads the last committed state while the run's own one writes."""
     return sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)

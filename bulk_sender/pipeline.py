@@ -3,8 +3,10 @@
 Planning runs on the journal's thread (`writer.py`) and hands each committed chunk of
 messages to the sender on the event loop, so with nothing to ask the first message leaves
 while the list is still being read. With a question to ask, planning ends first, for the
-count and the preview. The report is written on the journal's thread too: the event loop
-(and any other campaign or page it serves) never waits on SQLite or XlsxWriter.
+count and the preview. A long list's report is written while the run sends, by a process
+that reads the journal (`reporter.FollowingReport`); a short one at the end, on the
+journal's thread. The event loop (and any other campaign or page it serves) never waits on
+SQLite or XlsxWriter.
 """
 
 from __future__ import annotations
@@ -20,7 +22,7 @@ from typing import Any, cast
 import httpx
 
 from .campaign import Mode, Plan, RunResult, Settings, open_target
-from .errors import BulkSenderError, JournalError, JournalFailed
+from .errors import BulkSenderError, JournalError, JournalFailed, ReportError
 from .events import (
     AwaitingConfirmation,
     CancelToken,
@@ -40,7 +42,7 @@ from .plan import ResumeRules, plan_rows
 from .preview import MemoryPlan, planned_results
 from .records import Contact, Message, Outcome, Status
 from .report import write_report
-from .reporter import start_report
+from .reporter import PROCESS_ROWS, FollowingReport, start_report
 from .schedule import Schedule
 from .send import Sender, make_client
 from .summary import PREVIEW_COUNT, Tally
@@ -136,6 +138,8 @@ class Planner:
         finally:
             if self.feed is not None:
                 self.feed.push(last=True)  # the sender's end of the list, whatever happened
+        if self.run.report is not None:
+            self.run.report.follow("rows")  # the plan is whole: its rows may settle
 
     def _contacts(self, journal: Journal) -> Iterator[Contact]:
         """The rows to plan; between two, the sender's writes as soon as any wait.
@@ -169,6 +173,8 @@ class Planner:
         self.feed.push()
         if self.streaming:
             self.run.refine_total(rows, self.messages)
+            if self.run.report is not None:
+                self.run.report.follow("rows_next")  # sending has begun: rows settle
         writer = self.run.writer
         writer.serve(journal)  # the sender's marks and outcomes, between two chunks
         while self.streaming and self.feed.backlog > BACKLOG:
@@ -206,6 +212,8 @@ class Run:
         self.failure: JournalError | None = None
         """The journal failed while sending: the run stops, the report says what is known."""
         self.sender: Sender | None = None
+        self.report: FollowingReport | None = None
+        """A long list's report, written by another process while the run sends."""
 
     def emit_threadsafe(self, event: Event) -> None:
         self.loop.call_soon_threadsafe(self.emit, event)
@@ -220,6 +228,9 @@ class Run:
             self.settings.protection, self.writer.record, self.timer, self.clock,
             emit=self.emit, limit=self.settings.limit,
         )  # fmt: skip
+        self.estimate = row_estimate(self.plan.table)
+        if self.estimate >= PROCESS_ROWS:
+            self.report = self._following_report()
         unsubscribe = self.cancel.on_cancel(self._stop_threadsafe)
         try:
             if confirm is None and self._can_stream():
@@ -239,7 +250,6 @@ class Run:
     async def _stream(self) -> None:
         feed = Feed(self.loop)
         planner = Planner(self, feed, streaming=True)
-        self.estimate = row_estimate(self.plan.table)
         self.total = self._limited(self.estimate)
         planning = asyncio.ensure_future(self._plan_while_sending(planner))
         await self._send(lambda only_held: feed.messages(self.settings.limit), feed, planning)
@@ -348,21 +358,19 @@ class Run:
     def _retry(self, message: Message, verdict: Any) -> None:
         self.emit(Retrying(message.row, verdict.code, verdict.detail))
 
-    def finish(self, journal: Journal, elapsed: float) -> RunResult:
-        """On the journal's thread: write the report, counting the rows; exit code per SPEC 3.
-
-        After sending, not while: a report written alongside took its CPU from the sender
-        (one interpreter lock) and the API server (two cores), measured slower overall.
-        """
-        dry = self.settings.mode is Mode.DRY_RUN
-        tally, moved = Tally(), list[str]()
+    def _following_report(self) -> FollowingReport | None:
+        """The report's process, started now to be ready when the first rows settle."""
         try:
-            report_path = write_report(
-                self.plan.report_path, self.plan.table.columns,
-                tally.watch(journal.results(dry_run=dry)),
-                lambda: tally.rows(self._details(self.started, elapsed)), notices=moved,
-            )  # fmt: skip
-            self._warn(moved)
+            return FollowingReport(
+                self.plan.report_path, self.plan.table.columns, self.plan.journal_path
+            )
+        except OSError:  # no process to be had: the report is written at the end instead
+            return None
+
+    def finish(self, journal: Journal, elapsed: float) -> RunResult:
+        """On the journal's thread: finish the report, counting the rows; exit code per SPEC 3."""
+        try:
+            report_path, tally = self._report(journal, elapsed)
         except BulkSenderError as exc:
             if self.failure is None:
                 raise
@@ -377,6 +385,38 @@ class Run:
             )
         journal.end_run(exit_code)
         return self._result(exit_code, report_path, tally, elapsed)
+
+    def _report(self, journal: Journal, elapsed: float) -> tuple[Path, Tally]:
+        """The report: finished by its own process when it has one, else written now.
+
+        In a process of its own, the rows were written while they were sent. A run whose
+        journal failed writes it here, from what the journal holds, as does a run whose
+        report process went wrong.
+        """
+
+        def details() -> list[tuple[str, Any]]:
+            return self._details(self.started, elapsed)
+
+        report, self.report = self.report, None
+        if report is not None:
+            try:
+                if self.failure is None:
+                    report_path, tally = report.finish(details)
+                    self._warn(report.notices)
+                    return report_path, tally
+            except ReportError as exc:  # said, then written here all the same
+                self._warn([f"bulk-sender: {exc}; writing it from the journal instead"])
+            finally:
+                report.close()
+        tally, moved = Tally(), list[str]()
+        dry = self.settings.mode is Mode.DRY_RUN
+        report_path = write_report(
+            self.plan.report_path, self.plan.table.columns,
+            tally.watch(journal.results(dry_run=dry)), lambda: tally.rows(details()),
+            notices=moved,
+        )  # fmt: skip
+        self._warn(moved)
+        return report_path, tally
 
     def preview(self) -> RunResult:
         """A dry run with no journal (`preview.py`), on a thread: rows go straight to the report."""

@@ -1,11 +1,12 @@
-"""Reporter: a dry run's report written while its rows are planned, by a process of its own.
+"""Reporter: a report written by a process of its own while the run plans or sends.
 
 XlsxWriter costs about 0.15 ms of CPU a row, as much as planning the row. A dry run of a
 long list writes its report in a second process, on the second core, taking the rows as
 they are planned: in the run's own process it would share one interpreter lock with the
 planner (threads take turns). A short list's report is written on a thread, as a process
 takes about half a second to start. The run sends the summary's details at the end and gets
-the counts back. (A live run writes its report after sending, from the journal.)
+the counts back. A live run's report process reads the journal itself, row by row as their
+outcomes settle, while the run sends (`FollowingReport`).
 A child Python process (`python -m bulk_sender.reporter`), fed pickles through its stdin:
 alike on Windows, macOS and Linux, and never a fork of a process that has threads.
 """
@@ -13,6 +14,7 @@ alike on Windows, macOS and Linux, and never a fork of a process that has thread
 from __future__ import annotations
 
 import contextlib
+import os
 import pickle
 import queue
 import subprocess
@@ -23,21 +25,23 @@ from pathlib import Path
 from typing import Any
 
 from .errors import BulkSenderError, ReportError
+from .journal import Follower
 from .records import RowResult
 from .report import Summary, write_report
 from .summary import Tally
 
 CHUNK = 256
 """Rows sent to the report process at a time."""
+POLL = 0.2
+"""Seconds between two reads of the journal, following a live run."""
 PROCESS_ROWS = 5_000
 """From this many rows, a process of its own: it starts in about half a second."""
 
 
-class ReportProcess:
-    """A report being written by another process; `finish(details)` waits for it."""
+class _ChildReport:
+    """A report written by a child Python process; subclasses say where its rows come from."""
 
-    def __init__(self, path: Path, columns: Sequence[str]) -> None:
-        self._chunk: list[RowResult] = []
+    def __init__(self, opening: tuple[Any, ...]) -> None:
         self.notices: list[str] = []
         """Why the report went beside its path, if it did (`report.write_report`)."""
         # A plain child process, not multiprocessing: that would import the caller's own
@@ -46,25 +50,19 @@ class ReportProcess:
             [sys.executable, "-m", "bulk_sender.reporter"],
             stdin=subprocess.PIPE, stdout=subprocess.PIPE,
         )  # fmt: skip
-        self._send((path, tuple(columns)))
+        self._send(opening)
 
     def _send(self, value: Any) -> None:
         assert self._process.stdin is not None
         pickle.dump(value, self._process.stdin, protocol=pickle.HIGHEST_PROTOCOL)
+        self._process.stdin.flush()
 
-    def add(self, result: RowResult) -> None:
-        """A dry run's next row, in input order."""
-        self._chunk.append(result)
-        if len(self._chunk) >= CHUNK:
-            self._send(self._chunk)
-            self._chunk = []
-
-    def finish(self, details: Callable[[], Summary]) -> tuple[Path, Tally]:
-        """No more rows: send the summary's details, wait for the report, return its counts."""
+    def _end(self, last: Sequence[Any], details: Callable[[], Summary]) -> tuple[Path, Tally]:
+        """Send `last`, then the summary's details; wait for the report, return its counts."""
         assert self._process.stdin is not None and self._process.stdout is not None
         try:
-            self._send(self._chunk)
-            self._send(None)
+            for value in last:
+                self._send(value)
             self._send(list(details()))
             self._process.stdin.close()
             outcome, value, tally, self.notices = pickle.load(self._process.stdout)
@@ -90,12 +88,64 @@ class ReportProcess:
                     pipe.close()
 
 
+class ReportProcess(_ChildReport):
+    """A dry run's report being written by another process; `finish(details)` waits for it."""
+
+    def __init__(self, path: Path, columns: Sequence[str]) -> None:
+        super().__init__(("rows", path, tuple(columns)))
+        self._chunk: list[RowResult] = []
+
+    def add(self, result: RowResult) -> None:
+        """A dry run's next row, in input order."""
+        self._chunk.append(result)
+        if len(self._chunk) >= CHUNK:
+            self._send(self._chunk)
+            self._chunk = []
+
+    def finish(self, details: Callable[[], Summary]) -> tuple[Path, Tally]:
+        """No more rows: send the summary's details, wait for the report, return its counts."""
+        return self._end([self._chunk, None], details)
+
+
+class FollowingReport(_ChildReport):
+    """A live run's report, written while it sends by a process that reads the journal.
+
+    Told which table holds the plan (`follow`), the process polls the journal and writes
+    each row as soon as its outcome is final, in input order; at `finish` only the rows
+    from the first one still unsettled are left to write. It runs at a lower priority than
+    the run (and an API server on the same machine), so the sending does not wait for it.
+    """
+
+    def __init__(self, path: Path, columns: Sequence[str], journal: Path) -> None:
+        super().__init__(("follow", path, tuple(columns), journal))
+        self._following = False
+
+    def follow(self, table: str) -> None:
+        """The plan's rows may be read: from `rows_next` while planning, `rows` once whole.
+
+        Not before: until its plan is whole, a `--retry-failed` run may queue a row again.
+        """
+        if not self._following:
+            self._following = True
+            self._send(table)
+
+    def finish(self, details: Callable[[], Summary]) -> tuple[Path, Tally]:
+        """The run is over and its journal committed: write the rest and the summary."""
+        return self._end([], details)
+
+
 def _child() -> None:
     """The report process: write the rows as they come, then the summary it is sent."""
     source, out = sys.stdin.buffer, sys.stdout.buffer
-    path, columns = pickle.load(source)
+    kind, path, columns, *journal = pickle.load(source)
     tally, details = Tally(), queue.SimpleQueue[Summary]()
-    rows, notices = _received(source, details), list[str]()
+    if kind == "follow":
+        with contextlib.suppress(AttributeError, OSError):
+            os.nice(10)  # the run first: its report is needed only once it ends
+        rows = _followed(journal[0], source, details)
+    else:
+        rows = _received(source, details)
+    notices = list[str]()
     try:
         written = write_report(
             path, columns, tally.watch(rows), lambda: tally.rows(details.get()), notices=notices
@@ -111,6 +161,44 @@ def _received(source: Any, details: queue.SimpleQueue[Summary]) -> Iterator[RowR
     while (chunk := pickle.load(source)) is not None:
         yield from chunk
     details.put(pickle.load(source))
+
+
+def _followed(
+    journal: Path, source: Any, details: queue.SimpleQueue[Summary]
+) -> Iterator[RowResult]:
+    """The journal's rows as they settle; once the summary's details come, all the rest."""
+    commands: queue.SimpleQueue[Any] = queue.SimpleQueue()
+    threading.Thread(target=_read_commands, args=(source, commands), daemon=True).start()
+    follower: Follower | None = None
+    try:
+        while True:
+            try:
+                command = commands.get(timeout=None if follower is None else POLL)
+            except queue.Empty:
+                command = None
+            if isinstance(command, str):
+                follower = Follower(journal, command)
+            elif command is not None:  # the details: the run is over, its journal committed
+                follower = follower or Follower(journal, "rows")
+                yield from follower.rest()
+                details.put(command)
+                return
+            if follower is not None:
+                yield from follower.settled()
+    finally:
+        if follower is not None:
+            follower.close()
+
+
+def _read_commands(source: Any, commands: queue.SimpleQueue[Any]) -> None:
+    """The run's commands as they come; if the run goes away, so does this process."""
+    with contextlib.suppress(EOFError, OSError, pickle.UnpicklingError):
+        while True:
+            command = pickle.load(source)
+            commands.put(command)
+            if not isinstance(command, str):
+                return  # the details: the last command
+    os._exit(1)  # the run died before its end: half a report is not to be written
 
 
 class ReportThread:

@@ -9,12 +9,13 @@ import threading
 from collections import Counter
 from pathlib import Path
 
-from bulk_sender.campaign import Mode, RunResult, Settings
+from bulk_sender.campaign import Mode, RunResult, Settings, rebuild_report
 from bulk_sender.engine import (
     AwaitingConfirmation,
     CancelToken,
     Event,
     Finished,
+    Notice,
     Planned,
     PreviewReady,
     RowOutcome,
@@ -22,6 +23,7 @@ from bulk_sender.engine import (
     iter_events,
     run_engine,
 )
+from bulk_sender.reporter import PROCESS_ROWS
 from bulk_sender.send import SendSettings
 from bulk_sender.server import ServerSettings, running_server
 
@@ -261,3 +263,30 @@ def test_streaming_keeps_the_first_of_repeated_rows_and_refines_the_total(tmp_pa
     assert report[0]["result_status"] == "sent" and report[0]["result_row"] == 2
     assert [e.total for e in events if isinstance(e, Sending)][-1] == 1
     assert len(deliveries(tmp_path / "log")) == 1
+
+
+def test_a_long_lists_report_written_while_sending_matches_the_journal(tmp_path):
+    contacts = tmp_path / "long.csv"
+    with contacts.open("w", encoding="utf-8", newline="") as f:
+        writer = csv.writer(f)
+        writer.writerow(["Nombre", "Celular", "Pedido"])
+        for i in range(PROCESS_ROWS):  # long enough for a report process of its own
+            n = i - 1 if i % 70 == 9 else i  # the row before, again
+            writer.writerow([f"Cliente {n}", "12" if n % 50 == 7 else str(912000000 + n), "P"])
+    faults = ServerSettings(port=0, error_rate=0.02, closed_window_rate=0.02, seed=3)
+
+    async def main() -> RunResult:
+        async with running_server(faults) as url:
+            sending = SendSettings(concurrency=16, rate=0)
+            chosen = settings(tmp_path, url, 0, contacts=contacts, send=sending)
+            return await run_engine(chosen, on_event=events.append)
+
+    events: list[Event] = []
+    result = asyncio.run(main())
+    assert result.journal_path is not None
+    rebuilt = rebuild_report(result.journal_path, tmp_path / "rebuilt.xlsx")
+
+    assert {"sent", "failed", "uncertain", "invalid", "duplicate"} <= set(result.statuses)
+    written = report_rows(result.report_path)
+    assert len(written) == PROCESS_ROWS and written == report_rows(rebuilt)
+    assert not [e for e in events if isinstance(e, Notice)]  # its own process wrote it

@@ -13,7 +13,7 @@ from time import monotonic, sleep
 import pytest
 
 from bulk_sender.errors import JournalError
-from bulk_sender.journal import Journal, decode_cells, encode_cells, snapshot
+from bulk_sender.journal import Follower, Journal, decode_cells, encode_cells, snapshot
 from bulk_sender.records import Outcome, Status
 
 from .conftest import report_rows, run_cli
@@ -255,3 +255,34 @@ def test_a_journal_failing_while_sending_stops_keeps_what_is_known_and_exits_1(t
     assert rerun.returncode in (0, 1), rerun.stderr
     delivered = Counter((d["phone"], d["content"]) for d in server.deliveries())
     assert len(delivered) == 300 and max(delivered.values()) == 1
+
+
+def test_a_follower_reads_rows_as_they_settle_in_order_then_the_rest(tmp_path):
+    path = tmp_path / "j.sqlite3"
+    sent = Outcome(Status.SENT, attempts=1, http_status=200, message_id="m")
+    with Journal(path) as journal:
+        journal.start_run()
+        journal.start_plan()
+        journal.add_row(2, ("x",), outcome=Outcome(Status.INVALID, "no_phone", "no phone"))
+        for row in (3, 4, 5):
+            plan(journal, row, f"k{row}", f"5190000000{row}")
+        follower = Follower(path, "rows_next")  # another process's view, while it plans
+        assert [r.row for r in follower.settled()] == [2]  # row 3 is still to be sent
+
+        journal.mark_in_flight("k4", 1)
+        journal.record("k4", sent)
+        assert list(follower.settled()) == []  # row 4 is done, but row 3 comes first
+        journal.mark_in_flight("k3", 1)
+        journal.record("k3", sent)
+        journal.mark_in_flight("k5", 1)
+        assert [(r.row, r.outcome.status) for r in follower.settled()] == [
+            (3, Status.SENT), (4, Status.SENT)
+        ]  # fmt: skip
+
+        journal.finish_plan()  # `rows_next` becomes `rows`: the follower carries on there
+        rest = list(follower.rest())
+        follower.close()
+
+    assert [(r.row, r.outcome.status, r.outcome.code) for r in rest] == [
+        (5, Status.UNCERTAIN, "in_flight")
+    ]

@@ -9,8 +9,15 @@ from datetime import datetime
 import pytest
 
 from bulk_sender.errors import ReportError
+from bulk_sender.journal import Journal
 from bulk_sender.records import Outcome, RowResult, Status
-from bulk_sender.reporter import PROCESS_ROWS, ReportProcess, ReportThread, start_report
+from bulk_sender.reporter import (
+    PROCESS_ROWS,
+    FollowingReport,
+    ReportProcess,
+    ReportThread,
+    start_report,
+)
 
 from .conftest import ROOT, report_rows
 
@@ -55,6 +62,37 @@ def test_a_report_that_cannot_be_written_is_one_error(tmp_path):
     with pytest.raises(ReportError, match="cannot write the report"):
         report.finish(details)
     report.close()
+
+
+def test_a_live_runs_report_follows_its_journal_and_ends_with_every_outcome(tmp_path):
+    journal_path = tmp_path / "c.journal.sqlite3"
+    sent = Outcome(Status.SENT, attempts=1, http_status=200, message_id="m")
+    with Journal(journal_path) as journal:
+        journal.start_run()
+        journal.start_plan()
+        for n in range(2, 602):
+            journal.add_row(n, (f"Cliente {n}", datetime(2026, 12, 3, 9)), key=f"k{n}",
+                            phone=f"519{n:08d}")  # fmt: skip
+            journal.add_message(f"k{n}", phone=f"519{n:08d}", message="Hola", request="",
+                                row=n, outcome=Outcome(Status.PENDING))  # fmt: skip
+        journal.commit()
+        report = FollowingReport(tmp_path / "c.xlsx", COLUMNS, journal_path)
+        report.follow("rows_next")  # the run sends while its plan is written
+        for n in range(2, 602):
+            if n != 300:  # left pending: the rows after it wait for the end of the run
+                journal.mark_in_flight(f"k{n}", 1)
+                journal.record(f"k{n}", sent)
+        journal.finish_plan()
+
+        path, tally = report.finish(details)
+        report.close()
+
+    assert path == tmp_path / "c.xlsx"
+    assert tally.statuses == {"sent": 599, "pending": 1}
+    written = report_rows(path)
+    assert [row["result_row"] for row in written] == list(range(2, 602))
+    assert {row["result_row"] for row in written if row["result_status"] != "sent"} == {300}
+    assert written[0]["Entrega"] == datetime(2026, 12, 3, 9)
 
 
 def test_long_lists_get_a_process_short_ones_a_thread(tmp_path):
