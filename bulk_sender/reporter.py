@@ -17,6 +17,7 @@ import contextlib
 import os
 import pickle
 import queue
+import signal
 import subprocess
 import sys
 import threading
@@ -136,6 +137,8 @@ class FollowingReport(_ChildReport):
 
 def _child() -> None:
     """The report process: write the rows as they come, then the summary it is sent."""
+    # Ctrl-C reaches every process of the terminal: the run stops, then asks for its report.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     source, out = sys.stdin.buffer, sys.stdout.buffer
     kind, path, columns, *journal = pickle.load(source)
     tally, details = Tally(), queue.SimpleQueue[Summary]()

@@ -7,6 +7,7 @@ judges by the server's delivery log, the one witness that cannot be fooled by th
 from __future__ import annotations
 
 import csv
+import os
 import random
 import signal
 import subprocess
@@ -16,8 +17,10 @@ from collections import Counter
 from pathlib import Path
 
 import openpyxl
+import pytest
 
 from bulk_sender.compose import identity
+from bulk_sender.reporter import PROCESS_ROWS
 
 from .conftest import clean_env, report_rows, run_cli
 
@@ -122,6 +125,28 @@ def test_sigint_stops_cleanly_with_exit_130_and_a_rerun_finishes(tmp_path, serve
     assert Counter(r["result_status"] for r in report_of(tmp_path)) == {"sent": 600}
     delivered = Counter((d["phone"], d["content"]) for d in server.deliveries())
     assert len(delivered) == 600 and max(delivered.values()) == 1
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="a terminal's Ctrl-C as POSIX sends it")
+def test_ctrl_c_in_a_terminal_reaches_the_report_process_too_and_the_report_is_whole(
+    tmp_path, serve
+):
+    server = serve("--latency-ms", "50")
+    write_contacts(tmp_path / "contacts.csv", PROCESS_ROWS)  # its report: a process of its own
+    process = subprocess.Popen(
+        [sys.executable, "-m", "bulk_sender", *send_args(server.url, "--rate", "200")],
+        cwd=tmp_path, env={**clean_env(), **ENV}, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+        text=True, start_new_session=True,  # a terminal of its own: Ctrl-C goes to the group
+    )  # fmt: skip
+    wait_for_deliveries(server, 50)
+    os.killpg(process.pid, signal.SIGINT)
+    _, err = process.communicate(timeout=60)
+
+    assert process.returncode == 130, err
+    assert "report" not in err  # the report's process ignored it and wrote the report
+    statuses = Counter(r["result_status"] for r in report_of(tmp_path))
+    assert sum(statuses.values()) == PROCESS_ROWS
+    assert statuses["sent"] == len(server.deliveries()) and statuses["pending"] > 0
 
 
 def test_resorted_and_corrected_list_sends_only_what_is_new(tmp_path, serve):
