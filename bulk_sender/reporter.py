@@ -137,8 +137,11 @@ class FollowingReport(_ChildReport):
 
 def _child() -> None:
     """The report process: write the rows as they come, then the summary it is sent."""
-    # Ctrl-C reaches every process of the terminal: the run stops, then asks for its report.
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    # Ctrl-C reaches every process of the terminal, SIGTERM every one of a stopped service:
+    # the run stops on either, then asks for its report. Were the run to die, the end of its
+    # pipe ends this process (`_read_commands`).
+    for name in ("SIGINT", "SIGTERM"):
+        signal.signal(getattr(signal, name), signal.SIG_IGN)
     source, out = sys.stdin.buffer, sys.stdout.buffer
     kind, path, columns, *journal = pickle.load(source)
     tally, details = Tally(), queue.SimpleQueue[Summary]()
@@ -156,14 +159,18 @@ def _child() -> None:
         answer: tuple[str, Any, Tally, list[str]] = ("ok", str(written), tally, notices)
     except BulkSenderError as exc:
         answer = ("error", str(exc), tally, notices)
-    pickle.dump(answer, out)
-    out.flush()
+    with contextlib.suppress(OSError):  # the run is gone; the report is whole all the same
+        pickle.dump(answer, out)
+        out.flush()
 
 
 def _received(source: Any, details: queue.SimpleQueue[Summary]) -> Iterator[RowResult]:
-    while (chunk := pickle.load(source)) is not None:
-        yield from chunk
-    details.put(pickle.load(source))
+    try:
+        while (chunk := pickle.load(source)) is not None:
+            yield from chunk
+        details.put(pickle.load(source))
+    except (EOFError, OSError, pickle.UnpicklingError):
+        os._exit(1)  # the run died before its end: half a report is not to be written
 
 
 def _followed(

@@ -149,6 +149,26 @@ def test_ctrl_c_in_a_terminal_reaches_the_report_process_too_and_the_report_is_w
     assert statuses["sent"] == len(server.deliveries()) and statuses["pending"] > 0
 
 
+def test_a_run_killed_while_its_report_is_being_written_leaves_none_and_resumes(tmp_path, serve):
+    server = serve("--latency-ms", "20")
+    write_contacts(tmp_path / "contacts.csv", PROCESS_ROWS)  # its report: a process of its own
+    process = start_cli(send_args(server.url), tmp_path)
+    wait_for_deliveries(server, 500)
+    process.send_signal(signal.SIGKILL)
+    process.communicate()
+
+    written = [p.name for p in (tmp_path / "reports").iterdir() if p.suffix == ".xlsx"]
+    assert written == []  # its process saw the run go and wrote nothing, not even in part
+    final = run_cli(*send_args(server.url), cwd=tmp_path, env=ENV)
+
+    assert final.returncode in (0, 1), final.stderr
+    rows = report_of(tmp_path)
+    assert len(rows) == PROCESS_ROWS
+    assert Counter(r["result_status"] for r in rows)["pending"] == 0
+    delivered = Counter((d["phone"], d["content"]) for d in server.deliveries())
+    assert max(delivered.values()) == 1
+
+
 def test_resorted_and_corrected_list_sends_only_what_is_new(tmp_path, serve):
     server = serve()
     rows = write_contacts(tmp_path / "contacts.csv", 60)
