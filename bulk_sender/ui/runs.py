@@ -25,11 +25,13 @@ from ..engine import (
     CancelToken,
     Event,
     Finished,
+    Notice,
     Paused,
     Planned,
     Retrying,
     RowOutcome,
     Sending,
+    Waiting,
     run_engine,
 )
 from ..errors import BulkSenderError, ConfigError
@@ -56,7 +58,8 @@ def fresh_state(mode: str, label: str) -> dict[str, Any]:
     return {
         "state": "planning", "mode": mode, "label": label,
         "planned": 0, "total": 0, "counts": dict.fromkeys(DONE_STATUSES, 0),
-        "retrying": 0, "paused": None, "confirm": None, "result": None, "error": "",
+        "retrying": 0, "paused": None, "waiting": None, "notices": [], "confirm": None,
+        "result": None, "error": "",
     }  # fmt: skip
 
 
@@ -186,24 +189,31 @@ class Runs:
             state["planned"] = event.rows
         elif isinstance(event, Sending):
             self._sending_since = self.clock()
+            state["waiting"] = None
             state["total"] = event.total
             if state["state"] != "stopping":
                 state["state"] = "sending"
         elif isinstance(event, RowOutcome):
             if event.status in state["counts"]:
                 state["counts"][event.status] += 1
-            state["paused"] = None
+            state["paused"] = state["waiting"] = None
         elif isinstance(event, Retrying):
             state["retrying"] += 1
         elif isinstance(event, Paused):
             state["paused"] = {"seconds": round(event.seconds, 1), "reason": event.reason}
+        elif isinstance(event, Waiting):  # a start time or send window: when, and how long
+            state["paused"] = None
+            state["waiting"] = {"until": f"{event.until:%Y-%m-%d %H:%M}", "reason": event.reason,
+                                "seconds": round(event.seconds_left)}  # fmt: skip
+        elif isinstance(event, Notice):
+            state["notices"] = [*state["notices"], {"text": event.text, "warning": event.warning}]
         elif isinstance(event, AwaitingConfirmation | Finished):
             return  # the confirmation and the result come through their own paths
         self._notify()
 
     def _finish(self, result: RunResult) -> None:
         self.interrupted = self.interrupted or result.exit_code == 130
-        self.state |= {"state": "finished", "paused": None, "result": {
+        self.state |= {"state": "finished", "paused": None, "waiting": None, "result": {
             "exit_code": result.exit_code, "campaign": result.report_path.stem,
             "report": result.report_path.name, "statuses": result.statuses,
             "reasons": result.reasons, "stopped": result.stop_detail,

@@ -10,6 +10,7 @@ from __future__ import annotations
 import collections
 import os
 from collections.abc import Callable, Iterator
+from datetime import datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -223,3 +224,29 @@ def test_stop_in_the_middle_then_resume_sends_each_message_once(ui, browser, ser
     references = collections.Counter(str(d["reference"]) for d in deliveries)
     assert len(deliveries) == ready
     assert references.most_common(1)[0][1] == 1
+
+
+def test_a_start_time_shows_the_wait_and_stop_leaves_every_row_pending(ui, browser):
+    page = ui()
+    browser.driver.get(page.url)
+    browser.choose_contacts(SAMPLE)
+    browser.choose_template("pedido_enviado")
+    browser.click("#protection summary")  # "Protect your number" opens
+    start = (datetime.now() + timedelta(days=1)).replace(hour=9, minute=0, second=0, microsecond=0)
+    browser.driver.execute_script(  # a datetime-local field types differently in each locale
+        "arguments[0].value = arguments[1]; arguments[0].dispatchEvent(new Event('input'));"
+        "arguments[0].dispatchEvent(new Event('change'));",
+        browser.visible("#not-before"), f"{start:%Y-%m-%dT%H:%M}",
+    )  # fmt: skip
+
+    browser.click("[data-goto=send]")
+    browser.click("#send-sandbox")
+
+    browser.text_in("#progress-label", f"Esperando hasta {start:%Y-%m-%d %H:%M} (faltan ")
+    browser.shot("ui-7-waiting")
+    browser.click("#stop")
+    browser.visible("#step-result")
+    browser.text_in("#result-summary", "pendiente")
+    report = page.folder / "reports" / "clientes-pedido_enviado-sandbox.xlsx"
+    statuses = collections.Counter(str(r["result_status"]) for r in report_rows(report))
+    assert statuses["pending"] == 43 and statuses["sent"] == 0

@@ -3,8 +3,17 @@
 from __future__ import annotations
 
 import asyncio
+from datetime import datetime
 
-from bulk_sender.engine import Paused, Planned, Retrying, RowOutcome, Sending
+from bulk_sender.engine import (
+    Notice,
+    Paused,
+    Planned,
+    Retrying,
+    RowOutcome,
+    Sending,
+    Waiting,
+)
 from bulk_sender.ui.runs import Runs, fresh_state
 
 
@@ -57,3 +66,24 @@ def test_a_confirmation_is_answered_once_and_stop_answers_no():
         return shown and first, await asked, runs.answer(True)
 
     assert asyncio.run(scenario()) == (True, True, False)
+
+
+def test_a_wait_shows_until_when_and_notices_pile_up_for_the_result():
+    runs = Runs(Clock())
+    runs.state = fresh_state("live", "clientes.csv")
+
+    runs.apply(Paused(3600.0, "waiting for the start time"))
+    runs.apply(Waiting(datetime(2026, 12, 3, 9, 0), "the start time", 1799.6))
+    runs.apply(Notice("the start time is past: sending now", warning=True))
+    waiting = runs.snapshot()
+    runs.apply(Sending(total=3))
+    runs.apply(Notice("report written beside the locked one", warning=True))
+
+    assert waiting["paused"] is None
+    assert waiting["waiting"] == {"until": "2026-12-03 09:00", "reason": "the start time",
+                                  "seconds": 1800}  # fmt: skip
+    sending = runs.snapshot()
+    assert sending["waiting"] is None
+    assert [n["text"] for n in sending["notices"]] == [
+        "the start time is past: sending now", "report written beside the locked one"
+    ]  # fmt: skip

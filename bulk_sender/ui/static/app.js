@@ -12,6 +12,7 @@ let shownResult = -1;         // the run version whose result the page has shown
 let previewAsked = 0;         // newer previews win over slower older ones
 let previewTimer = null;
 let currentCampaign = "";
+let runNotices = { campaign: null, notices: [] };  // the last run's lines, for its result
 
 // Messages come translated from the server; {name} is replaced by a value.
 function t(key, values = {}) {
@@ -350,6 +351,7 @@ function showRun(run) {
   }
   if (run.state === "finished" && run.result && run.version !== shownResult) {
     shownResult = run.version;
+    runNotices = { campaign: run.result.campaign, notices: run.notices || [] };
     guarded(openCampaign)(run.result.campaign);
   }
 }
@@ -360,8 +362,10 @@ function showProgress(run) {
   const done = c.sent + c.failed + c.uncertain + c.pending;
   $("progress").max = Math.max(total, 1);
   $("progress").value = done;
-  const label = run.state === "planning" ? t("planning", { rows: run.planned })
-    : run.state === "stopping" ? t("stopping") : t("sending", { done, total, label: run.label });
+  const waiting = run.waiting && { ...run.waiting, left: duration(run.waiting.seconds) };
+  const label = run.state === "stopping" ? t("stopping") : waiting ? t("waiting", waiting)
+    : run.state === "planning" ? t("planning", { rows: run.planned })
+    : t("sending", { done, total, label: run.label });
   $("progress-label").textContent = label;
   const items = [["sent", c.sent], ["failed", c.failed], ["uncertain", c.uncertain],
                  ["pending", run.remaining + c.pending],  // not sent yet, or given back
@@ -374,10 +378,18 @@ function showProgress(run) {
     return [term, detail];
   }));
   $("pause-note").textContent = run.paused ? t("paused", run.paused) : "";
+  showNotices($("progress-notices"), run.notices || []);
+}
+
+// Lines the run has for the user (a start time already past, a report written elsewhere...).
+function showNotices(box, notices) {
+  box.replaceChildren(...notices.map((n) => element("li", n.text, n.warning ? "warning" : "")));
+  box.hidden = notices.length === 0;
 }
 
 function duration(seconds) {
   const minutes = Math.floor(seconds / 60);
+  if (minutes >= 60) return t("hours", { h: Math.floor(minutes / 60), m: minutes % 60 });
   return minutes ? t("minutes", { m: minutes, s: seconds % 60 }) : t("seconds", { s: seconds });
 }
 
@@ -403,6 +415,7 @@ async function loadResult() {
   $("result-summary").textContent = t("result_summary", {
     name: found.name, rows: found.row_count, counts: countsText(found.counts) })
     + (found.stopped ? ` ${t("stopped", { why: found.stopped === "interrupted" ? t("interrupted") : found.stopped })}` : "");
+  showNotices($("result-notices"), found.name === runNotices.campaign ? runNotices.notices : []);
   drawChart($("chart"), found.counts);
   $("download").href = `/api/campaigns/${encodeURIComponent(found.name)}/report`;
   $("download").setAttribute("download", found.report);
