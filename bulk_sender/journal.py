@@ -31,6 +31,7 @@ from .journal_file import (
     forget_holder,
     guarded,
     is_held,
+    journal_error,
     make_folder,
     read_only,
     take_campaign,
@@ -379,7 +380,10 @@ class Follower:
     def __init__(self, path: Path, table: str) -> None:
         """`table`: `rows_next` while the run's plan is written, `rows` once it is whole."""
         self.path, self._table, self._after = path, table, 0
-        self._db = read_only(path)
+        try:
+            self._db = read_only(path)
+        except sqlite3.Error as exc:
+            raise journal_error(path, exc) from exc
 
     def close(self) -> None:
         self._db.close()

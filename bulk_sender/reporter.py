@@ -159,6 +159,8 @@ def _child() -> None:
         answer: tuple[str, Any, Tally, list[str]] = ("ok", str(written), tally, notices)
     except BulkSenderError as exc:
         answer = ("error", str(exc), tally, notices)
+    except Exception as exc:  # a bug, said in one line by the run rather than as a traceback
+        answer = ("error", f"the report process failed ({exc!r})", tally, notices)
     with contextlib.suppress(OSError):  # the run is gone; the report is whole all the same
         pickle.dump(answer, out)
         out.flush()
