@@ -81,6 +81,18 @@ def send_arguments(form: Mapping[str, Any], mode: str, templates_dir: Path) -> l
     return [*arguments, switch] if switch else arguments
 
 
+def send_test_arguments(form: Mapping[str, Any], mode: str, templates_dir: Path) -> list[str]:
+    """`send ... --test-to PHONE [--test-count N]`: the page's test to the user's own phone."""
+    phone = str(form.get("test_to") or "").strip()
+    if not phone:
+        raise ConfigError("write the phone the test goes to")
+    arguments = [*send_arguments(form, mode, templates_dir), f"--test-to={phone}"]
+    count = str(form.get("test_count") or "").strip()
+    if count:
+        arguments.append(f"--test-count={count}")
+    return arguments
+
+
 def _protection_arguments(form: Mapping[str, Any]) -> list[str]:
     arguments = []
     for key in supported_protections():

@@ -55,6 +55,8 @@ SCRIPT_STRINGS = {
     "minutes": N_("{m} min {s} s"),
     "seconds": N_("{s} s"),
     "paused": N_("Paused for {seconds} s: {reason}"),
+    "testing": N_("Sending the test…"),
+    "test_line": N_("Row {row} to {phone}: {status}"),
     "waiting": N_("Waiting until {until} ({left} left): {reason}"),
     "result_summary": N_("Campaign {name}: {rows} rows: {counts}."),
     "stopped": N_("Stopped: {why}."),

@@ -19,9 +19,16 @@ from ..cli import environment
 from ..engine import run_engine
 from ..errors import BulkSenderError, ConfigError, InputError
 from ..send import DEFAULT_API_URL
+from ..testsend import run_test_send
 from . import campaigns, i18n
 from .contacts import UPLOADS_DIR, inspect_contacts, save_upload
-from .form import send_arguments, supported_protections, template_names, uploaded_file
+from .form import (
+    send_arguments,
+    send_test_arguments,
+    supported_protections,
+    template_names,
+    uploaded_file,
+)
 from .runs import Runs, in_thread, settings_for
 from .strings import page_strings
 
@@ -54,6 +61,7 @@ class Views:
         app.router.add_post("/api/contacts", self.contacts)
         app.router.add_post("/api/preview", self.preview)
         app.router.add_post("/api/run", self.run)
+        app.router.add_post("/api/test-send", self.test_send)
         app.router.add_post("/api/confirm", self.confirm)
         app.router.add_post("/api/stop", self.stop)
         app.router.add_get("/api/events", self.events)
@@ -138,6 +146,20 @@ class Views:
         settings = settings_for(send_arguments(form, mode, self.templates_dir))
         self.runs.start(settings, uploaded_file(form.get("file")).name)
         return _json(self.runs.snapshot())
+
+    async def test_send(self, request: web.Request) -> web.Response:
+        """The first messages to the user's own phone (`--test-to`); the campaign is untouched."""
+        form = await _form(request)
+        mode = str(form.get("mode"))
+        if mode not in (Mode.SANDBOX.value, Mode.LIVE.value):
+            raise ConfigError(f"{mode}: test on the sandbox or live")
+        settings = settings_for(send_test_arguments(form, mode, self.templates_dir))
+        result = await asyncio.to_thread(run_test_send, settings)
+        return _json({
+            "phone": f"+{result.phone}", "target": result.target, "stopped": result.stop_detail,
+            "sent": [{"row": message.row, "text": message.text, "status": outcome.status.value,
+                      "detail": outcome.result_detail} for message, outcome in result.sent],
+        })  # fmt: skip
 
     async def confirm(self, request: web.Request) -> web.Response:
         form = await _form(request)

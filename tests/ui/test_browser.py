@@ -250,3 +250,27 @@ def test_a_start_time_shows_the_wait_and_stop_leaves_every_row_pending(ui, brows
     report = page.folder / "reports" / "clientes-pedido_enviado-sandbox.xlsx"
     statuses = collections.Counter(str(r["result_status"]) for r in report_rows(report))
     assert statuses["pending"] == 43 and statuses["sent"] == 0
+
+
+def test_a_test_to_one_s_own_phone_touches_nothing_of_the_campaign(ui, browser):
+    page = ui()
+    browser.driver.get(page.url)
+    browser.choose_contacts(SAMPLE)
+    browser.choose_template("pedido_enviado")
+    browser.click("[data-goto=send]")
+    browser.visible("#test-to").send_keys("987 654 321")
+    count = browser.visible("#test-count")
+    count.clear()
+    count.send_keys("2")
+
+    browser.click("#test-sandbox")
+
+    browser.wait(
+        lambda d: len(d.find_elements(By.CSS_SELECTOR, "#test-results li.status-sent")) == 2
+    )
+    lines = [e.text for e in browser.driver.find_elements(By.CSS_SELECTOR, "#test-results li")]
+    assert all(" a +51987654321: enviado" in line for line in lines), lines
+    browser.shot("ui-8-test-send")
+    campaign = [p.name for p in (page.folder / "reports").glob("clientes-pedido_enviado-sandbox*")]
+    assert campaign == []  # neither the sandbox campaign's report nor its journal
+    assert not browser.driver.find_element(By.ID, "send-form").get_attribute("hidden")

@@ -9,7 +9,12 @@ import pytest
 from bulk_sender.campaign import Mode
 from bulk_sender.errors import ConfigError, InputError
 from bulk_sender.ui import form as form_module
-from bulk_sender.ui.form import PROTECTIONS, send_arguments, supported_protections
+from bulk_sender.ui.form import (
+    PROTECTIONS,
+    send_arguments,
+    send_test_arguments,
+    supported_protections,
+)
 from bulk_sender.ui.runs import settings_for
 
 from ..conftest import ROOT, run_cli
@@ -47,6 +52,21 @@ def test_a_template_form_is_the_cli_s_send_command(folder):
     assert settings.template == "pedido_enviado"
     assert settings.send.rate == 5
     assert shlex.split(settings.command)[1:] == arguments
+
+
+def test_a_test_send_is_the_cli_s_test_to_and_needs_a_phone(folder):
+    form = BASE | {"kind": "template", "template": "pedido_enviado"}
+
+    settings = settings_for(
+        send_test_arguments(form | {"test_to": " 987 654 321 ", "test_count": "2"}, "sandbox",
+                            folder / "templates")
+    )  # fmt: skip
+
+    assert settings.protection.test_to == "987 654 321"
+    assert settings.protection.test_count == 2
+    assert settings.mode is Mode.SANDBOX
+    with pytest.raises(ConfigError, match="the phone the test goes to"):
+        send_test_arguments(form, "sandbox", folder / "templates")
 
 
 def test_free_text_may_start_with_a_dash_and_span_lines(folder):

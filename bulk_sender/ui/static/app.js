@@ -320,9 +320,25 @@ function describeSend() {
     : form.kind === "wa" ? form.wa.name : t("own_text");
   $("send-what").textContent = form.file
     ? t("send_what", { file: contacts ? contacts.name : form.file, what }) : t("need_contacts");
-  $("send-live").disabled = !credentials.workspace;
+  $("send-live").disabled = $("test-live").disabled = !credentials.workspace;
   $("live-help").textContent = credentials.workspace
     ? t("live_target", { url: credentials.api_url }) : t("no_credentials");
+}
+
+// A test to the user's own phone: the first messages, word for word; the campaign is untouched.
+async function testSend(mode) {
+  const options = { ...form, mode, test_to: $("test-to").value.trim(), test_count: $("test-count").value };
+  $("test-results").replaceChildren(element("li", t("testing")));
+  try {
+    const found = await api("/api/test-send", options);
+    const lines = found.sent.map((s) => element("li",
+      `${t("test_line", { row: s.row, phone: found.phone, status: statusName(s.status) })}${s.detail && s.status !== "sent" ? ` (${s.detail})` : ""}`,
+      `status-${s.status}`));
+    $("test-results").replaceChildren(...(lines.length ? lines : [element("li", found.stopped)]));
+  } catch (error) {
+    $("test-results").replaceChildren();
+    throw error;
+  }
 }
 
 async function startRun(mode) {
@@ -534,6 +550,8 @@ function wire() {
   }
   $("wait").addEventListener("change", () => { form.wait = $("wait").checked; });
   $("send-sandbox").addEventListener("click", guarded(() => startRun("sandbox")));
+  $("test-sandbox").addEventListener("click", guarded(() => testSend("sandbox")));
+  $("test-live").addEventListener("click", guarded(() => testSend("live")));
   $("send-live").addEventListener("click", guarded(() => startRun("live")));
   $("confirm-yes").addEventListener("click", guarded(async () => showRun(await api("/api/confirm", { yes: true }))));
   $("confirm-no").addEventListener("click", guarded(async () => showRun(await api("/api/confirm", { yes: false }))));
