@@ -331,9 +331,11 @@ async function testSend(mode) {
   $("test-results").replaceChildren(element("li", t("testing")));
   try {
     const found = await api("/api/test-send", options);
-    const lines = found.sent.map((s) => element("li",
-      `${t("test_line", { row: s.row, phone: found.phone, status: statusName(s.status) })}${s.detail && s.status !== "sent" ? ` (${s.detail})` : ""}`,
-      `status-${s.status}`));
+    const lines = found.sent.map((s) => {
+      const line = t("test_line", { row: s.row, phone: found.phone, status: statusName(s.status) });
+      const why = s.detail && s.status !== "sent" ? ` (${s.detail})` : "";
+      return element("li", line + why, `status-${s.status}`);
+    });
     $("test-results").replaceChildren(...(lines.length ? lines : [element("li", found.stopped)]));
   } catch (error) {
     $("test-results").replaceChildren();
