@@ -151,6 +151,10 @@ def test_a_sandbox_campaign_from_the_file_to_the_downloaded_report(ui, browser):
     Select(browser.find("#status-filter")).select_by_value("invalid")
     browser.wait(lambda d: len(d.find_elements(By.CSS_SELECTOR, "#result-rows tbody tr"))
                  == statuses["invalid"])  # fmt: skip
+    reasons = [e.text for e in browser.driver.find_elements(
+        By.CSS_SELECTOR, "#result-rows tbody td:nth-child(4)")]  # fmt: skip
+    assert "sin teléfono: the phone cell is empty" in reasons  # the codes in the page's language
+    assert any(reason.startswith("teléfono inválido: ") for reason in reasons), reasons
     browser.shot("ui-4-result")
 
     browser.click("#download")

@@ -272,7 +272,7 @@ async function preview() {
   $("problems").hidden = result.problems.rows.length === 0;
   $("problem-rows").tBodies[0].replaceChildren(...result.problems.rows.map((r) => {
     const line = element("tr");
-    line.append(element("td", r.row), element("td", statusName(r.status)), element("td", r.detail));
+    line.append(element("td", r.row), element("td", statusName(r.status)), element("td", reasonText(r.detail)));
     return line;
   }));
 }
@@ -300,6 +300,17 @@ function inlineMarks(text, parent) {
     rest = rest.slice(found.index + found[0].length);
   }
   if (rest) parent.appendChild(document.createTextNode(rest));
+}
+
+// A row's reason (`invalid_phone: 6 digits, too short for PE`): its code in the page's
+// language, then the words after it as bulk-sender wrote them (in English, as in the report).
+function reasonText(detail) {
+  if (!detail) return "";
+  const [code, ...rest] = detail.split(": ");
+  const api = /^api_(\d+)$/.exec(code);
+  const label = api ? t("reason_api", { status: api[1] }) : S[`reason_${code}`];
+  if (!label) return detail;
+  return rest.length ? `${label}: ${rest.join(": ")}` : label;
 }
 
 function statusName(status) {
@@ -333,7 +344,7 @@ async function testSend(mode) {
     const found = await api("/api/test-send", options);
     const lines = found.sent.map((s) => {
       const line = t("test_line", { row: s.row, phone: found.phone, status: statusName(s.status) });
-      const why = s.detail && s.status !== "sent" ? ` (${s.detail})` : "";
+      const why = s.detail && s.status !== "sent" ? ` (${reasonText(s.detail)})` : "";
       return element("li", line + why, `status-${s.status}`);
     });
     $("test-results").replaceChildren(...(lines.length ? lines : [element("li", found.stopped)]));
@@ -445,7 +456,7 @@ async function loadResult() {
     const message = element("td", undefined, "message");
     whatsAppText(r.message, message);
     line.append(element("td", r.row), element("td", r.phone ? `+${r.phone}` : ""),
-                element("td", statusName(r.status), `status-${r.status}`), element("td", r.detail), message);
+                element("td", statusName(r.status), `status-${r.status}`), element("td", reasonText(r.detail)), message);
     return line;
   }));
   $("rows-note").textContent = found.matched > found.shown ? t("rows_shown", found) : "";
