@@ -60,6 +60,8 @@ class Settings:
     journal: Path | None = None
     sheet: str | None = None
     phone_column: str | None = None
+    country_column: str | None = None
+    """The column giving each row's country, or `none`; detected when None."""
     country: str | None = None
     locale: str | None = None
     allow_landlines: bool = False
@@ -124,7 +126,9 @@ def prepare(settings: Settings) -> Plan:
         from .frames import table_from_frame
 
         table = table_from_frame(settings.contacts)
-    phone_columns = phone_columns_for(table, settings.phone_column, country_flag(settings.country))
+    phone_columns = phone_columns_for(
+        table, settings.phone_column, country_flag(settings.country), settings.country_column
+    )
     locale = settings.locale or default_locale(country_flag(settings.country))
     template: MessageTemplate | None = None
     if settings.wa_template is not None:

@@ -153,6 +153,11 @@ def _add_send(send: argparse.ArgumentParser) -> None:
         help="the phone column, or several tried in order row by row (default: detected)",
     )
     send.add_argument(
+        "--country-column",
+        metavar="NAME|none",
+        help="the column giving each row's country, or none (default: detected)",
+    )
+    send.add_argument(
         "--country",
         metavar="CC",
         help="country of phones without a code, e.g. PE (or BULK_SENDER_COUNTRY)",
@@ -310,6 +315,7 @@ def settings_from(
         contacts=options.contacts, template=options.template, message=options.message,
         wa_template=wa, mode=mode, campaign=options.campaign, report=options.report,
         journal=options.journal, sheet=options.sheet, phone_column=options.phone_column,
+        country_column=options.country_column,
         country=(options.country or env.get("BULK_SENDER_COUNTRY") or None),
         locale=options.locale, allow_landlines=options.allow_landlines, send=send,
         limit=options.limit, retry_failed=options.retry_failed,

@@ -13,7 +13,7 @@ from __future__ import annotations
 import itertools
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
 from .countries import find_country_column, fold
@@ -249,19 +249,43 @@ def _with_country(
     return PhoneColumns(sources, country, None if country is None else list(columns).index(country))
 
 
-def phone_columns_for(table: Table, wanted: str | None, region: str | None) -> PhoneColumns:
-    """The file's phone columns: `--phone-column` as given, else detected from a sample."""
+def phone_columns_for(
+    table: Table, wanted: str | None, region: str | None, country: str | None = None
+) -> PhoneColumns:
+    """The file's phone columns: `--phone-column` as given, else detected from a sample.
+
+    `country` is `--country-column`: a column's name, or `none` for no country column at all;
+    without it the country column is detected.
+    """
     sample = [c.values for c in itertools.islice(table.contacts(), SAMPLE_ROWS)]
     if wanted:
-        return choose_phone_columns(table.columns, wanted, sample, where=f"{table.path}: ")
-    found = detect_phone_columns(table.columns, sample, region)
+        found = choose_phone_columns(table.columns, wanted, sample, where=f"{table.path}: ")
+    else:
+        found = detect_phone_columns(table.columns, sample, region)
     if not found.sources:
         raise InputError(
             f"{table.path}: no phone column found in row {table.header_row}; "
             f"columns: {', '.join(table.columns)}",
             hint="name it with --phone-column",
         )
-    return found
+    return found if country is None else with_country_column(found, table, country)
+
+
+NO_COUNTRY_COLUMN = "none"
+"""`--country-column none`: no column gives the country, `--country` does for every row."""
+
+
+def with_country_column(found: PhoneColumns, table: Table, name: str) -> PhoneColumns:
+    """The phone columns with the country column the user named instead of the one found."""
+    columns = list(table.columns)
+    if name in columns:
+        return replace(found, country=name, country_index=columns.index(name))
+    if name.strip().lower() in ("", NO_COUNTRY_COLUMN):
+        return replace(found, country=None, country_index=None)
+    raise InputError(
+        f"{table.path}: --country-column {name}: no such column; columns: {', '.join(columns)}",
+        hint=f"name one of them, or {NO_COUNTRY_COLUMN} to use --country for every row",
+    )
 
 
 @dataclass(frozen=True, slots=True)

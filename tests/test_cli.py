@@ -122,3 +122,34 @@ def test_output_piped_into_a_reader_that_left_ends_quietly(workdir):
     assert process.returncode == PIPE_CLOSED
     assert stderr == b""  # no traceback, no "Exception ignored" at exit
     assert (workdir / "reports" / "clientes-pedido_enviado-preview.xlsx").is_file()
+
+
+def test_the_country_column_can_be_named_or_refused(tmp_path):
+    # "País" is the seller's country here, not the customer's: the phones are Peruvian.
+    (tmp_path / "contacts.csv").write_text(
+        "Nombre,País,País cliente,Celular\nAna,Chile,Perú,987654321\nBea,Chile,,912345678\n",
+        encoding="utf-8",
+    )
+    report = tmp_path / "reports" / "contacts-message-preview.xlsx"
+
+    def run(*extra: str) -> tuple[subprocess.CompletedProcess[str], list[str]]:
+        done = run_cli("send", "contacts.csv", "-m", "Hola {{ nombre }}", "--country", "PE",
+                       *extra, cwd=tmp_path)  # fmt: skip
+        phones = [str(r["result_phone"]) for r in report_rows(report)] if report.exists() else []
+        return done, phones
+
+    detected, detected_phones = run()
+    named, named_phones = run("--country-column", "País cliente")
+    refused, refused_phones = run("--country-column", "none")
+    report.unlink()
+    wrong, _ = run("--country-column", "Pays")
+
+    assert "Country column: País (2 of 2 rows named a country)" in detected.stdout
+    assert detected_phones[0] == "56987654321"  # a Chilean phone: somebody else's
+    assert "Country column: País cliente (1 of 2 rows named a country" in named.stdout
+    assert "Country column: none (numbers without a country code use --country PE)" in (
+        refused.stdout
+    )
+    assert named_phones == refused_phones == ["51987654321", "51912345678"]
+    assert wrong.returncode == 2 and "--country-column Pays: no such column" in wrong.stderr
+    assert "Traceback" not in wrong.stderr and not report.exists()
