@@ -67,13 +67,23 @@ def sheet_names(path: Path) -> list[str]:
 
 
 def inspect_contacts(
-    path: Path, *, sheet: str | None, phone_column: str | None, country: str | None
+    path: Path,
+    *,
+    sheet: str | None,
+    phone_column: str | None,
+    country: str | None,
+    country_column: str | None = None,
 ) -> dict[str, Any]:
-    """The sheet, columns, phone and country columns as a run reads them, rows, first rows."""
+    """The sheet, columns, phone and country columns as a run reads them, rows, first rows.
+
+    `country_column` is `--country-column`: a column's name, or `none`; detected when None.
+    """
     table = open_contacts(path, sheet=sheet)
     region = country_flag(country)
     detected = _phone_columns(table, None, region)
-    chosen = _phone_columns(table, phone_column, region) if phone_column else detected
+    chosen = detected
+    if phone_column or country_column:
+        chosen = _phone_columns(table, phone_column, region, country_column)
     composer = None
     if chosen is not None:  # a composer without a message: only its phone rule is used
         composer = Composer(table.columns, chosen, wa_template=WaTemplateSpec("contacts"),
@@ -94,6 +104,7 @@ def inspect_contacts(
         # As `--phone-column` takes them: several columns, tried in order, joined by commas.
         "detected_phone_column": ",".join(detected.names) if detected else None,
         "phone_column": ",".join(chosen.names) if chosen else None,
+        "detected_country_column": detected.country if detected else None,
         "country_column": chosen.country if chosen else None,
         "country": region or "",
         "rows": rows,
@@ -101,12 +112,14 @@ def inspect_contacts(
     }
 
 
-def _phone_columns(table: Table, wanted: str | None, region: str | None) -> PhoneColumns | None:
+def _phone_columns(
+    table: Table, wanted: str | None, region: str | None, country_column: str | None = None
+) -> PhoneColumns | None:
     """The run's phone columns; None when none is found (the page then asks for one)."""
     try:
-        return phone_columns_for(table, wanted, region)
+        return phone_columns_for(table, wanted, region, country_column)
     except InputError:
-        if wanted:
+        if wanted or country_column:
             raise
         return None
 

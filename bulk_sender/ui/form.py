@@ -67,7 +67,8 @@ def send_arguments(form: Mapping[str, Any], mode: str, templates_dir: Path) -> l
     arguments = ["send", uploaded_file(form.get("file")).as_posix()]
     arguments += _message_arguments(form, templates_dir)
     for flag, key in (("--sheet", "sheet"), ("--phone-column", "phone_column"),
-                      ("--country", "country"), ("--campaign", "campaign")):  # fmt: skip
+                      ("--country-column", "country_column"), ("--country", "country"),
+                      ("--campaign", "campaign")):  # fmt: skip
         value = str(form.get(key) or "").strip()
         if value:
             arguments.append(f"{flag}={value}")

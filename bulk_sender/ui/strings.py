@@ -47,7 +47,7 @@ SCRIPT_STRINGS = {
     "contacts_summary": N_("{name}{sheet}: {rows} rows."),
     "detected": N_("{name} (detected)"),
     "choose_phone_column": N_("Choose the phone column"),
-    "country_column": N_("The column {name} gives each row's country."),
+    "no_country_column": N_("none: the country above, for every number without a code"),
     "row": N_("Row"),
     "phone_sent": N_("Phone it goes to"),
     "problem": N_("Problem"),

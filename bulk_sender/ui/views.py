@@ -224,6 +224,7 @@ def _inspect(form: dict[str, Any]) -> dict[str, Any]:
     return inspect_contacts(
         uploaded_file(form.get("file")), sheet=form.get("sheet") or None,
         phone_column=form.get("phone_column") or None, country=form.get("country") or None,
+        country_column=form.get("country_column") or None,
     )  # fmt: skip
 
 

@@ -69,6 +69,24 @@ def test_a_chosen_phone_column_and_sheet_are_used(tmp_path):
     assert all(row["problem"] and not row["phone"] for row in info["first"])
 
 
+def test_a_country_column_of_someone_else_can_be_replaced_or_refused(tmp_path):
+    contacts = tmp_path / "contacts.csv"
+    contacts.write_text("Nombre,País,País cliente,Celular\nAna,Chile,Perú,987654321\n",
+                        encoding="utf-8")  # fmt: skip
+
+    def inspect(chosen: str | None) -> dict[str, object]:
+        return inspect_contacts(contacts, sheet=None, phone_column=None, country="PE",
+                                country_column=chosen)  # fmt: skip
+
+    detected, named, refused = inspect(None), inspect("País cliente"), inspect("none")
+
+    assert detected["detected_country_column"] == detected["country_column"] == "País"
+    assert detected["first"][0]["phone"] == "+56987654321"  # Chile's, as the column says
+    assert named["country_column"] == "País cliente" and refused["country_column"] is None
+    assert named["detected_country_column"] == refused["detected_country_column"] == "País"
+    assert named["first"][0]["phone"] == refused["first"][0]["phone"] == "+51987654321"
+
+
 def test_template_variables_of_the_columns_follow_the_template_rules():
     assert variables(["Nombre Cliente", "Teléfono", "Telefono", "1er pago"]) == {
         "Nombre Cliente": "nombre_cliente",

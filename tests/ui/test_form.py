@@ -69,6 +69,15 @@ def test_a_test_send_is_the_cli_s_test_to_and_needs_a_phone(folder):
         send_test_arguments(form, "sandbox", folder / "templates")
 
 
+def test_a_chosen_country_column_is_the_cli_s_flag(folder):
+    form = BASE | {"kind": "template", "template": "pedido_enviado", "country_column": "none"}
+
+    arguments = send_arguments(form, "preview", folder / "templates")
+
+    assert "--country-column=none" in arguments
+    assert settings_for(arguments).country_column == "none"
+
+
 def test_free_text_may_start_with_a_dash_and_span_lines(folder):
     form = BASE | {"kind": "message", "message": "-20% hoy\n*{{ nombre }}*"}
 

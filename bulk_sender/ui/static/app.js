@@ -5,7 +5,7 @@
 const S = JSON.parse(document.getElementById("strings").textContent);
 const $ = (id) => document.getElementById(id);
 const STATUSES = ["sent", "ready", "pending", "failed", "uncertain", "invalid", "duplicate", "excluded"];
-const form = { file: "", sheet: "", phone_column: "", country: "", kind: "template",
+const form = { file: "", sheet: "", phone_column: "", country_column: "", country: "", kind: "template",
                template: "", message: "", wa: { name: "", body: [], header: [], campaign_name: "", send_type: "" } };
 let contacts = null;          // what the server said of the file
 let shownResult = -1;         // the run version whose result the page has shown
@@ -88,7 +88,7 @@ async function upload(file) {
     throw new Error(info.error);
   }
   form.sheet = "";
-  form.phone_column = "";
+  form.phone_column = form.country_column = "";
   showContacts(info);
 }
 
@@ -118,8 +118,12 @@ function showContacts(info) {
   }
   if (!info.phone_column) phoneOptions.unshift(["", t("choose_phone_column")]);
   fillSelect($("phone-column"), phoneOptions, info.phone_column || "");
-  $("country-column").textContent = info.country_column
-    ? t("country_column", { name: info.country_column }) : "";
+  // As `--country-column` takes it: "" lets bulk-sender find it, "none" uses none.
+  const country = info.detected_country_column;
+  const countryOptions = [["", country ? t("detected", { name: country }) : t("no_country_column")],
+    ...info.columns.filter((c) => c !== country).map((c) => [c, c])];
+  if (country) countryOptions.push(["none", t("no_country_column")]);
+  fillSelect($("country-column"), countryOptions, form.country_column);
   showFirstRows(info);
   $("columns").replaceChildren(...info.columns.map((c) => {
     const chip = element("button", `{{ ${info.variables[c]} }}`, "chip");
@@ -534,7 +538,8 @@ function wire() {
     drop.classList.remove("over");
     if (event.dataTransfer.files[0]) await upload(event.dataTransfer.files[0]);
   }));
-  $("sheet").addEventListener("change", guarded(() => { form.sheet = $("sheet").value; form.phone_column = ""; return recheckContacts(); }));
+  $("sheet").addEventListener("change", guarded(() => { form.sheet = $("sheet").value; form.phone_column = form.country_column = ""; return recheckContacts(); }));
+  $("country-column").addEventListener("change", guarded(() => { form.country_column = $("country-column").value; return recheckContacts(); }));
   $("phone-column").addEventListener("change", guarded(() => { form.phone_column = $("phone-column").value; return recheckContacts(); }));
   $("country").addEventListener("change", guarded(() => { form.country = $("country").value.trim(); return recheckContacts(); }));
   for (const radio of document.querySelectorAll("input[name=kind]")) {
