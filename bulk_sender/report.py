@@ -93,8 +93,8 @@ def check_writable(path: Path) -> None:
             # Appending nothing changes no byte, yet fails on a file Excel holds open.
             with target.open("ab"):
                 pass
-            if not existed:
-                target.unlink()
+            if not existed:  # another run checking the same report may have removed it
+                target.unlink(missing_ok=True)
         except OSError as exc:
             raise ReportError(
                 f"{target}: cannot write the report ({exc.strerror or exc})",

@@ -255,6 +255,21 @@ def test_check_writable_refuses_before_sending(tmp_path, name):
         check_writable(tmp_path / name)
 
 
+def test_two_runs_checking_one_report_at_once_are_no_error(tmp_path, monkeypatch):
+    target = tmp_path / "reports" / "r.xlsx"
+    opened = Path.open
+
+    def open_as_the_other_run_removes_it(self: Path, *args: Any, **kwargs: Any) -> Any:
+        handle = opened(self, *args, **kwargs)
+        self.unlink()  # the other run's check ends between this one's steps
+        return handle
+
+    monkeypatch.setattr(Path, "open", open_as_the_other_run_removes_it)
+    check_writable(target)  # the campaign's lock, taken next, says which run goes on
+
+    assert not target.exists()
+
+
 def test_check_writable_leaves_no_file_behind_and_keeps_an_existing_one(tmp_path):
     check_writable(tmp_path / "new.csv")
     (tmp_path / "old.xlsx").write_bytes(b"old")
