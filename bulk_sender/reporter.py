@@ -147,7 +147,7 @@ def _child() -> None:
     tally, details = Tally(), queue.SimpleQueue[Summary]()
     if kind == "follow":
         with contextlib.suppress(AttributeError, OSError):
-            os.nice(10)  # the run first: its report is needed only once it ends
+            os.nice(19)  # the run first: its report is needed only once it ends
         rows = _followed(journal[0], source, details)
     else:
         rows = _received(source, details)
