@@ -22,7 +22,15 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from common import HEADER, TEMPLATE, server_process, table, write_csv, write_xlsx
+from common import (
+    HEADER,
+    TEMPLATE,
+    compile_package,
+    server_process,
+    table,
+    write_csv,
+    write_xlsx,
+)
 
 CHILD = """
 import json, resource, sys, time
@@ -147,6 +155,7 @@ def main() -> None:
     parser.add_argument("--rows", type=int, default=100_000)
     parser.add_argument("--formats", default="csv,xlsx")
     args = parser.parse_args()
+    compile_package()
     for kind in args.formats.split(","):
         with tempfile.TemporaryDirectory() as name:
             folder = Path(name)

@@ -84,6 +84,8 @@ class Journal:
         self._rows: list[tuple[Any, ...]] = []
         self._messages: list[tuple[Any, ...]] = []
         self._planned: dict[str, int] = {}
+        self._seen: set[int] = set()
+        """The hashes of this plan's keys: most rows' key is new, found without a query."""
         self._requeued: list[str] = []
         self._rows_table = "rows"
         self.sending_elsewhere = False
@@ -170,6 +172,7 @@ class Journal:
         """Plan into `rows_next`; the last complete plan stays in `rows` until `finish_plan`."""
         self._db.executescript(STAGING)
         self._rows_table = "rows_next"
+        self._seen = set()
 
     @guarded
     def finish_plan(self) -> None:
@@ -201,6 +204,8 @@ class Journal:
         """The row of this run's plan that already holds this identity."""
         if key in self._planned:
             return self._planned[key]
+        if hash(key) not in self._seen:
+            return None
         found = self._db.execute(
             f"SELECT row FROM {self._rows_table} WHERE key = ? ORDER BY seq LIMIT 1", (key,)
         ).fetchone()
@@ -240,6 +245,7 @@ class Journal:
         )  # fmt: skip
         if key is not None:
             self._planned.setdefault(key, row)
+            self._seen.add(hash(key))
 
     def add_message(
         self, key: str, *, phone: str, message: str, request: str, row: int, outcome: Outcome
@@ -326,21 +332,31 @@ class Journal:
         Committed at once: a kill now makes the row `uncertain`. The claim is conditional,
         so two writers (even without the campaign lock) can never both send one message.
         """
-        cursor = self._db.execute(
-            "UPDATE messages SET status = ?, attempts = ?, run = ? WHERE key = ? AND status = ?",
-            (IN_FLIGHT, attempts, self.run_id, key, Status.PENDING.value),
-        )
-        return cursor.rowcount == 1
+        return self.mark_many([(key, attempts)]) == [True]
+
+    @guarded
+    def mark_many(self, marks: Sequence[tuple[str, int]]) -> list[bool]:
+        """`mark_in_flight` for a group of (key, attempts): which of them this run claimed."""
+        execute = self._db.execute
+        return [
+            execute(MARK, (IN_FLIGHT, attempts, self.run_id, key, Status.PENDING.value)).rowcount
+            == 1
+            for key, attempts in marks
+        ]
 
     @guarded
     def record(self, key: str, outcome: Outcome) -> None:
         """The outcome of a message, committed at once."""
-        self._db.execute(
-            "UPDATE messages SET status = ?, code = ?, detail = ?, attempts = ?, http_status = ?, "
-            "message_id = ?, whatsapp_id = ?, sent_at = ? WHERE key = ?",
-            (outcome.status.value, outcome.code, outcome.detail, outcome.attempts,
-             outcome.http_status, outcome.message_id, outcome.whatsapp_id,
-             _iso(outcome.sent_at), key),
+        self.record_many([(key, outcome)])
+
+    @guarded
+    def record_many(self, outcomes: Sequence[tuple[str, Outcome]]) -> None:
+        """The outcomes of a group of messages, in one statement."""
+        self._db.executemany(
+            RECORD,
+            ((outcome.status.value, outcome.code, outcome.detail, outcome.attempts,
+              outcome.http_status, outcome.message_id, outcome.whatsapp_id,
+              _iso(outcome.sent_at), key) for key, outcome in outcomes),
         )  # fmt: skip
 
     # -- reporting ------------------------------------------------------------------------
@@ -358,6 +374,11 @@ class Journal:
         return self._db.execute(query, parameters).fetchall()
 
 
+MARK = "UPDATE messages SET status = ?, attempts = ?, run = ? WHERE key = ? AND status = ?"
+RECORD = (
+    "UPDATE messages SET status = ?, code = ?, detail = ?, attempts = ?, http_status = ?, "
+    "message_id = ?, whatsapp_id = ?, sent_at = ? WHERE key = ?"
+)
 RESULTS = (
     "SELECT r.seq, r.row, r.cells, r.phone, r.status, r.code, r.detail, m.message, "
     "m.status, m.code, m.detail, m.attempts, m.http_status, m.message_id, "

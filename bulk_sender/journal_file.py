@@ -41,7 +41,9 @@ CREATE TABLE IF NOT EXISTS messages (
     whatsapp_id TEXT,
     sent_at TEXT
 );
-CREATE INDEX IF NOT EXISTS messages_phone ON messages (phone, status);
+-- By phone alone, for the resend rule: a status change (two per message) leaves it as it is.
+DROP INDEX IF EXISTS messages_phone;
+CREATE INDEX IF NOT EXISTS messages_by_phone ON messages (phone);
 CREATE TABLE IF NOT EXISTS rows ({columns});
 CREATE INDEX IF NOT EXISTS rows_key ON rows (key);
 """

@@ -20,8 +20,7 @@ import queue
 import threading
 from collections.abc import Awaitable, Callable
 from contextlib import AbstractContextManager
-from dataclasses import dataclass
-from typing import Any, TypeVar, cast
+from typing import Any, NamedTuple, TypeVar
 
 from .journal import Journal
 from .records import Outcome
@@ -32,17 +31,32 @@ _Job = Callable[[Journal], Any]
 _Done = tuple["asyncio.Future[Any] | None", Any, BaseException | None]
 
 
-@dataclass(frozen=True, slots=True)
-class _Item:
-    """Something for the journal's thread: a job run alone, or a write run in a group."""
+class _Call(NamedTuple):
+    """A job for the journal's thread, run alone between two groups of writes."""
 
-    future: asyncio.Future[Any] | None
-    job: _Job | None = None
-    write: _Job | None = None
+    job: _Job
+    future: asyncio.Future[Any]
 
 
-def _run(job: _Job | None, journal: Journal, future: asyncio.Future[Any] | None) -> _Done:
-    assert job is not None
+class _Mark(NamedTuple):
+    """An in-flight mark; its worker awaits the group commit that holds it."""
+
+    key: str
+    attempts: int
+    future: asyncio.Future[bool]
+
+
+class _Record(NamedTuple):
+    """A message's outcome; nobody waits for it."""
+
+    key: str
+    outcome: Outcome
+
+
+_Item = _Call | _Mark | _Record
+
+
+def _run(job: _Job, journal: Journal, future: asyncio.Future[Any]) -> _Done:
     try:
         return future, job(journal), None
     except Exception as exc:
@@ -90,18 +104,18 @@ class JournalWriter:
         """
         assert self._loop is not None, "use the writer as `async with`"
         future: asyncio.Future[T] = self._loop.create_future()
-        self._queue.put(_Item(future, job=job))
+        self._queue.put(_Call(job, future))
         return future
 
     def mark_in_flight(self, key: str, attempts: int) -> Awaitable[bool]:
         """Resolves once the mark is committed: True when this run claimed the message."""
         future: asyncio.Future[bool] = self._future()
-        self._queue.put(_Item(future, write=lambda journal: _claim(journal, key, attempts)))
+        self._queue.put(_Mark(key, attempts, future))
         return future
 
     def record(self, key: str, outcome: Outcome) -> None:
         """Queue a message's outcome; it commits with the next group."""
-        self._queue.put(_Item(None, write=lambda journal: journal.record(key, outcome)))
+        self._queue.put(_Record(key, outcome))
 
     def waiting(self) -> bool:
         """Whether writes are queued (a long job checks between its steps)."""
@@ -145,34 +159,43 @@ class JournalWriter:
                 items.append(self._queue.get_nowait())
             except queue.Empty:
                 break
-        group: list[_Item] = []
+        group: list[_Mark | _Record] = []
         for item in items:
-            if item is None or item.job is not None:
+            if not isinstance(item, _Mark | _Record):  # a job, or the end
                 self._write(journal, group)
                 group = []
             if item is None:
                 return False
-            if item.job is not None:
+            if isinstance(item, _Call):
                 self._resolve([_run(item.job, journal, item.future)])
             else:
                 group.append(item)
         self._write(journal, group)
         return True
 
-    def _write(self, journal: Journal, group: list[_Item]) -> None:
-        """One transaction, one commit for a group of in-flight marks and outcomes."""
+    def _write(self, journal: Journal, group: list[_Mark | _Record]) -> None:
+        """One transaction, one commit for a group of in-flight marks and outcomes.
+
+        Outcomes go first: a group never holds a message's mark before its outcome, since
+        a worker awaits its mark's commit before the request leaves. It may hold an outcome
+        (`pending`, retrying) and then the message's next mark.
+        """
         if not group:
             return
+        marks = [item for item in group if isinstance(item, _Mark)]
+        outcomes = [item for item in group if isinstance(item, _Record)]
         try:
             journal.begin()
-            done = [_run(item.write, journal, item.future) for item in group]
+            journal.record_many(outcomes)
+            claimed = journal.mark_many([(mark.key, mark.attempts) for mark in marks])
             journal.commit()
         except Exception as exc:  # the group's commit failed: none of it is known to be kept
-            done = [(item.future, None, exc) for item in group]
+            if outcomes:
+                self._failure = exc
+            done: list[_Done] = [(mark.future, None, exc) for mark in marks]
+        else:
+            done = [(mark.future, won, None) for mark, won in zip(marks, claimed, strict=True)]
         self.commits += 1
-        for future, _, error in done:
-            if future is None and error is not None:
-                self._failure = error
         self._resolve(done)
 
     def _resolve(self, done: list[_Done]) -> None:
@@ -180,12 +203,6 @@ class JournalWriter:
         waiting = [item for item in done if item[0] is not None]
         if waiting and self._loop is not None and not self._loop.is_closed():
             self._loop.call_soon_threadsafe(_settle, waiting)
-
-
-def _claim(journal: Journal, key: str, attempts: int) -> bool:
-    """Mark in flight; False when the journal says the message was no longer pending."""
-    mark = cast(Callable[[str, int], "bool | None"], journal.mark_in_flight)
-    return mark(key, attempts) is not False
 
 
 def _settle(done: list[_Done]) -> None:

@@ -147,6 +147,40 @@ def test_a_message_is_claimed_only_while_it_is_pending(tmp_path):
         assert [r.outcome.status for r in journal.results()] == [Status.SENT]
 
 
+def test_a_group_of_marks_says_which_messages_this_run_claimed(tmp_path):
+    with Journal(tmp_path / "j.sqlite3") as journal:
+        journal.start_run()
+        for row in (2, 3, 4):
+            plan(journal, row, f"k{row}", f"5190000000{row}")
+        journal.record_many([("k3", Outcome(Status.SENT, attempts=1))])
+
+        assert journal.mark_many([("k2", 1), ("k3", 1), ("k4", 2)]) == [True, False, True]
+        statuses = [r.outcome.status for r in journal.results()]
+        assert statuses == [Status.UNCERTAIN, Status.SENT, Status.UNCERTAIN]  # in flight: unsure
+
+
+def test_a_journal_from_an_earlier_version_gets_the_phone_index_that_sending_leaves_alone(
+    tmp_path,
+):
+    path = tmp_path / "j.sqlite3"
+    with Journal(path) as journal:
+        journal.start_run()
+    with sqlite3.connect(path) as db:  # the index of earlier versions, on (phone, status)
+        db.execute("DROP INDEX messages_by_phone")
+        db.execute("CREATE INDEX messages_phone ON messages (phone, status)")
+    db.close()
+
+    with Journal(path) as journal:
+        journal.start_run()
+    with sqlite3.connect(path) as db:
+        indexes = {name for (name,) in db.execute(
+            "SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'messages' "
+            "AND sql IS NOT NULL")}  # fmt: skip
+    db.close()
+
+    assert indexes == {"messages_by_phone"}
+
+
 def test_a_plan_left_unfinished_leaves_the_last_complete_one(tmp_path):
     path = tmp_path / "j.sqlite3"
     with Journal(path) as journal:
