@@ -12,8 +12,12 @@ from typing import Any
 
 def encode_cells(cells: Sequence[Any]) -> str:
     if all(type(c) in _PLAIN for c in cells):  # CSV rows: text only, nothing to tag
-        return json.dumps(cells, ensure_ascii=False)
-    return json.dumps([_encode(c) for c in cells], ensure_ascii=False)
+        return _ENCODER.encode(cells)
+    return _ENCODER.encode([_encode(c) for c in cells])
+
+
+_ENCODER = json.JSONEncoder(ensure_ascii=False)
+"""One encoder for every row: `json.dumps` with options builds a new one on each call."""
 
 
 _PLAIN = frozenset((str, int, float, bool, type(None)))

@@ -44,7 +44,11 @@ class ApiClient(Protocol):
 
 def encode_body(fields: dict[str, Any]) -> bytes:
     """A request's JSON, encoded once and reused by its retries."""
-    return json.dumps(fields, ensure_ascii=False, separators=(",", ":")).encode()
+    return _ENCODER.encode(fields).encode()
+
+
+_ENCODER = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))
+"""One encoder for every request: `json.dumps` with options builds a new one on each call."""
 
 
 @dataclass(frozen=True, slots=True)

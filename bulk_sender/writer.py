@@ -73,7 +73,9 @@ class JournalWriter:
 
     def __init__(self, open_journal: Callable[[], AbstractContextManager[Journal]]) -> None:
         self._open = open_journal
-        self._queue: queue.SimpleQueue[_Item | None] = queue.SimpleQueue()
+        self._queue: queue.SimpleQueue[list[_Item] | None] = queue.SimpleQueue()
+        self._batch: list[_Item] = []
+        """Items queued during this turn of the event loop, handed over together after it."""
         self._loop: asyncio.AbstractEventLoop | None = None
         self._thread: threading.Thread | None = None
         self._failure: BaseException | None = None
@@ -93,6 +95,7 @@ class JournalWriter:
         return self
 
     async def __aexit__(self, *exc: object) -> None:
+        self._hand_over()
         self._queue.put(None)
         assert self._thread is not None
         await asyncio.to_thread(self._thread.join)
@@ -104,22 +107,34 @@ class JournalWriter:
         """
         assert self._loop is not None, "use the writer as `async with`"
         future: asyncio.Future[T] = self._loop.create_future()
-        self._queue.put(_Call(job, future))
+        self._put(_Call(job, future))
         return future
 
     def mark_in_flight(self, key: str, attempts: int) -> Awaitable[bool]:
         """Resolves once the mark is committed: True when this run claimed the message."""
         future: asyncio.Future[bool] = self._future()
-        self._queue.put(_Mark(key, attempts, future))
+        self._put(_Mark(key, attempts, future))
         return future
 
     def record(self, key: str, outcome: Outcome) -> None:
         """Queue a message's outcome; it commits with the next group."""
-        self._queue.put(_Record(key, outcome))
+        self._put(_Record(key, outcome))
 
     def waiting(self) -> bool:
         """Whether writes are queued (a long job checks between its steps)."""
         return not self._queue.empty()
+
+    def _put(self, item: _Item) -> None:
+        """Queue an item; the turn's items reach the thread together, waking it once."""
+        if not self._batch:
+            assert self._loop is not None, "use the writer as `async with`"
+            self._loop.call_soon(self._hand_over)
+        self._batch.append(item)
+
+    def _hand_over(self) -> None:
+        if self._batch:
+            self._queue.put(self._batch)
+            self._batch = []
 
     async def flush(self) -> None:
         """Wait until everything queued so far is committed."""
@@ -151,14 +166,17 @@ class JournalWriter:
         (planning) between its chunks, so the sender's writes never wait for it to end.
         """
         try:
-            items = [self._queue.get(block=block, timeout=timeout)]
+            batches = [self._queue.get(block=block, timeout=timeout)]
         except queue.Empty:
             return True
-        while items[-1] is not None:
+        while batches[-1] is not None:
             try:
-                items.append(self._queue.get_nowait())
+                batches.append(self._queue.get_nowait())
             except queue.Empty:
                 break
+        items: list[_Item | None] = [item for batch in batches if batch for item in batch]
+        if batches[-1] is None:
+            items.append(None)
         group: list[_Mark | _Record] = []
         for item in items:
             if not isinstance(item, _Mark | _Record):  # a job, or the end
