@@ -1,12 +1,14 @@
 """Writer: the journal on a thread of its own, fed through a queue, committing in groups.
 
 SQLite from one thread (STYLE 16): the event loop never waits on a statement. Workers send
-their in-flight marks and outcomes; the thread takes everything queued, writes it in one
-transaction and commits once (group commit). A worker awaits the commit that holds its
-in-flight mark before its request leaves, so the guarantee of SPEC section 4 is unchanged:
-a killed run finds every request that may have left marked in flight. Outcomes are not
-awaited; they commit with the next group, so after a kill -9 the rows left `uncertain`
-that had in fact been answered are bounded by the concurrency plus one group.
+their in-flight marks and outcomes, those of one turn of the event loop handed over together
+after it (the thread wakes once, and takes the interpreter lock from the loop once); the
+thread takes everything queued, writes it in one transaction and commits once (group
+commit). A worker awaits the commit that holds its in-flight mark before its request
+leaves, so the guarantee of SPEC section 4 is unchanged: a killed run finds every request
+that may have left marked in flight. Outcomes are not awaited; they commit with the next
+group, so after a kill -9 the rows left `uncertain` that had in fact been answered are
+bounded by the concurrency plus one group.
 
 Planning runs on this thread too (it reads the journal row by row), and between its chunks
 the thread serves the queue, so sending starts while the list is still being planned.

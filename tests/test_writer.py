@@ -64,6 +64,23 @@ def test_marks_from_many_workers_commit_in_groups_in_order(tmp_path):
     assert commits < 200  # grouped: far fewer commits than marks
 
 
+def test_the_marks_of_one_turn_of_the_event_loop_reach_the_thread_together(tmp_path):
+    path = tmp_path / "j.sqlite3"
+
+    async def main() -> tuple[list[bool], int]:
+        async with JournalWriter(lambda: Journal(path)) as writer:
+            await writer.call(lambda journal: fill(journal, 50))
+            marks = [writer.mark_in_flight(f"k{n}", 1) for n in range(50)]  # no await between
+            claims = await asyncio.gather(*marks)
+            return claims, writer.commits
+
+    claims, commits = asyncio.run(main())
+
+    assert claims == [True] * 50
+    assert commits == 1  # one hand-over, one transaction: the thread woke once
+    assert set(statuses(path).values()) == {"in_flight"}
+
+
 def test_a_journal_that_cannot_be_opened_fails_on_entering(tmp_path):
     path = tmp_path / "not-a-journal.sqlite3"
     path.write_bytes(b"this is not sqlite" * 100)
