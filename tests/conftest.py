@@ -30,7 +30,11 @@ class ServerProcess:
     def deliveries(self) -> list[dict[str, object]]:
         if not self.log.exists():
             return []
-        return [json.loads(line) for line in self.log.read_text(encoding="utf-8").splitlines()]
+        # The server may be writing a line as we read: what follows the last newline is not
+        # there yet (cut as bytes, so a half-written "á" is not decoded either).
+        data = self.log.read_bytes()
+        complete = data[: data.rfind(b"\n") + 1].decode("utf-8")
+        return [json.loads(line) for line in complete.splitlines()]
 
 
 def start_server(tmp_path: Path, *flags: str) -> ServerProcess:
