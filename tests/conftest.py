@@ -81,6 +81,29 @@ def serve(tmp_path: Path) -> Iterator[object]:
             server.process.stdout.close()
 
 
+_STARTED: list[subprocess.Popen[str]] = []
+
+
+def track(process: subprocess.Popen[str]) -> subprocess.Popen[str]:
+    """A `bulk-sender` process a test started and drives itself (kills, signals)."""
+    _STARTED.append(process)
+    return process
+
+
+@pytest.fixture(autouse=True)
+def _no_process_left_running() -> Iterator[None]:
+    """A test that failed halfway leaves no run going on: it would fail the next test."""
+    yield
+    while _STARTED:
+        process = _STARTED.pop()
+        if process.poll() is None:
+            process.kill()
+            process.wait()
+        for pipe in (process.stdin, process.stdout, process.stderr):
+            if pipe is not None:
+                pipe.close()
+
+
 def clean_env() -> dict[str, str]:
     """This process's environment without the user's own Plazbot or bulk-sender settings."""
     return {k: v for k, v in os.environ.items() if not k.startswith(("PLAZBOT_", "BULK_"))}

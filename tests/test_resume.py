@@ -22,7 +22,7 @@ import pytest
 from bulk_sender.compose import identity
 from bulk_sender.reporter import PROCESS_ROWS
 
-from .conftest import clean_env, report_rows, run_cli
+from .conftest import clean_env, report_rows, run_cli, track
 
 ENV = {"PLAZBOT_WORKSPACE_ID": "sandbox"}
 CONCURRENCY = 16
@@ -53,11 +53,11 @@ def send_args(url: str, *extra: str) -> list[str]:
 
 
 def start_cli(args: list[str], cwd: Path) -> subprocess.Popen[str]:
-    return subprocess.Popen(
+    return track(subprocess.Popen(
         [sys.executable, "-m", "bulk_sender", *args],
         cwd=cwd, env={**clean_env(), **ENV}, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
         text=True,
-    )  # fmt: skip
+    ))  # fmt: skip
 
 
 def wait_for_deliveries(server, at_least: int, timeout: float = 30) -> None:
