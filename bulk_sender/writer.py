@@ -123,7 +123,7 @@ class JournalWriter:
         self._put(_Record(key, outcome))
 
     def waiting(self) -> bool:
-        """Whether writes are queued (a long job checks between its steps)."""
+        """Whether writes have been handed over (a long job checks between its steps)."""
         return not self._queue.empty()
 
     def _put(self, item: _Item) -> None:
@@ -176,9 +176,9 @@ class JournalWriter:
                 batches.append(self._queue.get_nowait())
             except queue.Empty:
                 break
-        items: list[_Item | None] = [item for batch in batches if batch for item in batch]
-        if batches[-1] is None:
-            items.append(None)
+        items: list[_Item | None] = []
+        for batch in batches:
+            items.extend([None] if batch is None else batch)
         group: list[_Mark | _Record] = []
         for item in items:
             if not isinstance(item, _Mark | _Record):  # a job, or the end
