@@ -6,7 +6,7 @@ while the list is still being read. With a question to ask, planning ends first,
 count and the preview. A long list's report is written while the run sends, by a process
 that reads the journal (`reporter.FollowingReport`); a short one at the end, on the
 journal's thread. The event loop (and any other campaign or page it serves) never waits on
-SQLite or XlsxWriter.
+XlsxWriter, nor on SQLite beyond its marks' commit (2 ms a turn at most, `writer.py`).
 """
 
 from __future__ import annotations

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import json
 import sqlite3
+import threading
 from pathlib import Path
 
 import httpx
@@ -137,3 +138,35 @@ def test_every_request_leaves_after_its_in_flight_mark_is_committed(tmp_path):
 
     assert asyncio.run(main()) == 300
     assert witness.seen == ["in_flight"] * 300
+
+
+def test_a_free_thread_answers_the_marks_while_the_loop_hands_them_over(tmp_path):
+    path = tmp_path / "j.sqlite3"
+
+    async def main() -> list[bool]:
+        async with JournalWriter(lambda: Journal(path), handover_wait=60) as writer:
+            await writer.call(lambda journal: fill(journal, 20))
+            marks = [writer.mark_in_flight(f"k{n}", 1) for n in range(20)]
+            await asyncio.sleep(0)  # the turn ends: the hand-over runs, then this task
+            return [mark.done() and mark.result() for mark in marks]
+
+    assert asyncio.run(main()) == [True] * 20
+
+
+def test_a_busy_thread_answers_the_marks_later_through_the_loop(tmp_path):
+    path = tmp_path / "j.sqlite3"
+    release = threading.Event()
+
+    async def main() -> tuple[bool, bool]:
+        async with JournalWriter(lambda: Journal(path), handover_wait=0.01) as writer:
+            await writer.call(lambda journal: fill(journal, 1))
+            busy = writer.call(lambda journal: release.wait())
+            mark = writer.mark_in_flight("k0", 1)
+            await asyncio.sleep(0)  # the hand-over gives up waiting: the thread is busy
+            answered_at_once = mark.done()
+            release.set()
+            await busy
+            return answered_at_once, await mark
+
+    assert asyncio.run(main()) == (False, True)
+    assert statuses(path) == {"k0": "in_flight"}
