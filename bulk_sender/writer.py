@@ -96,8 +96,7 @@ class JournalWriter:
         self._loop: asyncio.AbstractEventLoop | None = None
         self._thread: threading.Thread | None = None
         self._failure: BaseException | None = None
-        self._lock = threading.Lock()
-        self._answered = threading.Event()
+        self._answers = threading.Condition()
         self._direct: list[_Done] | None = None
         """While the loop waits for its marks: the answers, handed to it directly."""
         self.commits = 0
@@ -155,7 +154,7 @@ class JournalWriter:
     def _hand_over(self) -> None:
         """The turn's items to the thread; with marks, wait a moment for their commit.
 
-        Waiting on an event lets the thread take the interpreter lock at once, write and
+        Waiting on a condition lets the thread take the interpreter lock at once, write and
         commit the group and answer, instead of waiting its turn for the lock while the
         loop runs (up to a switch interval, 5 ms) and then for the loop to read the answer.
         If the thread is busy longer (a job, a row being planned), the answer comes later,
@@ -168,24 +167,19 @@ class JournalWriter:
         if not marks:
             self._queue.put(batch)
             return
-        with self._lock:
+        with self._answers:
             self._direct = []
-            self._answered.clear()
         self._queue.put(batch)
         deadline = time.monotonic() + self._handover_wait
         while not all(future.done() for future in marks):
-            left = deadline - time.monotonic()
-            if left <= 0 or not self._answered.wait(left):
-                break
-            self._take_answers(still_waiting=True)
-        self._take_answers(still_waiting=False)
-
-    def _take_answers(self, *, still_waiting: bool) -> None:
-        """Settle the answers the thread handed over directly."""
-        with self._lock:
-            done, self._direct = self._direct or [], [] if still_waiting else None
-            self._answered.clear()
-        _settle(done)
+            with self._answers:
+                if not self._answers.wait_for(lambda: self._direct, deadline - time.monotonic()):
+                    break
+                done, self._direct = self._direct or [], []
+            _settle(done)
+        with self._answers:  # from now on, answers go through the loop
+            late, self._direct = self._direct or [], None
+        _settle(late)
 
     async def flush(self) -> None:
         """Wait until everything queued so far is committed."""
@@ -272,10 +266,10 @@ class JournalWriter:
         waiting = [item for item in done if item[0] is not None]
         if not waiting:
             return
-        with self._lock:
+        with self._answers:
             if self._direct is not None:
                 self._direct.extend(waiting)
-                self._answered.set()
+                self._answers.notify()
                 return
         if self._loop is not None and not self._loop.is_closed():
             self._loop.call_soon_threadsafe(_settle, waiting)
