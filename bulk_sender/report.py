@@ -13,7 +13,7 @@ import csv
 import os
 import sys
 from collections.abc import Callable, Iterable, Sequence
-from datetime import date, datetime, time
+from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -73,12 +73,19 @@ def summary_csv_path(path: Path) -> Path:
 def result_cells(result: RowResult) -> tuple[Any, ...]:
     """The `result_*` cells of one row; times are local, as Excel has no time zones."""
     outcome = result.outcome
-    sent_at = outcome.sent_at.astimezone().replace(tzinfo=None) if outcome.sent_at else None
+    sent_at = _to_millisecond(outcome.sent_at.astimezone()) if outcome.sent_at else None
     return (
         result.row, outcome.status.value, outcome.result_detail, result.phone, result.message,
         outcome.attempts or None, outcome.http_status, outcome.message_id, outcome.whatsapp_id,
         sent_at,
     )  # fmt: skip
+
+
+def _to_millisecond(when: datetime) -> datetime:
+    """Local, naive, to the nearest millisecond: a sheet's date-time is a fraction of a day,
+    read back to the millisecond, so a report fed back keeps its times exactly."""
+    when = when.replace(tzinfo=None) + timedelta(microseconds=500)
+    return when.replace(microsecond=when.microsecond // 1000 * 1000)
 
 
 def check_writable(path: Path) -> None:
