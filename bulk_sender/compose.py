@@ -167,6 +167,17 @@ class Composer:
             self.phone_rows[pick.column] += 1
         self.country_rows += named_country
 
+    def counts(self) -> tuple[Counter[str], int, int]:
+        """What `columns_used` counts, for another composer of the same list (`composing.py`)."""
+        return self.phone_rows, self.country_rows, self.rows
+
+    def add_counts(self, counts: tuple[Counter[str], int, int]) -> None:
+        """Count the rows another composer of the same list composed."""
+        phone_rows, country_rows, rows = counts
+        self.phone_rows.update(phone_rows)
+        self.country_rows += country_rows
+        self.rows += rows
+
     def columns_used(self) -> ColumnsUsed:
         """The phone and country columns this composer read, with the rows each gave."""
         phones = tuple((name, self.phone_rows[name]) for name in self.phones.names)

@@ -272,8 +272,15 @@ class Journal:
         )
 
     @guarded
-    def commit(self) -> None:
-        """Write the buffered plan (one statement per table, far cheaper than one per row)."""
+    def commit(self, *, plan: bool = True) -> None:
+        """Commit; with `plan`, the buffered plan first (one statement per table, far cheaper
+        than one per row). The sender's writes leave it buffered (`writer.py`): the plan's
+        rows, written in chunks, are cheaper than in as many commits as the sender makes."""
+        if not plan or not (self._messages or self._rows):
+            if self._db.in_transaction:
+                self._db.execute("COMMIT")
+            return
+        self.begin()
         self._db.executemany(
             "INSERT INTO messages (key, phone, message, request, row, run, status, code, detail, "
             "attempts, http_status, message_id, whatsapp_id, sent_at) "

@@ -54,7 +54,7 @@ class Table:
     loaded_sheets: tuple[Any, ...] = field(default=(), repr=False, compare=False)
     """The sheet (and a report's continuation sheets) as python-calamine read them, once."""
 
-    def contacts(self) -> Iterator[Contact]:
+    def contacts(self) -> Generator[Contact, None, None]:
         """Stream the data rows after the header; blank rows are skipped."""
         value = _sheet_value if self.loaded_sheets else _text_value
         for number, cells in _numbered_rows(self):

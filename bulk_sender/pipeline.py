@@ -2,11 +2,13 @@
 
 Planning runs on the journal's thread (`writer.py`) and hands each committed chunk of
 messages to the sender on the event loop, so with nothing to ask the first message leaves
-while the list is still being read. With a question to ask, planning ends first, for the
-count and the preview. A long list's report is written while the run sends, by a process
-that reads the journal (`reporter.FollowingReport`); a short one at the end, on the
-journal's thread. The event loop (and any other campaign or page it serves) never waits on
-XlsxWriter, nor on SQLite beyond its marks' commit (2 ms a turn at most, `writer.py`).
+while the list is still being read. A long list's rows are read and composed by a process
+of its own (`composing.py`), on the second core. With a question to ask, planning ends
+first, for the count and the preview. A long list's report is written while the run sends,
+by a process that reads the journal (`reporter.FollowingReport`); a short one at the end,
+on the journal's thread. The event loop (and any other campaign or page it serves) never
+waits on XlsxWriter, nor on SQLite beyond its marks' commit (2 ms a turn at most,
+`writer.py`).
 """
 
 from __future__ import annotations
@@ -16,12 +18,13 @@ import collections
 import contextlib
 from collections.abc import AsyncIterable, AsyncIterator, Awaitable, Callable, Iterable, Iterator
 from datetime import datetime
-from pathlib import Path
+from pathlib import Path, PurePath
 from typing import Any, cast
 
 import httpx
 
 from .campaign import Mode, Plan, RunResult, Settings, open_target
+from .composing import Composed, composed_rows
 from .errors import BulkSenderError, JournalError, JournalFailed, ReportError
 from .events import (
     AwaitingConfirmation,
@@ -40,7 +43,7 @@ from .limits import StopReason
 from .load import Table
 from .plan import ResumeRules, plan_rows
 from .preview import MemoryPlan, planned_results
-from .records import Contact, Message, Outcome, Status
+from .records import Message, Outcome, Status
 from .report import write_report
 from .reporter import PROCESS_ROWS, FollowingReport, start_report
 from .schedule import Schedule
@@ -53,6 +56,9 @@ CHUNK = 256
 """Rows planned between two commits: the first message waits for one chunk at most."""
 BACKLOG = 20_000
 """Planned messages waiting for the sender at most; planning waits beyond (memory)."""
+
+IDLE_WAIT = 0.05
+"""Seconds planning waits at most in one go for rows composed by another process."""
 
 Confirm = Callable[[int, int, str], Awaitable[bool]]
 """Asked once planning is done: (messages, phones, target label) -> go ahead?"""
@@ -118,6 +124,8 @@ class Planner:
         """With `keep`, the messages to send, to send once planning is done."""
         self.keep = keep
         self.rows = self.messages = 0
+        self.read = 0
+        """The index of the row read last (planned before the next is read)."""
         self.phones: set[str] = set()
         self.preview: list[tuple[int, str, str]] = []
         self.texts: set[int] = set()
@@ -127,7 +135,7 @@ class Planner:
         rules = ResumeRules(settings.retry_failed, settings.retry_uncertain, settings.allow_resend)
         try:
             plan_rows(
-                self._contacts(journal), plan.composer, journal, rules, plan.gate,
+                self._rows(journal), journal, rules, plan.gate,
                 to_send=self._to_send,
                 on_commit=lambda rows: self._committed(journal, rows), commit_every=CHUNK,
             )  # fmt: skip
@@ -141,18 +149,44 @@ class Planner:
         if self.run.report is not None:
             self.run.report.follow("rows")  # the plan is whole: its rows may settle
 
-    def _contacts(self, journal: Journal) -> Iterator[Contact]:
-        """The rows to plan; between two, the sender's writes as soon as any wait.
+    def _rows(self, journal: Journal) -> Iterator[Composed]:
+        """The rows to plan, composed; between two, the sender's writes as soon as any wait.
 
         An in-flight mark waits for no chunk: its worker waits for it to be committed, and
-        a chunk of planning is some 50 ms, as long as the request itself.
+        a chunk of planning is some 50 ms, as long as the request itself. A long list is
+        composed by a process of its own (`composing.py`), when it is a file; while its next
+        rows are not there yet, this thread serves the sender.
         """
-        for planned, contact in enumerate(self.run.plan.table.contacts()):
-            if self.streaming and self.run.writer.waiting():
-                journal.commit()  # the plan so far: its messages may be claimed
-                self._committed(journal, planned)
-                journal.begin()
-            yield contact
+        run = self.run
+        a_file = isinstance(run.settings.contacts, str | PurePath)
+        long_file = a_file and run.estimate >= PROCESS_ROWS
+        rows = composed_rows(
+            run.plan, run.settings if long_file else None,
+            idle=lambda: self._idle(journal), wake=run.writer.wake,
+        )  # fmt: skip
+        for self.read, row in enumerate(rows):
+            if self.streaming and run.writer.waiting():
+                self._serve(journal, self.read)
+            yield row
+
+    def _serve(self, journal: Journal, planned: int, *, block: bool = False) -> None:
+        """The sender's writes; first the plan so far, when the sender runs short of messages.
+
+        Else the plan's rows wait for their chunk: they cost far less in one commit than
+        spread over the sender's many.
+        """
+        if self.feed is not None and self.feed.backlog < CHUNK:
+            journal.commit()  # the plan so far: its messages may be claimed
+            self._committed(journal, planned)
+            journal.begin()
+        self.run.writer.serve(journal, block=block, timeout=IDLE_WAIT)
+
+    def _idle(self, journal: Journal) -> None:
+        """Waiting for composed rows: serve the sender until they come (a wake) or it writes."""
+        if self.streaming:
+            self._serve(journal, self.read + 1, block=True)  # the row read last is planned
+        else:
+            self.run.writer.serve(journal, block=True, timeout=IDLE_WAIT)
 
     def _to_send(self, message: Message) -> None:
         self.messages += 1

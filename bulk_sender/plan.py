@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Protocol
 
-from .compose import Composer, encode_request
+from .compose import encode_request
 from .journal import Journal, Known
 from .protect import Gate
 from .records import Contact, Message, Outcome, Status
@@ -54,8 +54,7 @@ class ResumeRules:
 
 
 def plan_rows(
-    contacts: Iterable[Contact],
-    composer: Composer,
+    rows: Iterable[tuple[Contact, Message | Outcome]],
     journal: Journal,
     rules: ResumeRules,
     gate: Gate | None = None,
@@ -64,7 +63,8 @@ def plan_rows(
     on_commit: Callable[[int], None] = lambda rows: None,
     commit_every: int = COMMIT_EVERY,
 ) -> None:
-    """Put every input row into the journal's plan for this run, deciding which to send.
+    """Put every input row, composed, into the journal's plan for this run, deciding which
+    to send (`composing.composed_rows` gives the rows).
 
     `to_send` gets each message this run sends, in input order; `on_commit(rows so far)` is
     called each time the plan so far is committed, so sending can start before it ends.
@@ -72,8 +72,7 @@ def plan_rows(
     journal.start_plan()  # the last plan stays until this one is complete
     journal.begin()
     count = 0
-    for count, contact in enumerate(contacts, start=1):
-        composed = composer.compose(contact)
+    for count, (contact, composed) in enumerate(rows, start=1):
         if plan_row(contact, composed, journal, rules, gate) and isinstance(composed, Message):
             to_send(composed)
         if count % commit_every == 0:

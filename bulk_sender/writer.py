@@ -15,8 +15,9 @@ the busy loop, and its answer needs no trip through the loop (at full speed, a m
 round trip went from about 9 ms to 5 ms, against 50 ms for a request). A thread busy for
 longer (a job, a row being planned) answers later, through the loop.
 
-Planning runs on this thread too (it reads the journal row by row), and between its chunks
-the thread serves the queue, so sending starts while the list is still being planned.
+Planning runs on this thread too (it reads the journal row by row), and between its rows
+the thread serves the queue, so sending starts while the list is still being planned. The
+plan's own rows are committed in chunks, not with each group of the sender's writes.
 """
 
 from __future__ import annotations
@@ -140,6 +141,11 @@ class JournalWriter:
         """Queue a message's outcome; it commits with the next group."""
         self._put(_Record(key, outcome))
 
+    def wake(self) -> None:
+        """From any thread: end the thread's `serve(block=True)` (planning waits there for
+        rows composed by another process, `composing.py`)."""
+        self._queue.put([])
+
     def waiting(self) -> bool:
         """Whether writes have been handed over (a long job checks between its steps)."""
         return not self._queue.empty()
@@ -251,7 +257,7 @@ class JournalWriter:
             journal.begin()
             journal.record_many(outcomes)
             claimed = journal.mark_many([(mark.key, mark.attempts) for mark in marks])
-            journal.commit()
+            journal.commit(plan=False)  # the plan's rows go in chunks of their own
         except Exception as exc:  # the group's commit failed: none of it is known to be kept
             if outcomes:
                 self._failure = exc
