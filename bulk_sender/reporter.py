@@ -14,6 +14,7 @@ alike on Windows, macOS and Linux, and never a fork of a process that has thread
 from __future__ import annotations
 
 import contextlib
+import functools
 import os
 import pickle
 import queue
@@ -21,6 +22,7 @@ import signal
 import subprocess
 import sys
 import threading
+import zipfile
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
@@ -142,6 +144,7 @@ def _child() -> None:
     # pipe ends this process (`_read_commands`).
     for name in ("SIGINT", "SIGTERM"):
         signal.signal(getattr(signal, name), signal.SIG_IGN)
+    zip_fast()
     source, out = sys.stdin.buffer, sys.stdout.buffer
     kind, path, columns, *journal = pickle.load(source)
     tally, details = Tally(), queue.SimpleQueue[Summary]()
@@ -164,6 +167,21 @@ def _child() -> None:
     with contextlib.suppress(OSError):  # the run is gone; the report is whole all the same
         pickle.dump(answer, out)
         out.flush()
+
+
+def zip_fast() -> None:
+    """In the report's own process: XlsxWriter zips the workbook at zlib's fastest level.
+
+    The run waits for the workbook's close after its last answer, and the close is mostly
+    zlib: 20,000 rows of 25 cells took 0.49 s to close at zlib's default level and 0.19 s at
+    level 1, for a file of 2.2 MB instead of 1.8 MB. XlsxWriter has no option for it, so its
+    module's `ZipFile` is replaced, in this process alone; were it no longer zipfile's in a
+    new release, the default level stays.
+    """
+    from xlsxwriter import workbook
+
+    if getattr(workbook, "ZipFile", None) is zipfile.ZipFile:
+        setattr(workbook, "ZipFile", functools.partial(zipfile.ZipFile, compresslevel=1))  # noqa: B010
 
 
 def _received(source: Any, details: queue.SimpleQueue[Summary]) -> Iterator[RowResult]:

@@ -125,3 +125,21 @@ def test_a_script_without_a_main_guard_runs_once(tmp_path):
 
     assert done.returncode == 0, done.stderr
     assert done.stdout.splitlines() == ["ran 50"]
+
+
+def test_the_report_process_zips_at_the_fastest_level_and_leaves_others_alone():
+    # In a process of its own, as the report's: the change is that process's alone.
+    script = (
+        "import io\n"
+        "from xlsxwriter import workbook\n"
+        "from bulk_sender.reporter import zip_fast\n"
+        "print(workbook.ZipFile(io.BytesIO(), 'w').compresslevel)\n"
+        "zip_fast()\n"
+        "print(workbook.ZipFile(io.BytesIO(), 'w').compresslevel)\n"
+    )
+
+    done = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, timeout=120, check=True
+    )
+
+    assert done.stdout.split() == ["None", "1"]
