@@ -20,6 +20,8 @@ from .protect import Gate
 from .records import Contact, Message, Outcome, Status
 
 COMMIT_EVERY = 5000
+FIRST_COMMIT = 16
+"""Rows in the plan's first commit: the first messages leave without waiting for a chunk."""
 
 
 class PlanStore(Protocol):
@@ -67,7 +69,8 @@ def plan_rows(
     to send (`composing.composed_rows` gives the rows).
 
     `to_send` gets each message this run sends, in input order; `on_commit(rows so far)` is
-    called each time the plan so far is committed, so sending can start before it ends.
+    called each time the plan so far is committed, so sending can start before it ends:
+    after the first `FIRST_COMMIT` rows, then every `commit_every`.
     """
     journal.start_plan()  # the last plan stays until this one is complete
     journal.begin()
@@ -75,7 +78,7 @@ def plan_rows(
     for count, (contact, composed) in enumerate(rows, start=1):
         if plan_row(contact, composed, journal, rules, gate) and isinstance(composed, Message):
             to_send(composed)
-        if count % commit_every == 0:
+        if count % commit_every == 0 or count == FIRST_COMMIT:
             journal.commit()
             on_commit(count)
             journal.begin()
