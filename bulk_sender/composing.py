@@ -59,21 +59,20 @@ def composed_rows(
     """
     rows = plan.table.contacts()
     child = _start(settings, plan, wake) if settings is not None else None
-    done = 0
+    done, handed_over = 0, False
     try:
         for contact in rows:
             yield contact, plan.composer.compose(contact)
             done += 1
             if child is not None and child.ready():
-                if child.take_over(done):
+                handed_over = child.take_over(done)
+                if handed_over:
                     break
-                child.close()  # it could not start: every row is composed here
+                child.close()  # it stopped before it was ready: every row is composed here
                 child = None
-        else:
-            return  # every row composed here
-        rows.close()
-        assert child is not None
-        yield from child.rows(plan, idle)
+        if child is not None and handed_over:
+            rows.close()  # the child reads the file from here on
+            yield from child.rows(plan, idle)
     finally:
         rows.close()
         if child is not None:

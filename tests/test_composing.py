@@ -67,6 +67,16 @@ def test_without_settings_every_row_is_composed_here(tmp_path):
     assert not woken.is_set()  # no child was started
 
 
+def test_a_list_read_before_the_child_is_ready_is_composed_here_whole(tmp_path):
+    run = settings(tmp_path, 30)  # read in a few milliseconds; the child takes far longer
+    here, there = prepare(run), prepare(run)
+
+    found = list(composed_rows(there, run))
+
+    assert found == [(c, here.composer.compose(c)) for c in here.table.contacts()]
+    assert there.composer.columns_used() == here.composer.columns_used()
+
+
 def test_a_file_changed_under_the_run_stops_it_with_one_error(tmp_path):
     run = settings(tmp_path, 20)
     plan = prepare(run)
