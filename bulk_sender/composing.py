@@ -10,7 +10,7 @@ decisions that read the journal (duplicates, the resend rule) to itself.
 The child takes about half a second to start. Meanwhile the run composes the first rows
 itself; once the child is ready it is told how many rows are done, and goes on from there:
 the first message never waits for it. A plain child process fed pickles, as the report's
-(`reporter.py`), alike on Windows, macOS and Linux.
+(`child.py`).
 """
 
 from __future__ import annotations
@@ -22,12 +22,12 @@ import os
 import pickle
 import queue
 import signal
-import subprocess
 import sys
 import threading
 from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING, Any
 
+from .child import Child
 from .errors import BulkSenderError, InputError
 from .records import Contact, Message, Outcome
 
@@ -103,22 +103,13 @@ class _Child:
         phones: tuple[str, ...],
         wake: Callable[[], None],
     ) -> None:
-        self._process = subprocess.Popen(
-            [sys.executable, "-m", "bulk_sender.composing"],
-            stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-        )  # fmt: skip
+        self._child = Child("bulk_sender.composing")
         # Bounded: a child faster than the run waits for it rather than filling the memory.
         self._answers: queue.Queue[Any] = queue.Queue(maxsize=AHEAD)
-        assert self._process.stdout is not None
         threading.Thread(
-            target=_read, args=(self._process.stdout, self._answers, wake), daemon=True
+            target=_read, args=(self._child.stdout, self._answers, wake), daemon=True
         ).start()
-        self._send((settings, columns, phones))
-
-    def _send(self, value: Any) -> None:
-        assert self._process.stdin is not None
-        pickle.dump(value, self._process.stdin, protocol=pickle.HIGHEST_PROTOCOL)
-        self._process.stdin.flush()
+        self._child.send((settings, columns, phones))
 
     def ready(self) -> bool:
         """Whether the child has opened the file and compiled the template."""
@@ -134,7 +125,7 @@ class _Child:
             return False
         if first != "ready":
             _raise(first)
-        self._send(skip)
+        self._child.send(skip)
         return True
 
     def rows(self, plan: Plan, idle: Callable[[], None]) -> Iterator[Composed]:
@@ -153,16 +144,10 @@ class _Child:
                 idle()
 
     def close(self) -> None:
-        if self._process.poll() is None:
-            self._process.kill()
-        self._process.wait()
+        self._child.stop()
         with contextlib.suppress(queue.Empty):  # the reading thread may wait for room
             while True:
                 self._answers.get_nowait()
-        for pipe in (self._process.stdin, self._process.stdout):
-            if pipe is not None:
-                with contextlib.suppress(OSError):
-                    pipe.close()
 
 
 def _read(source: Any, answers: queue.Queue[Any], wake: Callable[[], None]) -> None:

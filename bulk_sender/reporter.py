@@ -7,8 +7,8 @@ planner (threads take turns). A short list's report is written on a thread, as a
 takes about half a second to start. The run sends the summary's details at the end and gets
 the counts back. A live run's report process reads the journal itself, row by row as their
 outcomes settle, while the run sends (`FollowingReport`).
-A child Python process (`python -m bulk_sender.reporter`), fed pickles through its stdin:
-alike on Windows, macOS and Linux, and never a fork of a process that has threads.
+A child Python process (`python -m bulk_sender.reporter`, `child.py`), fed pickles through
+its stdin: alike on Windows, macOS and Linux, and never a fork of a process that has threads.
 """
 
 from __future__ import annotations
@@ -19,7 +19,6 @@ import os
 import pickle
 import queue
 import signal
-import subprocess
 import sys
 import threading
 import zipfile
@@ -27,6 +26,7 @@ from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
+from .child import Child
 from .errors import BulkSenderError, ReportError
 from .journal import Follower
 from .records import RowResult
@@ -47,48 +47,31 @@ class _ChildReport:
     def __init__(self, opening: tuple[Any, ...]) -> None:
         self.notices: list[str] = []
         """Why the report went beside its path, if it did (`report.write_report`)."""
-        # A plain child process, not multiprocessing: that would import the caller's own
-        # script again in the child, running a script without a __main__ guard twice.
-        self._process = subprocess.Popen(
-            [sys.executable, "-m", "bulk_sender.reporter"],
-            stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-        )  # fmt: skip
-        self._send(opening)
-
-    def _send(self, value: Any) -> None:
-        assert self._process.stdin is not None
-        pickle.dump(value, self._process.stdin, protocol=pickle.HIGHEST_PROTOCOL)
-        self._process.stdin.flush()
+        self._child = Child("bulk_sender.reporter")
+        self._child.send(opening)
 
     def _end(self, last: Sequence[Any], details: Callable[[], Summary]) -> tuple[Path, Tally]:
         """Send `last`, then the summary's details; wait for the report, return its counts."""
-        assert self._process.stdin is not None and self._process.stdout is not None
         try:
             for value in last:
-                self._send(value)
-            self._send(list(details()))
-            self._process.stdin.close()
-            outcome, value, tally, self.notices = pickle.load(self._process.stdout)
+                self._child.send(value)
+            self._child.send(list(details()))
+            self._child.stdin.close()
+            outcome, value, tally, self.notices = pickle.load(self._child.stdout)
         except (OSError, EOFError, pickle.UnpicklingError) as exc:
             raise ReportError(
                 "the report process stopped without writing the report",
                 hint="the journal keeps every outcome: rebuild it with bulk-sender report JOURNAL",
             ) from exc
         finally:
-            self._process.wait()
+            self._child.process.wait()
         if outcome == "error":
             raise ReportError(value)
         return Path(value), tally
 
     def close(self) -> None:
         """Stop the process if the run ended without `finish` (an error elsewhere)."""
-        if self._process.poll() is None:
-            self._process.kill()
-            self._process.wait()
-        for pipe in (self._process.stdin, self._process.stdout):
-            if pipe is not None:
-                with contextlib.suppress(OSError):
-                    pipe.close()
+        self._child.stop()
 
 
 class ReportProcess(_ChildReport):
@@ -102,7 +85,7 @@ class ReportProcess(_ChildReport):
         """A dry run's next row, in input order."""
         self._chunk.append(result)
         if len(self._chunk) >= CHUNK:
-            self._send(self._chunk)
+            self._child.send(self._chunk)
             self._chunk = []
 
     def finish(self, details: Callable[[], Summary]) -> tuple[Path, Tally]:
@@ -130,7 +113,7 @@ class FollowingReport(_ChildReport):
         """
         if not self._following:
             self._following = True
-            self._send(table)
+            self._child.send(table)
 
     def finish(self, details: Callable[[], Summary]) -> tuple[Path, Tally]:
         """The run is over and its journal committed: write the rest and the summary."""
