@@ -181,7 +181,10 @@ class Composer:
     def columns_used(self) -> ColumnsUsed:
         """The phone and country columns this composer read, with the rows each gave."""
         phones = tuple((name, self.phone_rows[name]) for name in self.phones.names)
-        return ColumnsUsed(phones, self.phones.country, self.country_rows, self.country, self.rows)
+        return ColumnsUsed(
+            phones, self.phones.country, self.country_rows, self.country, self.rows,
+            self.phones.left_out,
+        )  # fmt: skip
 
     def _compose_wa(self, contact: Contact, phone: Phone, source: str) -> Message | Outcome:
         assert self.wa is not None

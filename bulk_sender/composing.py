@@ -21,13 +21,12 @@ import itertools
 import os
 import pickle
 import queue
-import signal
 import sys
 import threading
 from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING, Any
 
-from .child import Child
+from .child import Child, ignore_stop_signals
 from .errors import BulkSenderError, InputError
 from .records import Contact, Message, Outcome
 
@@ -106,9 +105,10 @@ class _Child:
         self._child = Child("bulk_sender.composing")
         # Bounded: a child faster than the run waits for it rather than filling the memory.
         self._answers: queue.Queue[Any] = queue.Queue(maxsize=AHEAD)
-        threading.Thread(
+        self._reader = threading.Thread(
             target=_read, args=(self._child.stdout, self._answers, wake), daemon=True
-        ).start()
+        )
+        self._reader.start()
         self._child.send((settings, columns, phones))
 
     def ready(self) -> bool:
@@ -144,10 +144,17 @@ class _Child:
                 idle()
 
     def close(self) -> None:
+        """End the child, then its reading thread, then close the pipe the thread read.
+
+        Closing the pipe while the thread reads it (a Ctrl-C mid-list) fails that read with
+        a `ValueError` that `threading` prints as a traceback; the end of a killed child's
+        pipe ends the thread instead.
+        """
+        self._child.kill()
+        while self._reader.is_alive():
+            with contextlib.suppress(queue.Empty):  # the thread may wait for room to say so
+                self._answers.get(timeout=0.05)
         self._child.stop()
-        with contextlib.suppress(queue.Empty):  # the reading thread may wait for room
-            while True:
-                self._answers.get_nowait()
 
 
 def _read(source: Any, answers: queue.Queue[Any], wake: Callable[[], None]) -> None:
@@ -168,8 +175,7 @@ def _raise(answer: Any) -> None:
 
 def _child() -> None:
     """The child: open the list as the run did, then compose the rows it is asked for."""
-    for name in ("SIGINT", "SIGTERM"):  # the run stops on these, then ends this process
-        signal.signal(getattr(signal, name), signal.SIG_IGN)
+    ignore_stop_signals()  # the run stops on a signal, then ends this process
     with contextlib.suppress(AttributeError, OSError):
         os.nice(NICE)
     source, out = sys.stdin.buffer, sys.stdout.buffer

@@ -47,6 +47,12 @@ class ReportError(BulkSenderError):
     """The report cannot be written."""
 
 
+class ReportNotWritten(ReportError):
+    """A run that sent (or may have) could not write its report: the journal keeps it all."""
+
+    exit_code = 1
+
+
 class AbortedByApi(BulkSenderError):
     """The API refuses every request (wrong workspace, bad key...): exit 3."""
 

@@ -242,7 +242,7 @@ def write_atomically(path: Path, columns: Sequence[str], rows: Iterable[Sequence
             Path(temporary).unlink(missing_ok=True)
         raise InputError(
             f"{path}: cannot write the opt-out list ({exc.strerror or exc})",
-            hint="close it in Excel and try again",
+            hint="free some space or close it in Excel, then try again; the list is as it was",
         ) from exc
 
 

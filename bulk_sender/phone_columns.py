@@ -4,8 +4,11 @@ CRM and shop exports have several phone columns (mobile, home, work, fax, billin
 shipping) or label/value pairs (Google Contacts' `Phone 1 - Label` / `Phone 1 - Value`).
 They are ranked by their header words, in Spanish, Portuguese and English: the customer's
 own WhatsApp or mobile first, then other personal numbers, then work, home, address, billing
-and shipping numbers; fax and what is plainly not a phone never. Each row takes the first
-cell holding a valid mobile, trying a pair's value with a mobile label first.
+and shipping numbers, then the company's main line. Columns holding another person's number
+(an assistant's, a spouse's, a parent's, an emergency contact's) and faxes are never used, not
+even as a fallback: they are "left out", and the preview says so. What is plainly not a phone
+is never a phone column. Each row takes the first cell holding a valid mobile, trying a pair's
+value with a mobile label first.
 """
 
 from __future__ import annotations
@@ -32,29 +35,46 @@ _PHONE = {"telefono", "telefone", "phone", "telephone", "fone", "fono", "tel", "
 # Words only a whole header means a phone by: "Número de pedido" is an order number, and
 # Bling's "Número" is the house number, so these count only when no header says "phone".
 _GENERIC_NAMES = {"numero", "number", "nro", "contacto", "contato", "wa"}
-# Never a number to message: faxes, pagers, parts of a number, flags about it, and other
-# people's numbers (the seller's, an emergency or reference contact's).
-_NEVER = {"fax", "pager", "beeper", "bip", "telex", "isdn", "tty", "tdd", "radio", "ext",
+# Never a number to message: pagers, parts of a number, flags about it.
+_NEVER = {"pager", "beeper", "bip", "telex", "isdn", "tty", "tdd", "radio", "ext",
           "extension", "extensao", "anexo", "ramal", "interno", "indicativo", "ddd", "ddi",
           "prefijo", "prefixo", "code", "codigo", "area", "verified", "verificado", "consent",
           "opt", "optin", "marketing", "accepts", "acepta", "aceita", "autoriza", "autorizacion",
-          "permiso", "status", "vendedor", "vendedora",
-          "asesor", "asesora", "ejecutivo", "owner", "agent", "agente", "seller", "emergencia",
-          "emergency", "referencia", "reference", "conyuge", "spouse"}  # fmt: skip
+          "permiso", "status"}  # fmt: skip
+_FAX = {"fax", "facsimile", "facsimil"}
+# Another person's number: a message meant for the customer, with their name and their order,
+# must never land there (Salesforce's AssistantPhone, Zoho's Asst Phone, a school's
+# "Teléfono apoderado", a Brazilian form's "Telefone para recado").
+_OTHER_PERSON = {
+    "assistant", "assistants", "asst", "asistente", "assistente", "secretary", "secretaria",
+    "secretario", "manager", "managers", "gerente", "jefe", "jefa", "supervisor", "boss",
+    "spouse", "partner", "wife", "husband", "conyuge", "conjuge", "esposo", "esposa", "marido",
+    "pareja", "companheiro", "companheira", "parent", "parents", "father", "mother", "guardian",
+    "padre", "madre", "papa", "mama", "pai", "mae", "apoderado", "apoderada", "tutor", "tutora",
+    "acudiente", "responsavel", "familiar", "pariente", "parente", "emergency", "emergencia",
+    "reference", "referencia", "referencias", "referrer", "referente", "referido", "referida",
+    "indicacao", "recado", "recados", "vendedor", "vendedora", "asesor", "asesora",
+    "ejecutivo", "ejecutiva", "owner", "agent", "agente", "seller", "consultor", "consultora",
+}  # fmt: skip
+
 # A column naming what kind of number its neighbour holds ("Phone 1 - Label", "Phone Type").
 _LABEL = {"label", "type", "tipo", "etiqueta", "rotulo", "kind"}
 _PAIR_FILLER = _LABEL | {"value", "valor", "de", "do", "da", "del", "of"}
 # Whose number it is, after the customer's own: work, home, address, billing, shipping.
+# The company's main line (Outlook's "Company Main Phone", "Teléfono empresa") comes last: it
+# reaches a switchboard, not the person.
 _TIERS = (
-    {"work", "business", "trabajo", "trabalho", "oficina", "office", "empresa", "company",
-     "comercial", "laboral", "corporativo", "negocio", "assistant", "asistente", "asst",
-     "escritorio", "compania", "companhia"},
+    {"work", "business", "trabajo", "trabalho", "oficina", "office", "comercial", "laboral",
+     "escritorio"},
     # Outlook in Spanish calls the home phone "Teléfono particular".
     {"home", "casa", "hogar", "residencia", "residencial", "domicilio", "fijo", "fixo",
      "landline", "particular"},
     {"address", "direccion", "endereco", "mailing", "default"},
     {"billing", "bill", "facturacion", "factura", "cobro", "cobranca", "faturamento"},
     {"shipping", "ship", "envio", "entrega", "despacho", "delivery"},
+    # Not "main": Google Contacts labels the person's own main number so.
+    {"company", "empresa", "compania", "companhia", "corporativo", "negocio", "central",
+     "switchboard", "centralita", "conmutador", "pbx"},
 )  # fmt: skip
 _SECONDARY = {"other", "otro", "outro", "alternativo", "alternative", "alt", "secundario",
               "secondary", "adicional", "2", "3", "4", "5"}  # fmt: skip
@@ -62,8 +82,8 @@ _CONTENT_SHARE = 0.6
 """Share of a column's cells that must be mobiles for it to count as a phone column unnamed."""
 
 Rank = tuple[int, int, bool]
-"""(whose number: 0 the customer's own .. 5 shipping, kind: 0 WhatsApp 1 mobile 2 phone
-3 a generic name, another of the same kind) -- lower is surer."""
+"""(whose number: 0 the customer's own .. 5 shipping, 6 the company's main line; kind: 0 WhatsApp,
+1 mobile, 2 phone, 3 a generic name; another of the same kind) -- lower is surer."""
 
 
 def _words(name: str) -> list[str]:
@@ -73,7 +93,7 @@ def _words(name: str) -> list[str]:
 def header_rank(name: str) -> Rank | None:
     """How surely a header names the customer's phone, or None if it names none."""
     words = _words(name)
-    if any(w in _NEVER or w in _LABEL for w in words):
+    if any(w in _NEVER or w in _LABEL or w in _FAX or w in _OTHER_PERSON for w in words):
         return None
     if any(w in _WHATSAPP for w in words):
         kind = 0
@@ -91,10 +111,20 @@ def header_rank(name: str) -> Rank | None:
 def label_rank(label: Any) -> Rank | None:
     """The rank a label cell gives its number (`Mobile`, `* Work`, `Celular`); None for a fax."""
     words = _words(str(label))
-    if any(w in _NEVER for w in words):
+    if any(w in _NEVER or w in _FAX or w in _OTHER_PERSON for w in words):
         return None
     kind = 0 if any(w in _WHATSAPP for w in words) else 1 if any(w in _MOBILE for w in words) else 2
     return _tier(words), kind, any(w in _SECONDARY for w in words)
+
+
+def names_another_person(name: str) -> bool:
+    """A header naming another person's phone: `AssistantPhone`, `Teléfono del apoderado`."""
+    words = _words(name)
+    return (
+        any(w in _OTHER_PERSON for w in words)
+        and any(w in _WHATSAPP | _MOBILE | _PHONE for w in words)
+        and not any(w in _LABEL or w in _FAX for w in words)
+    )
 
 
 def _tier(words: Sequence[str]) -> int:
@@ -113,8 +143,25 @@ def rank_phone_columns(
     specific = [(rank, i) for rank, i in ranked if rank[1] < 3]
     if specific or ranked:
         return [columns[i] for _, i in (specific or ranked)]
-    shares = [(-_mobile_share(_cells(sample, i), region), i) for i in range(len(columns))]
+    unnamed = [i for i, name in enumerate(columns) if not _names_someone_else(name)]
+    shares = [(-_mobile_share(_cells(sample, i), region), i) for i in unnamed]
     return [columns[i] for share, i in sorted(shares) if -share >= _CONTENT_SHARE]
+
+
+def _names_someone_else(name: str) -> bool:
+    """A header that, holding numbers, would hold another person's, a fax or no phone at all."""
+    return any(w in _OTHER_PERSON or w in _FAX or w in _NEVER for w in _words(name))
+
+
+def left_out_columns(
+    columns: Sequence[str], sample: Sequence[Sequence[Any]] = ()
+) -> tuple[LeftOut, ...]:
+    """The columns holding another person's phones, never used."""
+    return tuple(
+        LeftOut(name, i)
+        for i, name in enumerate(columns)
+        if names_another_person(name) and _holds_numbers(_cells(sample, i))
+    )
 
 
 def _cells(sample: Sequence[Sequence[Any]], index: int) -> list[Any]:
@@ -147,6 +194,14 @@ class PhoneSource:
 
 
 @dataclass(frozen=True, slots=True)
+class LeftOut:
+    """A column holding another person's phones: never read for the customer's."""
+
+    name: str
+    index: int
+
+
+@dataclass(frozen=True, slots=True)
 class PhonePick:
     """A row's phone, and the column it came from (`fallback` when not the first column)."""
 
@@ -162,6 +217,8 @@ class PhoneColumns:
     sources: tuple[PhoneSource, ...]
     country: str | None = None
     country_index: int | None = None
+    left_out: tuple[LeftOut, ...] = ()
+    """Columns holding another person's numbers, never read for a phone."""
 
     @property
     def names(self) -> tuple[str, ...]:
@@ -193,9 +250,20 @@ class PhoneColumns:
                 if len(self.sources) == 1:
                     return phone
                 return Phone(code=phone.code, detail=f"{phone.detail}; in column {source.name}")
+        others = [o.name for o in self.left_out if _filled(values, o)]
+        if others:
+            return Phone(
+                code="not_own_phone",
+                detail=f"only another person's number ({', '.join(others)}); "
+                f"nothing in {', '.join(self.names)}",
+            )
         if len(self.sources) == 1:
             return Phone(code="missing_phone", detail="the phone cell is empty")
         return Phone(code="missing_phone", detail=f"no phone in {', '.join(self.names)}")
+
+
+def _filled(values: Sequence[Any], column: LeftOut) -> bool:
+    return column.index < len(values) and len(re.findall(r"\d", str(values[column.index]))) > 0
 
 
 def detect_phone_columns(
@@ -208,7 +276,8 @@ def detect_phone_columns(
         index = list(columns).index(name)
         sources.append(PhoneSource(name, index, header_rank(name) or (0, 3, False),
                                    labels.get(_pair_key(name))))  # fmt: skip
-    return _with_country(tuple(sources), columns, sample)
+    found = _with_country(tuple(sources), columns, sample)
+    return replace(found, left_out=left_out_columns(columns, sample))
 
 
 def _label_columns(columns: Sequence[str]) -> dict[tuple[str, ...], int]:
@@ -263,6 +332,12 @@ def phone_columns_for(
     else:
         found = detect_phone_columns(table.columns, sample, region)
     if not found.sources:
+        if others := [o.name for o in found.left_out]:
+            raise InputError(
+                f"{table.path}: no column of the contacts' own phones in row {table.header_row}; "
+                f"{', '.join(others)} holds another person's number",
+                hint="to message those numbers anyway, name the column with --phone-column",
+            )
         raise InputError(
             f"{table.path}: no phone column found in row {table.header_row}; "
             f"columns: {', '.join(table.columns)}",
@@ -300,6 +375,8 @@ class ColumnsUsed:
     default_country: str | None = None
     """`--country`, for numbers without a country code whose row names none."""
     rows: int = 0
+    left_out: tuple[LeftOut, ...] = ()
+    """Columns holding phones that are not the customer's own, never read."""
 
     def phone_text(self, *, short: bool = False) -> str:
         """Each column with its rows; `short` leaves out, but counts, those that gave none."""
@@ -319,17 +396,26 @@ class ColumnsUsed:
         text = f"{self.country} ({self.country_rows} of {_rows(self.rows)} named a country"
         return text + (")" if self.country_rows == self.rows else f"; the others {others})")
 
+    def left_out_text(self) -> str:
+        """`AssistantPhone (another person's number)`."""
+        names = ", ".join(column.name for column in self.left_out)
+        whose = "other people's numbers" if len(self.left_out) > 1 else "another person's number"
+        return f"{names} ({whose})"
+
     def lines(self) -> list[str]:
-        """`Phone columns, in order: ...` and `Country column: ...`."""
+        """`Phone columns, in order: ...`, `Left out: ...` and `Country column: ...`."""
         label = "Phone columns, in order" if len(self.phones) > 1 else "Phone column"
         short = len(self.phones) > 4  # Outlook has a dozen phone columns, mostly empty
-        return [
-            f"{label}: {self.phone_text(short=short)}",
-            f"Country column: {self.country_text()}",
-        ]
+        lines = [f"{label}: {self.phone_text(short=short)}"]
+        if self.left_out:
+            lines.append(f"Left out: {self.left_out_text()}")
+        return [*lines, f"Country column: {self.country_text()}"]
 
     def summary_rows(self) -> list[tuple[str, Any]]:
-        return [("phone columns", self.phone_text()), ("country column", self.country_text())]
+        rows = [("phone columns", self.phone_text())]
+        if self.left_out:
+            rows.append(("left out", self.left_out_text()))
+        return [*rows, ("country column", self.country_text())]
 
 
 def _rows(n: int) -> str:

@@ -25,7 +25,13 @@ import httpx
 
 from .campaign import Mode, Plan, RunResult, Settings, open_target
 from .composing import Composed, composed_rows
-from .errors import BulkSenderError, JournalError, JournalFailed, ReportError
+from .errors import (
+    BulkSenderError,
+    JournalError,
+    JournalFailed,
+    ReportError,
+    ReportNotWritten,
+)
 from .events import (
     AwaitingConfirmation,
     CancelToken,
@@ -406,9 +412,18 @@ class Run:
         try:
             report_path, tally = self._report(journal, elapsed)
         except BulkSenderError as exc:
-            if self.failure is None:
-                raise
-            raise JournalFailed(f"{self.failure} Sending stopped; no report ({exc})") from exc
+            if self.failure is not None:
+                raise JournalFailed(f"{self.failure} Sending stopped; no report ({exc})") from exc
+            if isinstance(exc, ReportError) and self.settings.mode is not Mode.DRY_RUN:
+                with contextlib.suppress(JournalError):
+                    journal.end_run(1)
+                raise ReportNotWritten(
+                    f"{exc.args[0]}; every outcome of this run is kept in the journal "
+                    f"{self.plan.journal_path}",
+                    hint="free some space, then run the same command again, or "
+                    "bulk-sender report JOURNAL: nothing is sent twice",
+                ) from exc
+            raise
         exit_code = self._exit_code(tally.statuses)
         if self.failure is not None:  # a full disk, a locked file: keep what is known
             with contextlib.suppress(JournalError):

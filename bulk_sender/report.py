@@ -23,6 +23,7 @@ from xlsxwriter.exceptions import FileCreateError
 
 from .errors import ReportError
 from .records import RowResult, Status
+from .report_file import PartialFile, drop_half_written, remove_quietly, scratch_folder
 
 RESULT_COLUMNS = (
     "result_row", "result_status", "result_detail", "result_phone", "result_message",
@@ -132,10 +133,12 @@ def write_report(
     try:
         _write(partial, columns, results, summary, sheet_rows)
     except (OSError, FileCreateError) as exc:
+        remove_quietly(partial, summary_csv_path(partial))  # never half a report left behind
         reason = exc.args[0] if isinstance(exc, FileCreateError) else exc  # it wraps an OSError
         raise ReportError(
-            f"{partial}: cannot write the report ({getattr(reason, 'strerror', None) or reason})",
-            hint="the journal keeps every outcome: rebuild it with bulk-sender report JOURNAL",
+            f"{path}: cannot write the report ({getattr(reason, 'strerror', None) or reason})",
+            hint="free some space or choose another --report, then run the same command again: "
+            "nothing is sent twice",
         ) from exc
     if path.suffix.lower() == ".csv":
         _put_in_place(summary_csv_path(partial), summary_csv_path(path), notices)
@@ -282,25 +285,45 @@ def _write_xlsx(
     options = {"constant_memory": True, "strings_to_formulas": False, "strings_to_numbers": False,
                "strings_to_urls": False, "remove_timezone": True,
                "nan_inf_to_errors": True}  # fmt: skip
+    file = PartialFile(path)
+    try:
+        with scratch_folder() as scratch:
+            book = xlsxwriter.Workbook(file, options | {"tmpdir": scratch})
+            try:
+                _fill_xlsx(book, columns, results, summary, limit)
+                book.close()
+            except (OSError, FileCreateError) as exc:
+                drop_half_written(book, exc)
+                raise
+    finally:
+        file.close()
+
+
+def _fill_xlsx(
+    book: Any,
+    columns: Sequence[str],
+    results: Iterable[RowResult],
+    summary: Callable[[], Summary],
+    limit: int,
+) -> None:
     headers = (*columns, *RESULT_COLUMNS)
     text = [header in TEXT_COLUMNS for header in headers]
     status_col = len(columns) + RESULT_COLUMNS.index("result_status")
-    with xlsxwriter.Workbook(str(path), options) as book:
-        styles = _Styles(book)
-        sheets = [_Sheet(book, results_sheet_name(1), headers, styles)]
-        for result in results:
-            if sheets[-1].rows >= limit:
-                sheets[-1].finish()
-                sheets.append(_Sheet(book, results_sheet_name(len(sheets) + 1), headers, styles))
-            colour = STATUS_COLOURS.get(result.outcome.status)
-            sheets[-1].write_row(
-                (*result.values, *result_cells(result)), text=text,
-                style={"bg_color": colour} if colour else None, styled=(status_col,),
-            )  # fmt: skip
-        sheets[-1].finish()
-        summary_sheet = _Sheet(book, SUMMARY_SHEET, ("item", "value"), styles)
-        statuses = _write_summary(summary_sheet, summary())
-        _add_status_chart(book, summary_sheet, statuses)
+    styles = _Styles(book)
+    sheets = [_Sheet(book, results_sheet_name(1), headers, styles)]
+    for result in results:
+        if sheets[-1].rows >= limit:
+            sheets[-1].finish()
+            sheets.append(_Sheet(book, results_sheet_name(len(sheets) + 1), headers, styles))
+        colour = STATUS_COLOURS.get(result.outcome.status)
+        sheets[-1].write_row(
+            (*result.values, *result_cells(result)), text=text,
+            style={"bg_color": colour} if colour else None, styled=(status_col,),
+        )  # fmt: skip
+    sheets[-1].finish()
+    summary_sheet = _Sheet(book, SUMMARY_SHEET, ("item", "value"), styles)
+    statuses = _write_summary(summary_sheet, summary())
+    _add_status_chart(book, summary_sheet, statuses)
 
 
 def _write_summary(sheet: _Sheet, summary: Summary) -> list[tuple[int, Status]]:

@@ -18,7 +18,6 @@ import functools
 import os
 import pickle
 import queue
-import signal
 import sys
 import threading
 import zipfile
@@ -26,7 +25,7 @@ from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
-from .child import Child
+from .child import Child, ignore_stop_signals
 from .errors import BulkSenderError, ReportError
 from .journal import Follower
 from .records import RowResult
@@ -122,11 +121,9 @@ class FollowingReport(_ChildReport):
 
 def _child() -> None:
     """The report process: write the rows as they come, then the summary it is sent."""
-    # Ctrl-C reaches every process of the terminal, SIGTERM every one of a stopped service:
-    # the run stops on either, then asks for its report. Were the run to die, the end of its
-    # pipe ends this process (`_read_commands`).
-    for name in ("SIGINT", "SIGTERM"):
-        signal.signal(getattr(signal, name), signal.SIG_IGN)
+    # The run stops on a signal, then asks for its report. Were the run to die, the end of
+    # its pipe ends this process (`_read_commands`).
+    ignore_stop_signals()
     zip_fast()
     source, out = sys.stdin.buffer, sys.stdout.buffer
     kind, path, columns, *journal = pickle.load(source)

@@ -48,6 +48,18 @@ LANDLINE_DIGITS = phonenumbers.format_number(_FIXED, PhoneNumberFormat.E164)[1:]
         # Other people's numbers: the seller's, an emergency or reference contact's.
         (["Celular del vendedor", "Contact owner phone", "Teléfono de emergencia",
           "Teléfono de referencia", "Celular"], ["Celular"]),
+        # An assistant's, a spouse's, a parent's or guardian's, never even as a fallback.
+        (["AssistantPhone", "Asst Phone", "Assistant's Phone", "Teléfono asistente",
+          "Celular secretaria", "Manager Phone", "Spouse Mobile", "Partner Phone",
+          "Teléfono cónyuge", "Celular esposa", "Teléfono apoderado", "Celular del tutor",
+          "Parent/Guardian Phone", "Contacto de emergencia - teléfono",
+          "Telefone do responsável", "Celular cônjuge", "Telefone para recado",
+          "Referrer phone", "HomePhone"], ["HomePhone"]),
+        # The company's main line comes after every number of the person's own.
+        (["Company Phone", "Home Phone", "Mobile Phone", "Business Phone"],
+         ["Mobile Phone", "Business Phone", "Home Phone", "Company Phone"]),
+        (["Teléfono empresa", "Teléfono envío", "Celular"],
+         ["Celular", "Teléfono envío", "Teléfono empresa"]),
         # "Número" is a house number where another column says phone (Bling, Tiendanube).
         (["Endereço", "Número", "Fone"], ["Fone"]),
         (["Cliente", "Número"], ["Número"]),
@@ -73,7 +85,7 @@ def test_labels_rank_their_numbers(label, better_than):
     assert label_rank(label) < label_rank(better_than)
 
 
-@pytest.mark.parametrize("label", ["Work Fax", "Home Fax", "Pager", "Fax"])
+@pytest.mark.parametrize("label", ["Work Fax", "Home Fax", "Pager", "Fax", "Assistant"])
 def test_a_fax_or_pager_label_takes_its_number_out(label):
     assert label_rank(label) is None
 
@@ -134,6 +146,43 @@ def test_a_row_without_a_mobile_says_why_and_where():
         "invalid_phone",
         f"{normalise_phone('98765', 'PE').detail}; in column Phone",
     )
+
+
+SALESFORCE = ("FirstName", "Phone", "MobilePhone", "HomePhone", "AssistantPhone", "AssistantName")
+
+
+def test_another_person_s_number_is_left_out_and_never_a_fallback():
+    found = detect_phone_columns(SALESFORCE)
+    assert found.names == ("MobilePhone", "Phone", "HomePhone")
+    assert [c.name for c in found.left_out] == ["AssistantPhone"]
+    row = ("Héctor", "", "", "", "912 000 114", "Rosa Díaz")
+    phone = found.pick(row, "PE", allow_landlines=False).phone
+    assert (phone.ok, phone.code) == (False, "not_own_phone")
+    assert phone.detail == (
+        "only another person's number (AssistantPhone); nothing in MobilePhone, Phone, HomePhone"
+    )
+    own = found.pick(("Ana", "", "", "955 111 222", "912 000 114", ""), "PE", False)
+    assert (own.phone.digits, own.column) == ("51955111222", "HomePhone")
+
+
+def test_a_column_of_another_person_s_numbers_is_not_taken_for_its_content():
+    """Without any phone header, mobiles under "Apoderado" are still a guardian's."""
+    sample = [("Ana", "912 345 678"), ("Luis", "987 654 321")]
+    assert rank_phone_columns(("Alumno", "Apoderado"), sample, "PE") == []
+    assert rank_phone_columns(("Alumno", "Contacto"), sample, "PE") == ["Contacto"]
+
+
+def test_naming_another_person_s_column_by_hand_still_wins():
+    by_hand = choose_phone_columns(SALESFORCE, "AssistantPhone")
+    pick = by_hand.pick(("Héctor", "", "", "", "912 000 114", ""), "PE", allow_landlines=False)
+    assert (pick.phone.digits, pick.column) == ("51912000114", "AssistantPhone")
+
+
+def test_the_left_out_columns_read_as_a_line_of_their_own():
+    found = detect_phone_columns(("Celular", "Asst Phone", "Teléfono apoderado"))
+    used = ColumnsUsed((("Celular", 3),), None, 0, "PE", 3, found.left_out)
+    assert used.lines()[1] == "Left out: Asst Phone, Teléfono apoderado (other people's numbers)"
+    assert ("left out", used.left_out_text()) in used.summary_rows()
 
 
 def test_phone_column_by_hand_gives_the_order():

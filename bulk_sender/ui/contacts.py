@@ -105,6 +105,8 @@ def inspect_contacts(
         "detected_phone_column": ",".join(detected.names) if detected else None,
         "phone_column": ",".join(chosen.names) if chosen else None,
         "detected_country_column": detected.country if detected else None,
+        # Columns of another person's numbers (an assistant's), never used unless chosen.
+        "left_out": [c.name for c in detected.left_out] if detected else [],
         "country_column": chosen.country if chosen else None,
         "country": region or "",
         "rows": rows,

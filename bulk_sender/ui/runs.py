@@ -11,10 +11,12 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import io
+import sys
 import threading
 import time
 import traceback
 from collections.abc import Awaitable, Callable, Coroutine, Sequence
+from pathlib import Path
 from typing import Any, TypeVar
 
 from ..campaign import Mode, RunResult, Settings
@@ -134,8 +136,8 @@ class Runs:
             self._finish(result)
         except BulkSenderError as exc:
             self.state |= {"state": "failed", "error": str(exc)}
-        except Exception as exc:  # the page must hear of it; the terminal gets the details
-            traceback.print_exc()
+        except Exception as exc:  # the page must hear of it; the terminal gets one line
+            print_unexpected(exc, "a run")
             self.state |= {"state": "failed", "error": f"unexpected error: {exc}"}
         finally:
             self.state["confirm"] = None
@@ -244,3 +246,10 @@ class Runs:
     def changed(self) -> Awaitable[bool]:
         """Resolves at the next change of the snapshot."""
         return self._changed.wait()
+
+
+def print_unexpected(exc: BaseException, where: str) -> None:
+    """A bug, in one line on the terminal: what, where in the code, and on which request."""
+    frames = traceback.extract_tb(exc.__traceback__)
+    place = f" at {Path(frames[-1].filename).name}:{frames[-1].lineno}" if frames else ""
+    print(f"bulk-sender page: unexpected error in {where}{place}: {exc!r}", file=sys.stderr)

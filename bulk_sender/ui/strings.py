@@ -20,6 +20,7 @@ SCRIPT_STRINGS = {
     "status_excluded": N_("excluded"),
     # Reason codes of SPEC section 3, as `result_detail` starts (`invalid_phone: ...`).
     "reason_missing_phone": N_("no phone"),
+    "reason_not_own_phone": N_("only another person's number"),
     "reason_invalid_phone": N_("invalid phone"),
     "reason_no_country": N_("no country for the phone"),
     "reason_landline": N_("landline"),
@@ -47,6 +48,7 @@ SCRIPT_STRINGS = {
     "contacts_summary": N_("{name}{sheet}: {rows} rows."),
     "detected": N_("{name} (detected)"),
     "choose_phone_column": N_("Choose the phone column"),
+    "left_out": N_("Left out, another person's number: {names}. Choose it above to use it."),
     "no_country_column": N_("none: the country above, for every number without a code"),
     "row": N_("Row"),
     "phone_sent": N_("Phone it goes to"),

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import os
-import traceback
 from collections.abc import AsyncIterator
 from importlib import resources
 from pathlib import Path
@@ -29,7 +29,7 @@ from .form import (
     template_names,
     uploaded_file,
 )
-from .runs import Runs, in_thread, settings_for
+from .runs import Runs, in_thread, print_unexpected, settings_for
 from .strings import page_strings
 
 # Named here, not guessed: Windows' registry may map .js to text/plain, which a browser told
@@ -174,7 +174,14 @@ class Views:
     async def events(self, request: web.Request) -> web.StreamResponse:
         """Server-sent events: the run's snapshot at every change, at most 10 a second."""
         response = web.StreamResponse(headers={"Content-Type": "text/event-stream"})
-        await response.prepare(request)
+        # A browser that goes away (a reload, a closed tab, lost Wi-Fi) is normal: the stream
+        # ends quietly, the run goes on.
+        with contextlib.suppress(ConnectionResetError):
+            await response.prepare(request)
+            await self._stream(response)
+        return response
+
+    async def _stream(self, response: web.StreamResponse) -> None:
         seen = -1
         while not self.closing.is_set():
             if self.runs.version != seen:
@@ -189,7 +196,6 @@ class Views:
             for waiter in waiters:
                 waiter.cancel()
             await asyncio.sleep(1 / UPDATES_PER_SECOND)
-        return response
 
     async def campaign_list(self, request: web.Request) -> web.Response:
         return _json(await asyncio.to_thread(campaigns.list_campaigns, self.reports_dir))
@@ -256,7 +262,9 @@ async def json_errors(request: web.Request, handler: Any) -> web.StreamResponse:
         return web.json_response({"error": str(exc)}, status=400)
     except web.HTTPException:
         raise
-    except Exception as exc:  # the page says what went wrong; the terminal keeps the details
-        traceback.print_exc()
+    except ConnectionResetError:  # the browser went away mid-answer: nobody to tell
+        return web.Response(status=499)
+    except Exception as exc:  # the page says what went wrong; the terminal gets one line
+        print_unexpected(exc, request.path)
         return web.json_response({"error": f"unexpected error: {exc}"}, status=500)
     return response

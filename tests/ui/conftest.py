@@ -24,6 +24,7 @@ class UiProcess:
     url: str
     folder: Path
     process: subprocess.Popen[str]
+    printed: tuple[str, str] | None = None
 
     @property
     def base(self) -> str:
@@ -38,17 +39,17 @@ class UiProcess:
     def token(self) -> str:
         return parse_qs(urlsplit(self.url).query)["token"][0]
 
-    def stop(self) -> None:
-        if self.process.poll() is None:
+    def stop(self) -> tuple[str, str]:
+        """Stop the page as a service manager would (SIGTERM); what it printed after its address."""
+        if self.printed is None:
             self.process.terminate()
             try:
-                self.process.wait(timeout=30)
+                out, err = self.process.communicate(timeout=30)
             except subprocess.TimeoutExpired:
                 self.process.kill()
-                self.process.wait()
-        for stream in (self.process.stdout, self.process.stderr):
-            if stream:
-                stream.close()
+                out, err = self.process.communicate()
+            self.printed = (out or "", err or "")
+        return self.printed
 
 
 def wait_until(check: Callable[[], object], what: str, timeout: float = 90) -> object:

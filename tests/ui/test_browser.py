@@ -219,6 +219,9 @@ def test_stop_in_the_middle_then_resume_sends_each_message_once(ui, browser, ser
     browser.visible("#confirm")
     browser.text_in("#confirm-text", f"¿Enviar {first['pending']} mensajes")
     browser.click("#confirm-yes")
+    for _ in range(3):  # reloads while it sends, each leaving a stream half-written
+        browser.wait(lambda d: browser.count("sent") > 0)
+        browser.driver.refresh()
     browser.text_in("#result-summary", f"{ready} enviado")
 
     final = collections.Counter(str(r["result_status"]) for r in report_rows(report))
@@ -228,6 +231,9 @@ def test_stop_in_the_middle_then_resume_sends_each_message_once(ui, browser, ser
     references = collections.Counter(str(d["reference"]) for d in deliveries)
     assert len(deliveries) == ready
     assert references.most_common(1)[0][1] == 1
+    # The reloads and the stop were ordinary use: the terminal shows the address, no traceback.
+    out, err = page.stop()
+    assert err == "" and "Traceback" not in out, (out, err)
 
 
 def test_a_start_time_shows_the_wait_and_stop_leaves_every_row_pending(ui, browser):

@@ -53,6 +53,7 @@ def test_every_export_shows_the_phone_columns_and_phones_a_run_uses(name, tmp_pa
     dry_run = run_campaign(settings_from(build_parser().parse_args(argv), argv, {}))
     assert info["phone_column"].split(",") == [c for c, _ in dry_run.columns_used.phones]
     assert info["country_column"] == dry_run.columns_used.country
+    assert info["left_out"] == [c.name for c in dry_run.columns_used.left_out]
     for shown, wanted in zip(info["first"], expected["rows"], strict=False):
         status, value, *_ = wanted.split(" ", 2)
         if status == "invalid":

@@ -118,6 +118,8 @@ function showContacts(info) {
   }
   if (!info.phone_column) phoneOptions.unshift(["", t("choose_phone_column")]);
   fillSelect($("phone-column"), phoneOptions, info.phone_column || "");
+  $("left-out").hidden = !info.left_out.length;
+  $("left-out").textContent = t("left_out", { names: info.left_out.join(", ") });
   // As `--country-column` takes it: "" lets bulk-sender find it, "none" uses none.
   const country = info.detected_country_column;
   const countryOptions = [["", country ? t("detected", { name: country }) : t("no_country_column")],

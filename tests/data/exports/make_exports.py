@@ -40,6 +40,8 @@ class Export:
     """The start of the run's `Phone column...` line: the columns tried, in order."""
     country_column: str = ""
     """The run's `Country column: ...` line, after those words."""
+    left_out: str = ""
+    """The run's `Left out: ...` line, after those words: columns of other people's numbers."""
 
 
 GOOGLE = Export(
@@ -170,6 +172,35 @@ SALESFORCE = Export(
     country_column="Mailing Country (5 of 5 rows named a country)",
 )  # fmt: skip
 
+# Salesforce's Data Loader and reports by API name: the assistant's number sits beside the
+# contact's own, and a contact with no mobile of their own must not reach the assistant.
+SALESFORCE_API = Export(
+    "salesforce_data_loader.csv",
+    ["Id", "FirstName", "LastName", "AccountId", "Title", "Phone", "MobilePhone", "HomePhone",
+     "OtherPhone", "Fax", "AssistantPhone", "AssistantName", "Email", "MailingCountry"],
+    [
+        ({"Id": "0035g00000XyZaA", "FirstName": "Lucía", "LastName": "Torres",
+          "Phone": "(01) 412-3456", "MobilePhone": "987 654 321",
+          "AssistantPhone": "912 000 111", "AssistantName": "Rosa Díaz", "MailingCountry": "Peru"},
+         "ready 51987654321"),
+        ({"Id": "0035g00000XyZaB", "FirstName": "Diego", "LastName": "Llanos",
+          "Phone": "(01) 412-3457", "HomePhone": "955 111 222",
+          "AssistantPhone": "912 000 112", "AssistantName": "Rosa Díaz", "MailingCountry": "Peru"},
+         "ready 51955111222 from HomePhone"),
+        ({"Id": "0035g00000XyZaC", "FirstName": "Paola", "LastName": "Rivas",
+          "Phone": "(01) 412-3458", "Fax": "(01) 412-3459",
+          "AssistantPhone": "912 000 113", "AssistantName": "Rosa Díaz", "MailingCountry": "Peru"},
+         "invalid landline"),
+        ({"Id": "0035g00000XyZaD", "FirstName": "Héctor", "LastName": "Ramírez",
+          "AssistantPhone": "912 000 114", "AssistantName": "Rosa Díaz", "MailingCountry": "Peru"},
+         "invalid not_own_phone AssistantPhone"),
+    ],
+    phone_columns="Phone columns, in order: MobilePhone (1 row), Phone (0 rows), "
+    "OtherPhone (0 rows), HomePhone (1 row)",
+    country_column="MailingCountry (4 of 4 rows named a country)",
+    left_out="AssistantPhone (another person's number)",
+)  # fmt: skip
+
 ZOHO = Export(
     "zoho_contacts.csv",
     ["Record Id", "Contact Owner", "Lead Source", "First Name", "Last Name", "Account Name",
@@ -194,11 +225,21 @@ ZOHO = Export(
         ({"Record Id": "zcrm_4876876000000334004", "First Name": "Tomás", "Last Name": "Apaza",
           "Phone": "(02) 234-5679", "Email Opt Out": "false"},
          "invalid landline"),
+        # No mobile of her own: her assistant's is never the fallback.
+        ({"Record Id": "zcrm_4876876000000334005", "First Name": "Rocío", "Last Name": "Vera",
+          "Phone": "(02) 234-5680", "Assistant": "Julia Paz", "Asst Phone": "099 765 4321",
+          "Mailing Country": "Ecuador", "Email Opt Out": "false"},
+         "invalid landline"),
+        ({"Record Id": "zcrm_4876876000000334006", "First Name": "Raúl", "Last Name": "Ortiz",
+          "Assistant": "Julia Paz", "Asst Phone": "099 765 4322", "Mailing Country": "Ecuador",
+          "Email Opt Out": "false"},
+         "invalid not_own_phone Asst Phone"),
     ],
     args=["--country", "EC"],
-    phone_columns="Phone columns, in order: Mobile (2 rows), Home Phone (1 row), "
-    "and 3 more that gave none",
-    country_column="Mailing Country (3 of 4 rows named a country; the others use --country EC)",
+    phone_columns="Phone columns, in order: Mobile (2 rows), Phone (0 rows), "
+    "Other Phone (0 rows), Home Phone (1 row)",
+    left_out="Asst Phone (another person's number)",
+    country_column="Mailing Country (5 of 6 rows named a country; the others use --country EC)",
 )  # fmt: skip
 
 SHOPIFY = Export(
@@ -461,8 +502,8 @@ HANDMADE = Export(
     country_column="Estado/País (5 of 5 rows named a country)",
 )  # fmt: skip
 
-EXPORTS = [GOOGLE, OUTLOOK, HUBSPOT, SALESFORCE, ZOHO, SHOPIFY, WOOCOMMERCE, MERCADO_LIBRE,
-           TIENDANUBE, BLING, SIIGO, ALEGRA, ODOO, HANDMADE]  # fmt: skip
+EXPORTS = [GOOGLE, OUTLOOK, HUBSPOT, SALESFORCE, SALESFORCE_API, ZOHO, SHOPIFY, WOOCOMMERCE,
+           MERCADO_LIBRE, TIENDANUBE, BLING, SIIGO, ALEGRA, ODOO, HANDMADE]  # fmt: skip
 
 
 def write(export: Export) -> None:
@@ -484,6 +525,7 @@ def write(export: Export) -> None:
         "args": export.args,
         "phone_columns": export.phone_columns,
         "country_column": export.country_column,
+        "left_out": export.left_out,
         "rows": [outcome for _, outcome in export.rows],
     }
     text = json.dumps(expected, ensure_ascii=False, indent=1) + "\n"

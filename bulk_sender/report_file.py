@@ -1,0 +1,94 @@
+"""The report's file while it is written: a failed write (a full disk) leaves nothing behind.
+
+A disk that fills up, or a synced folder over its quota, fails a write half-way through the
+workbook. XlsxWriter then leaves its `ZipFile` and its temporary files open; collected later,
+their finalizers write once more, fail again and print "Exception ignored in: ZipFile.__del__
+... No space left on device" after the run's own one-line error. Here the workbook writes
+through `PartialFile`, which goes quiet after its first failure (the file is removed anyway),
+into a temporary folder of its own that is removed whatever happens.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import tempfile
+import traceback
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any, BinaryIO
+
+
+class PartialFile:
+    """A file written under its partial name that, once a write failed, swallows the rest.
+
+    Only the writer's own clean-up writes after a failure (the zip's end record, from a
+    finalizer): the caller has the first error in hand and removes the file.
+    """
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.failed = False
+        self._file: BinaryIO = path.open("wb")
+
+    def write(self, data: bytes) -> int:
+        return len(data) if self.failed else self._guard(self._file.write, data)
+
+    def flush(self) -> None:
+        if not self.failed:
+            self._guard(self._file.flush)
+
+    def seek(self, offset: int, whence: int = os.SEEK_SET) -> int:
+        return 0 if self.failed else self._guard(self._file.seek, offset, whence)
+
+    def tell(self) -> int:
+        return 0 if self.failed else self._guard(self._file.tell)
+
+    def seekable(self) -> bool:
+        return True
+
+    def close(self) -> None:
+        if self.failed:
+            with contextlib.suppress(OSError):  # its buffer fails to flush again: said already
+                self._file.close()
+        else:
+            self._guard(self._file.close)
+
+    def _guard(self, call: Any, *args: Any) -> Any:
+        try:
+            return call(*args)
+        except OSError:
+            self.failed = True
+            raise
+
+
+@contextlib.contextmanager
+def scratch_folder() -> Iterator[str]:
+    """A temporary folder for XlsxWriter's row and XML files, removed whatever happens."""
+    folder = tempfile.TemporaryDirectory(prefix="bulk-sender-", ignore_cleanup_errors=True)
+    try:
+        yield folder.name
+    finally:
+        folder.cleanup()
+
+
+def drop_half_written(book: Any, error: BaseException) -> None:
+    """After a failed write: close the workbook's open temporary files, quietly, now.
+
+    The failed frames still hold the zip and the packager's files; clearing them lets those
+    go while the failure is in hand, instead of in a finalizer after the run's last line.
+    """
+    for sheet in book.worksheets():
+        handle = getattr(sheet, "row_data_fh", None)
+        if handle is not None:
+            with contextlib.suppress(OSError):
+                handle.close()
+    if error.__traceback__ is not None:
+        traceback.clear_frames(error.__traceback__)
+
+
+def remove_quietly(*paths: Path) -> None:
+    """Remove what a failed write left, if it can (the disk being full does not stop that)."""
+    for path in paths:
+        with contextlib.suppress(OSError):
+            path.unlink(missing_ok=True)
