@@ -7,7 +7,7 @@ The sending phase of `bench/send.py` (20,000 messages, 64 connections, 50 ms lat
 2. planned first (as an interactive run, once confirmed): planning no longer overlaps;
 3. planned first, and each in-flight mark queued but not awaited: the request leaves
    before its mark is committed. UNSAFE, for this measurement only: a run killed then
-   could send a message twice. It shows what the guarantee of SPEC section 4 costs.
+   could send a message twice. It shows what the guarantee of docs/spec.md section 4 costs.
 
 Each figure is messages/s over the bare loop's, the median of the repeats (lowest-highest).
 
@@ -28,9 +28,8 @@ from pathlib import Path
 from common import compile_package, server_process, table, write_csv
 from send import CONCURRENCY, LATENCY, MESSAGE, WORKSPACE, bare_aiohttp_cpu
 
-from bulk_sender import writer
-from bulk_sender.campaign import Mode, Settings, run_campaign
-from bulk_sender.send import SendSettings
+from bulk_sender import Mode, SendSettings, Settings, run_campaign
+from bulk_sender.journal import writer
 
 FORMS = {
     "streamed (--yes)": (False, False),

@@ -35,7 +35,8 @@ from common import (
 CHILD = """
 import json, resource, sys, time
 from pathlib import Path
-from bulk_sender.campaign import Settings, run_campaign
+from bulk_sender import run_campaign
+from bulk_sender import Settings
 started = time.perf_counter()
 result = run_campaign(Settings(contacts=Path(sys.argv[1]), message=sys.argv[2], country="PE",
                                reports_dir=Path(sys.argv[3]), quiet=True))
@@ -82,12 +83,12 @@ def first_message(path: Path, folder: Path) -> float:
 
 def tool_stages(path: Path, folder: Path) -> dict[str, float]:
     """Each stage of the tool alone, over the same rows."""
-    from bulk_sender.compose import Composer
-    from bulk_sender.load import open_contacts
-    from bulk_sender.phones import _normalise_cell
-    from bulk_sender.records import Outcome, RowResult, Status
-    from bulk_sender.render import MessageTemplate
-    from bulk_sender.report import write_report
+    from bulk_sender import Outcome, RowResult, Status
+    from bulk_sender.contacts.load import open_contacts
+    from bulk_sender.contacts.phones import _normalise_cell
+    from bulk_sender.messages.compose import Composer
+    from bulk_sender.messages.render import MessageTemplate
+    from bulk_sender.report.workbook import write_report
 
     seconds, (table_, contacts) = timed(lambda: _load(open_contacts, path))
     _normalise_cell.cache_clear()  # an earlier format's run must not warm the phone cache

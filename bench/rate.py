@@ -18,8 +18,7 @@ from pathlib import Path
 
 from common import server_process, table, write_csv
 
-from bulk_sender.campaign import Mode, RunResult, Settings, run_campaign
-from bulk_sender.send import SendSettings
+from bulk_sender import Mode, RunResult, SendSettings, Settings, run_campaign
 
 RATE = 200
 SERVER_LIMIT = 100

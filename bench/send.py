@@ -34,8 +34,7 @@ import httpx
 import requests
 from common import compile_package, server_process, table, write_csv
 
-from bulk_sender.campaign import Mode, Settings, run_campaign
-from bulk_sender.send import SendSettings
+from bulk_sender import Mode, SendSettings, Settings, run_campaign
 
 CONCURRENCY = 64
 LATENCY = 0.05

@@ -2,25 +2,12 @@
 
 from __future__ import annotations
 
-import enum
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-
-class Status(enum.StrEnum):
-    """The outcome of one input row (SPEC section 3)."""
-
-    READY = "ready"
-    SENT = "sent"
-    FAILED = "failed"
-    UNCERTAIN = "uncertain"
-    INVALID = "invalid"
-    DUPLICATE = "duplicate"
-    EXCLUDED = "excluded"
-    """Not sent by the sender's own rule: opted out, or no consent (SPEC section 7)."""
-    PENDING = "pending"
+from .lifecycle import Status
 
 
 @dataclass(frozen=True, slots=True)
@@ -85,7 +72,7 @@ class Message:
     text: str
     """The rendered message, or the template call for approved templates."""
     key: str
-    """The identity hash: phone plus message (SPEC section 4)."""
+    """The identity hash: phone plus message (docs/spec.md section 4)."""
     wa_template: WaTemplate | None = None
     source: str = ""
     """The phone column this row's phone came from, when not the first one tried."""
@@ -106,7 +93,7 @@ class Outcome:
 
     @property
     def result_detail(self) -> str:
-        """`code: words`, the report's `result_detail` (SPEC section 3)."""
+        """`code: words`, the report's `result_detail` (docs/spec.md section 3)."""
         if self.code and self.detail:
             return f"{self.code}: {self.detail}"
         return self.code or self.detail

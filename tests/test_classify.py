@@ -13,7 +13,7 @@ import pytest
 from aiohttp.client_reqrep import ConnectionKey
 from httpx_aiohttp.transport import map_aiohttp_exceptions
 
-from bulk_sender.classify import Kind, classify_error, classify_response, parse_retry_after
+from bulk_sender.delivery.classify import Kind, classify_error, classify_response, parse_retry_after
 
 
 def body(**fields: object) -> bytes:
@@ -49,13 +49,17 @@ def test_200_with_success_is_sent_with_the_ids():
 
     verdict = classify_response(200, {}, answer)
 
-    assert (verdict.kind, verdict.message_id, verdict.whatsapp_id) == (Kind.SENT, "m1", "wamid.1")
+    assert (verdict.kind, verdict.message_id, verdict.whatsapp_id) == (
+        Kind.ACCEPTED,
+        "m1",
+        "wamid.1",
+    )
 
 
 def test_200_from_the_conversation_endpoint_keeps_the_contact_id():
     verdict = classify_response(200, {}, body(success=True, data={"contactId": "c9"}))
 
-    assert (verdict.kind, verdict.message_id, verdict.whatsapp_id) == (Kind.SENT, "c9", None)
+    assert (verdict.kind, verdict.message_id, verdict.whatsapp_id) == (Kind.ACCEPTED, "c9", None)
 
 
 def test_200_with_a_conversation_id_keeps_it_and_the_contact_id_goes_in_the_detail():
@@ -63,38 +67,42 @@ def test_200_with_a_conversation_id_keeps_it_and_the_contact_id_goes_in_the_deta
 
     verdict = classify_response(200, {}, answer)
 
-    assert (verdict.kind, verdict.message_id, verdict.detail) == (Kind.SENT, "v7", "contactId: c9")
+    assert (verdict.kind, verdict.message_id, verdict.detail) == (
+        Kind.ACCEPTED,
+        "v7",
+        "contactId: c9",
+    )
 
 
 def test_200_with_success_false_fails_with_the_apis_words():
     verdict = classify_response(200, {}, body(success=False, message="Plantilla no aprobada"))
 
     assert (verdict.kind, verdict.code, verdict.detail) == (
-        Kind.FAILED, "api_refused", "Plantilla no aprobada",
+        Kind.REFUSED, "api_refused", "Plantilla no aprobada",
     )  # fmt: skip
 
 
 def test_200_that_cannot_be_read_is_uncertain_not_failed():
     verdict = classify_response(200, {}, b"<html>proxy</html>")
 
-    assert (verdict.kind, verdict.code) == (Kind.UNCERTAIN, "api_unreadable")
+    assert (verdict.kind, verdict.code) == (Kind.UNANSWERED, "api_unreadable")
 
 
 @pytest.mark.parametrize(
     ("status", "words", "kind", "code"),
     [
-        (400, "recipientPhone is required", Kind.FAILED, "api_400"),
-        (400, "(#131047) Re-engagement message", Kind.FAILED, "window_closed"),
-        (422, "131026: recipient not on WhatsApp", Kind.FAILED, "not_on_whatsapp"),
-        (301, "Moved", Kind.FAILED, "api_301"),
+        (400, "recipientPhone is required", Kind.REFUSED, "api_400"),
+        (400, "(#131047) Re-engagement message", Kind.REFUSED, "window_closed"),
+        (422, "131026: recipient not on WhatsApp", Kind.REFUSED, "not_on_whatsapp"),
+        (301, "Moved", Kind.REFUSED, "api_301"),
         (401, "Unauthorized", Kind.UNAUTHORIZED, "api_401"),
         (403, "Forbidden", Kind.UNAUTHORIZED, "api_403"),
         (404, "Workspace not found.", Kind.NOT_FOUND, "api_404"),
         (429, "Too many requests.", Kind.RATE_LIMITED, "api_429"),
         (503, "Service unavailable.", Kind.RETRY, "api_503"),
-        (500, "Internal server error.", Kind.UNCERTAIN, "api_500"),
-        (502, "Bad gateway", Kind.UNCERTAIN, "api_502"),
-        (504, "Gateway timeout", Kind.UNCERTAIN, "api_504"),
+        (500, "Internal server error.", Kind.UNANSWERED, "api_500"),
+        (502, "Bad gateway", Kind.UNANSWERED, "api_502"),
+        (504, "Gateway timeout", Kind.UNANSWERED, "api_504"),
     ],
 )
 def test_each_status_gets_its_kind_and_the_apis_words(status, words, kind, code):
@@ -116,10 +124,14 @@ def test_429_carries_its_retry_after():
     [
         # The request was written, then the connection died: the transport calls these
         # ConnectTimeout, but the message may be out. Never retried.
-        (aiohttp.ServerDisconnectedError(), Kind.UNCERTAIN, "connection_lost"),
-        (aiohttp.ClientOSError(104, "Connection reset by peer"), Kind.UNCERTAIN, "connection_lost"),
-        (aiohttp.ClientPayloadError("cut short"), Kind.UNCERTAIN, "connection_lost"),
-        (aiohttp.SocketTimeoutError("read"), Kind.UNCERTAIN, "read_timeout"),
+        (aiohttp.ServerDisconnectedError(), Kind.UNANSWERED, "connection_lost"),
+        (
+            aiohttp.ClientOSError(104, "Connection reset by peer"),
+            Kind.UNANSWERED,
+            "connection_lost",
+        ),
+        (aiohttp.ClientPayloadError("cut short"), Kind.UNANSWERED, "connection_lost"),
+        (aiohttp.SocketTimeoutError("read"), Kind.UNANSWERED, "read_timeout"),
         # The request never left: retried.
         (aiohttp.ConnectionTimeoutError("connect"), Kind.RETRY, "connect_timeout"),
         (refused(), Kind.RETRY, "connect_error"),
@@ -174,10 +186,10 @@ def test_a_target_that_refuses_or_is_no_address_leaves_the_row_to_retry(url):
         (httpx.ConnectError("refused"), Kind.RETRY),
         (httpx.ConnectTimeout("slow"), Kind.RETRY),
         (httpx.PoolTimeout("busy"), Kind.RETRY),
-        (httpx.ReadTimeout("slow"), Kind.UNCERTAIN),
-        (httpx.RemoteProtocolError("closed"), Kind.UNCERTAIN),
-        (httpx.WriteError("half written"), Kind.UNCERTAIN),
-        (OSError("who knows"), Kind.UNCERTAIN),
+        (httpx.ReadTimeout("slow"), Kind.UNANSWERED),
+        (httpx.RemoteProtocolError("closed"), Kind.UNANSWERED),
+        (httpx.WriteError("half written"), Kind.UNANSWERED),
+        (OSError("who knows"), Kind.UNANSWERED),
     ],
 )
 def test_httpx_errors_without_an_aiohttp_cause(exc, kind):

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from bulk_sender.cli import PIPE_CLOSED
+from bulk_sender.cli.main import PIPE_CLOSED
 
 from .conftest import ROOT, clean_env, report_rows, run_cli
 

@@ -15,8 +15,8 @@ from zoneinfo import ZoneInfo
 import openpyxl
 import pytest
 
-from bulk_sender.cli_protect import when_and_to
-from bulk_sender.protect import Protection
+from bulk_sender import Protection
+from bulk_sender.cli.protect import when_and_to
 
 from .conftest import clean_env, report_rows, run_cli
 

@@ -7,7 +7,8 @@ from datetime import date
 
 import pytest
 
-from bulk_sender.compose import (
+from bulk_sender import ConfigError, InputError, Outcome, Status
+from bulk_sender.messages.compose import (
     Composer,
     WaTemplateSpec,
     check_variables,
@@ -15,9 +16,8 @@ from bulk_sender.compose import (
     encode_request,
     identity,
 )
-from bulk_sender.errors import ConfigError, InputError
-from bulk_sender.records import Contact, Message, Outcome, Status
-from bulk_sender.render import MessageTemplate
+from bulk_sender.messages.render import MessageTemplate
+from bulk_sender.records import Contact, Message
 
 COLUMNS = ("Nombre", "Celular", "Total", "Fecha", "Imagen")
 

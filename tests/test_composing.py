@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from bulk_sender.campaign import Mode, Settings, prepare
-from bulk_sender.composing import composed_rows
-from bulk_sender.errors import InputError
+from bulk_sender import InputError, Mode, Settings
+from bulk_sender.engine.campaign import prepare
+from bulk_sender.engine.composing import composed_rows
 
 WAIT = 60.0
 """Seconds the tests give the child to start (a slow machine); they never wait that long."""

@@ -4,14 +4,13 @@ from __future__ import annotations
 
 import pytest
 
-from bulk_sender.consent import (
+from bulk_sender import InputError, Status
+from bulk_sender.protect.consent import (
     ConsentColumn,
     consent_hint,
     looks_like_consent,
     says_yes,
 )
-from bulk_sender.errors import InputError
-from bulk_sender.records import Status
 
 YES = ["sí", "Si", "SÍ", "s", "yes", "Y", "x", "X", "✓", "✔", "true", "TRUE", "Verdadero",
        "1", "acepta", "Aceptó", "opt-in", "Opt In", "OPT_IN", " sí ", True, 1, 1.0]  # fmt: skip

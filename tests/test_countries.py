@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from babel import Locale
 
-from bulk_sender.countries import country_code, find_country_column
+from bulk_sender.contacts.countries import country_code, find_country_column
 
 LATAM = ["AR", "BO", "BR", "CL", "CO", "CR", "DO", "EC", "GT", "HN", "MX", "NI", "PA", "PE",
          "PY", "SV", "US", "UY", "VE", "ES"]  # fmt: skip

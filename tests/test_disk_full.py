@@ -22,10 +22,9 @@ from pathlib import Path
 
 import pytest
 
-from bulk_sender.errors import ReportError
-from bulk_sender.records import Outcome, RowResult, Status
-from bulk_sender.report import write_report
-from bulk_sender.report_file import PartialFile
+from bulk_sender import Outcome, ReportError, RowResult, Status
+from bulk_sender.report.partial import PartialFile
+from bulk_sender.report.workbook import write_report
 
 from .conftest import report_rows, run_cli
 from .test_resume import ENV, send_args, write_contacts

@@ -9,8 +9,16 @@ import threading
 from collections import Counter
 from pathlib import Path
 
-from bulk_sender.campaign import Mode, RunResult, Settings, rebuild_report
-from bulk_sender.engine import (
+from bulk_sender import (
+    Mode,
+    RunResult,
+    SendSettings,
+    Settings,
+    iter_events,
+    rebuild_report,
+    run_engine,
+)
+from bulk_sender.engine.run import (
     AwaitingConfirmation,
     CancelToken,
     Event,
@@ -20,12 +28,9 @@ from bulk_sender.engine import (
     PreviewReady,
     RowOutcome,
     Sending,
-    iter_events,
-    run_engine,
 )
-from bulk_sender.reporter import PROCESS_ROWS
-from bulk_sender.send import SendSettings
-from bulk_sender.server import ServerSettings, running_server
+from bulk_sender.report.process import PROCESS_ROWS
+from bulk_sender.sandbox.server import ServerSettings, running_server
 
 from .conftest import report_rows
 

@@ -14,8 +14,8 @@ import openpyxl
 import phonenumbers
 import pytest
 
-from bulk_sender.campaign import run_campaign
-from bulk_sender.cli import build_parser, settings_from
+from bulk_sender import run_campaign
+from bulk_sender.cli.main import build_parser, settings_from
 
 from .conftest import ROOT, report_rows, run_cli
 

@@ -15,7 +15,7 @@ import pytest
 from babel import Locale
 from babel.dates import parse_pattern
 
-from bulk_sender.filters import (
+from bulk_sender.messages.filters import (
     ValueNotUnderstood,
     check_pattern,
     filters_for,

@@ -8,9 +8,9 @@ from datetime import datetime
 
 import pandas as pd
 
-from bulk_sender.campaign import Mode, Settings, run_campaign
-from bulk_sender.frames import outcomes, table_from_frame
-from bulk_sender.render import MessageTemplate
+from bulk_sender import Mode, Settings, outcomes, run_campaign
+from bulk_sender.contacts.frames import table_from_frame
+from bulk_sender.messages.render import MessageTemplate
 
 from .conftest import ROOT, report_rows
 
@@ -64,7 +64,7 @@ def test_a_frame_is_sent_and_its_outcomes_come_back_as_a_frame(tmp_path):
 def test_pandas_is_not_imported_for_a_file():
     code = (
         "import sys; from pathlib import Path; "
-        "from bulk_sender.campaign import Settings, run_campaign; "
+        "from bulk_sender import Settings, run_campaign; "
         "import tempfile; folder = Path(tempfile.mkdtemp()); "
         f"run_campaign(Settings(contacts=Path(r'{ROOT / 'sample_data' / 'clientes.csv'}'), "
         "message='Hola {{ nombre }}', country='PE', reports_dir=folder, quiet=True)); "

@@ -11,12 +11,9 @@ import phonenumbers
 import pytest
 from phonenumbers import timezone as phone_zones
 
-from bulk_sender.campaign import Mode, Settings, run_campaign
-from bulk_sender.errors import ConfigError
-from bulk_sender.hours import HeldBack, SendHours, SendWindow, parse_send_hours
-from bulk_sender.protect import Protection
-from bulk_sender.records import Message, Outcome
-from bulk_sender.send import SendSettings
+from bulk_sender import ConfigError, Mode, Outcome, Protection, SendSettings, Settings, run_campaign
+from bulk_sender.protect.hours import HeldBack, SendHours, SendWindow, parse_send_hours
+from bulk_sender.records import Message
 
 from .conftest import FakeTimer, report_rows
 

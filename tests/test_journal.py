@@ -12,9 +12,8 @@ from time import monotonic, sleep
 
 import pytest
 
-from bulk_sender.errors import JournalError
-from bulk_sender.journal import Follower, Journal, decode_cells, encode_cells, snapshot
-from bulk_sender.records import Outcome, Status
+from bulk_sender import JournalError, Outcome, Status
+from bulk_sender.journal.store import Follower, Journal, decode_cells, encode_cells, snapshot
 
 from .conftest import report_rows, run_cli
 from .test_resume import ENV, send_args, start_cli, wait_for_deliveries, write_contacts

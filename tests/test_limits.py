@@ -9,8 +9,8 @@ import random
 
 import pytest
 
-from bulk_sender.classify import Kind, Verdict
-from bulk_sender.limits import (
+from bulk_sender.delivery.classify import Kind, Verdict
+from bulk_sender.delivery.limits import (
     EARLY_STOP_ATTEMPTS,
     PairSpacing,
     RateLimiter,
@@ -199,7 +199,7 @@ def verdict(kind: Kind, code: str, detail: str = "", status: int | None = None) 
     return Verdict(kind, code, detail, status)
 
 
-SENT = verdict(Kind.SENT, "", status=200)
+SENT = verdict(Kind.ACCEPTED, "", status=200)
 
 
 def test_a_401_aborts_at_once():
@@ -227,7 +227,7 @@ def test_a_404_aborts_only_before_any_success():
 def test_the_first_20_answers_failing_alike_abort_the_run():
     guard = RunGuard()
     for n in range(EARLY_STOP_ATTEMPTS):
-        guard.observe(verdict(Kind.FAILED, "window_closed", f"131047 for {n}", 400))
+        guard.observe(verdict(Kind.REFUSED, "window_closed", f"131047 for {n}", 400))
         if n == 5:  # retries in between are not answers
             guard.observe(verdict(Kind.RATE_LIMITED, "api_429", status=429))
             guard.observe(verdict(Kind.RETRY, "api_503", status=503))
@@ -239,13 +239,13 @@ def test_the_first_20_answers_failing_alike_abort_the_run():
 
 @pytest.mark.parametrize(
     "odd_one",
-    [SENT, verdict(Kind.FAILED, "api_400", "content is required", 400)],
+    [SENT, verdict(Kind.REFUSED, "api_400", "content is required", 400)],
 )
 def test_one_different_answer_among_the_first_20_lets_the_run_go_on(odd_one):
     guard = RunGuard()
     guard.observe(odd_one)
     for _ in range(3 * EARLY_STOP_ATTEMPTS):
-        guard.observe(verdict(Kind.FAILED, "window_closed", "131047", 400))
+        guard.observe(verdict(Kind.REFUSED, "window_closed", "131047", 400))
 
     assert not guard.stopped
 

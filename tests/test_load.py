@@ -19,12 +19,12 @@ from typing import Any
 import pytest
 import xlsxwriter
 
-from bulk_sender.compose import Composer
-from bulk_sender.errors import InputError
-from bulk_sender.load import Table, open_contacts, read_all
-from bulk_sender.phones import find_phone_column
+from bulk_sender import InputError
+from bulk_sender.contacts.load import Table, open_contacts, read_all
+from bulk_sender.contacts.phone_columns import find_phone_column
+from bulk_sender.messages.compose import Composer
+from bulk_sender.messages.render import MessageTemplate
 from bulk_sender.records import Message
-from bulk_sender.render import MessageTemplate
 
 from .conftest import run_cli
 

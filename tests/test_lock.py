@@ -15,9 +15,9 @@ from pathlib import Path
 
 import pytest
 
-from bulk_sender.errors import JournalError
-from bulk_sender.journal import Journal, snapshot
-from bulk_sender.lock import RunLock, busy_message
+from bulk_sender import JournalError
+from bulk_sender.journal.lock import RunLock, busy_message
+from bulk_sender.journal.store import Journal, snapshot
 
 from .conftest import clean_env, report_rows, run_cli
 from .test_resume import ENV, send_args, start_cli, wait_for_deliveries, write_contacts
@@ -65,7 +65,7 @@ def test_one_journal_opens_once_at_a_time_and_frees_itself_when_closed(tmp_path)
 
 HOLD = """
 import sys, time
-from bulk_sender.journal import Journal
+from bulk_sender.journal.store import Journal
 journal = Journal(sys.argv[1])
 print("holding", flush=True)
 time.sleep(600)

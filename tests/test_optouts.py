@@ -10,9 +10,17 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from bulk_sender.campaign import Mode, Settings, run_campaign
-from bulk_sender.errors import ConfigError, InputError
-from bulk_sender.optouts import (
+from bulk_sender import (
+    ConfigError,
+    InputError,
+    Mode,
+    Protection,
+    SendSettings,
+    Settings,
+    Status,
+    run_campaign,
+)
+from bulk_sender.protect.optouts import (
     HEADER,
     add_phones,
     find_optouts,
@@ -22,10 +30,7 @@ from bulk_sender.optouts import (
     remove_phones,
     write_atomically,
 )
-from bulk_sender.protect import Protection
-from bulk_sender.records import Status
-from bulk_sender.report import STATUS_COLOURS
-from bulk_sender.send import SendSettings
+from bulk_sender.report.workbook import STATUS_COLOURS
 
 from .conftest import report_rows
 

@@ -6,15 +6,15 @@ import phonenumbers
 import pytest
 from phonenumbers import PhoneNumberFormat, PhoneNumberType
 
-from bulk_sender.errors import InputError
-from bulk_sender.phone_columns import (
+from bulk_sender import InputError
+from bulk_sender.contacts.phone_columns import (
     ColumnsUsed,
     choose_phone_columns,
     detect_phone_columns,
     label_rank,
     rank_phone_columns,
 )
-from bulk_sender.phones import normalise_phone
+from bulk_sender.contacts.phones import normalise_phone
 
 # Which numbers are landlines is libphonenumber's metadata: take its own Peruvian example.
 _FIXED = phonenumbers.example_number_for_type("PE", PhoneNumberType.FIXED_LINE)

@@ -12,12 +12,13 @@ import phonenumbers
 import pytest
 from phonenumbers import PhoneNumberFormat, PhoneNumberType
 
-from bulk_sender.compose import Composer
-from bulk_sender.countries import country_code, find_country_column
-from bulk_sender.errors import ConfigError
-from bulk_sender.phones import find_phone_column, normalise_phone, split_numbers
+from bulk_sender import ConfigError
+from bulk_sender.contacts.countries import country_code, find_country_column
+from bulk_sender.contacts.phone_columns import find_phone_column
+from bulk_sender.contacts.phones import normalise_phone, split_numbers
+from bulk_sender.messages.compose import Composer
+from bulk_sender.messages.render import MessageTemplate
 from bulk_sender.records import Contact
-from bulk_sender.render import MessageTemplate
 
 
 @pytest.mark.parametrize(

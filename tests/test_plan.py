@@ -1,4 +1,4 @@
-"""Planning: a new plan replaces the last one only once it is complete (SPEC section 4)."""
+"""Planning: a new plan replaces the last one only once it is complete (docs/spec.md section 4)."""
 
 from __future__ import annotations
 

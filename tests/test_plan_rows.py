@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from bulk_sender.campaign import Mode, Settings, prepare
-from bulk_sender.composing import composed_rows
-from bulk_sender.journal import Journal
-from bulk_sender.plan import FIRST_COMMIT, ResumeRules, plan_rows
+from bulk_sender import Mode, Settings
+from bulk_sender.engine.campaign import prepare
+from bulk_sender.engine.composing import composed_rows
+from bulk_sender.engine.plan import FIRST_COMMIT, ResumeRules, plan_rows
+from bulk_sender.journal.store import Journal
 
 from .test_composing import write_contacts
 

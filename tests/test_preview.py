@@ -6,8 +6,8 @@ import shutil
 from collections import Counter
 from pathlib import Path
 
-from bulk_sender.campaign import Mode, Settings, run_campaign
-from bulk_sender.journal import Journal
+from bulk_sender import Mode, Settings, run_campaign
+from bulk_sender.journal.store import Journal
 
 from .conftest import ROOT, report_rows
 

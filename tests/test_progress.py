@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import io
 
-from bulk_sender.progress import Progress
-from bulk_sender.records import Status
+from bulk_sender import Status
+from bulk_sender.cli.progress import Progress
 
 
 class Clock:

@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from bulk_sender.errors import InputError
-from bulk_sender.protect import Protection, gate_for
+from bulk_sender import InputError, Protection
+from bulk_sender.protect.rules import gate_for
 
 
 def test_an_opted_out_phone_is_excluded_as_opted_out_even_with_consent(tmp_path, monkeypatch):

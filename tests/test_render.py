@@ -12,9 +12,9 @@ import jinja2
 import pytest
 from jinja2.sandbox import ImmutableSandboxedEnvironment, SecurityError
 
-from bulk_sender.errors import TemplateError
-from bulk_sender.load import read_all
-from bulk_sender.render import (
+from bulk_sender import TemplateError
+from bulk_sender.contacts.load import read_all
+from bulk_sender.messages.render import (
     MAX_LENGTH,
     MessageTemplate,
     Rendered,

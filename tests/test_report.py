@@ -1,4 +1,4 @@
-"""The report: read back with openpyxl, LibreOffice and the contacts loader (SPEC section 5)."""
+"""The report (docs/spec.md section 5): read back with openpyxl, LibreOffice and the loader."""
 
 from __future__ import annotations
 
@@ -15,10 +15,9 @@ from typing import Any
 import openpyxl
 import pytest
 
-from bulk_sender.errors import ReportError
-from bulk_sender.load import open_contacts
-from bulk_sender.records import Outcome, RowResult, Status
-from bulk_sender.report import (
+from bulk_sender import Outcome, ReportError, RowResult, Status
+from bulk_sender.contacts.load import open_contacts
+from bulk_sender.report.workbook import (
     MAX_WIDTH,
     RESULT_COLUMNS,
     STATUS_COLOURS,
@@ -322,7 +321,7 @@ def test_a_new_report_replaces_the_last_one_whole(tmp_path):
 def test_a_report_that_cannot_be_written_anywhere_is_one_error(tmp_path):
     (tmp_path / "file").write_text("not a folder")
 
-    with pytest.raises(ReportError, match=r"cannot write the report.*bulk-sender report"):
+    with pytest.raises(ReportError, match=r"cannot write the report.*run the same command again"):
         write(tmp_path / "file" / "report.xlsx", sample_results())
 
 

@@ -8,10 +8,9 @@ from datetime import datetime
 
 import pytest
 
-from bulk_sender.errors import ReportError
-from bulk_sender.journal import Journal
-from bulk_sender.records import Outcome, RowResult, Status
-from bulk_sender.reporter import (
+from bulk_sender import Outcome, ReportError, RowResult, Status
+from bulk_sender.journal.store import Journal
+from bulk_sender.report.process import (
     PROCESS_ROWS,
     FollowingReport,
     ReportProcess,
@@ -108,9 +107,9 @@ def test_long_lists_get_a_process_short_ones_a_thread(tmp_path):
 def test_a_script_without_a_main_guard_runs_once(tmp_path):
     script = tmp_path / "script.py"
     script.write_text(
-        "import bulk_sender.reporter as reporter\n"
+        "import bulk_sender.report.process as reporter\n"
         "from pathlib import Path\n"
-        "from bulk_sender.campaign import Settings, run_campaign\n"
+        "from bulk_sender import Settings, run_campaign\n"
         "reporter.PROCESS_ROWS = 1  # the report in a child process even for this list\n"
         f"contacts = Path(r'{ROOT / 'sample_data' / 'clientes.csv'}')\n"
         "result = run_campaign(Settings(contacts=contacts, message='Hola {{ nombre }}',\n"
@@ -132,7 +131,7 @@ def test_the_report_process_zips_at_the_fastest_level_and_leaves_others_alone():
     script = (
         "import io\n"
         "from xlsxwriter import workbook\n"
-        "from bulk_sender.reporter import zip_fast\n"
+        "from bulk_sender.report.process import zip_fast\n"
         "print(workbook.ZipFile(io.BytesIO(), 'w').compresslevel)\n"
         "zip_fast()\n"
         "print(workbook.ZipFile(io.BytesIO(), 'w').compresslevel)\n"

@@ -1,4 +1,4 @@
-"""Resume after any interruption without messaging anyone twice (SPEC section 4).
+"""Resume after any interruption without messaging anyone twice (docs/spec.md section 4).
 
 Every test here runs the CLI as a subprocess against `bulk-sender serve` over loopback and
 judges by the server's delivery log, the one witness that cannot be fooled by the journal.
@@ -19,8 +19,8 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from bulk_sender.compose import identity
-from bulk_sender.reporter import PROCESS_ROWS
+from bulk_sender.messages.compose import identity
+from bulk_sender.report.process import PROCESS_ROWS
 
 from .conftest import clean_env, report_rows, run_cli, track
 

@@ -5,13 +5,12 @@ from __future__ import annotations
 import asyncio
 from datetime import UTC, datetime, time, timedelta
 
-from bulk_sender.events import Event, Notice, Paused, Waiting
-from bulk_sender.hours import SendHours
-from bulk_sender.limits import RunGuard
-from bulk_sender.protect import Protection
-from bulk_sender.records import Message, Outcome
-from bulk_sender.schedule import Schedule
-from bulk_sender.waiting import shown_time
+from bulk_sender import Event, Notice, Outcome, Paused, Protection, Waiting
+from bulk_sender.delivery.limits import RunGuard
+from bulk_sender.engine.schedule import Schedule
+from bulk_sender.engine.waiting import shown_time
+from bulk_sender.protect.hours import SendHours
+from bulk_sender.records import Message
 
 from .conftest import FakeTimer
 

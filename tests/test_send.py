@@ -12,12 +12,13 @@ from pathlib import Path
 import httpx
 from aiohttp import web
 
-from bulk_sender.classify import Verdict
-from bulk_sender.journal import Journal
-from bulk_sender.limits import StopReason
-from bulk_sender.records import Message, Outcome, Status, WaTemplate
-from bulk_sender.send import Sender, SendSettings, Target, build_request, make_client
-from bulk_sender.server import ServerSettings, running_server
+from bulk_sender import Outcome, SendSettings, Status
+from bulk_sender.delivery.classify import Verdict
+from bulk_sender.delivery.limits import StopReason
+from bulk_sender.delivery.sender import Sender, Target, build_request, make_client
+from bulk_sender.journal.store import Journal
+from bulk_sender.records import Message, WaTemplate
+from bulk_sender.sandbox.server import ServerSettings, running_server
 
 
 class MemoryJournal:

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from bulk_sender.records import Outcome, RowResult, Status
-from bulk_sender.summary import Tally
+from bulk_sender import Outcome, RowResult, Status
+from bulk_sender.report.summary import Tally
 
 
 def result(row: int, status: Status, code: str = "", message: str = "") -> RowResult:

@@ -7,11 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from bulk_sender.campaign import Mode, Settings, run_campaign
-from bulk_sender.errors import ConfigError
-from bulk_sender.protect import Protection
-from bulk_sender.send import SendSettings
-from bulk_sender.testsend import run_test_send
+from bulk_sender import ConfigError, Mode, Protection, SendSettings, Settings, run_campaign
+from bulk_sender.engine.testsend import run_test_send
 
 from .conftest import report_rows
 

@@ -12,14 +12,25 @@ from pathlib import Path
 
 import pytest
 
-from bulk_sender.campaign import Mode, Settings, run_campaign
-from bulk_sender.console import Console
-from bulk_sender.engine import Event, Notice, Paused, Sending, Waiting, run_engine
-from bulk_sender.errors import ConfigError
-from bulk_sender.hours import SendHours
-from bulk_sender.protect import Protection
-from bulk_sender.send import SendSettings
-from bulk_sender.waiting import Countdown, Waiter, countdown_line, parse_not_before, shown_time
+from bulk_sender import (
+    ConfigError,
+    Mode,
+    Protection,
+    SendSettings,
+    Settings,
+    run_campaign,
+    run_engine,
+)
+from bulk_sender.cli.console import Console
+from bulk_sender.engine.run import Event, Notice, Paused, Sending, Waiting
+from bulk_sender.engine.waiting import (
+    Countdown,
+    Waiter,
+    countdown_line,
+    parse_not_before,
+    shown_time,
+)
+from bulk_sender.protect.hours import SendHours
 
 from .conftest import FakeTimer, report_rows
 

@@ -12,14 +12,10 @@ import httpx
 import pytest
 from httpx_aiohttp import AiohttpTransport
 
-from bulk_sender.campaign import Mode, Settings
-from bulk_sender.engine import run_engine
-from bulk_sender.errors import JournalError
-from bulk_sender.journal import Journal
-from bulk_sender.records import Outcome, Status
-from bulk_sender.send import SendSettings
-from bulk_sender.server import ServerSettings, running_server
-from bulk_sender.writer import JournalWriter
+from bulk_sender import JournalError, Mode, Outcome, SendSettings, Settings, Status, run_engine
+from bulk_sender.journal.store import Journal
+from bulk_sender.journal.writer import JournalWriter
+from bulk_sender.sandbox.server import ServerSettings, running_server
 
 from .test_engine import write_contacts
 

@@ -12,13 +12,15 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+from .. import lifecycle
+from ..contacts.load import open_contacts
 from ..errors import InputError
-from ..load import open_contacts
-from ..report import summary_csv_path
+from ..lifecycle import Status
+from ..report.workbook import summary_csv_path
 from .contacts import display
 
 JOURNAL_SUFFIX = ".journal.sqlite3"
-PROBLEMS = ("failed", "uncertain", "invalid", "duplicate", "excluded", "pending")
+PROBLEMS = tuple(s.value for s in lifecycle.PROBLEMS)
 MAX_ROWS = 1000
 
 
@@ -70,7 +72,7 @@ def describe(reports_dir: Path, name: str) -> dict[str, Any]:
         "input": str(summary.get("input") or ""),
         "stopped": str(summary.get("stopped because") or ""),
         "report": report.name if report else "",
-        "resumable": bool(counts.get("pending")) and bool(summary.get("command to resume")),
+        "resumable": bool(counts.get(Status.PENDING)) and bool(summary.get("command to resume")),
     }
 
 

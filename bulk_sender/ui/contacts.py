@@ -17,13 +17,13 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from ..compose import Composer, WaTemplateSpec
+from ..contacts.load import CSV_SUFFIXES, SHEET_SUFFIXES, Table, open_contacts
+from ..contacts.phone_columns import PhoneColumns, phone_columns_for
+from ..contacts.phones import country_flag
 from ..errors import InputError
-from ..load import CSV_SUFFIXES, SHEET_SUFFIXES, Table, open_contacts
-from ..phone_columns import PhoneColumns, phone_columns_for
-from ..phones import country_flag
+from ..messages.compose import Composer, WaTemplateSpec
+from ..messages.render import identifier
 from ..records import Contact
-from ..render import identifier
 
 UPLOADS_DIR = Path("uploads")
 FIRST_ROWS = 10

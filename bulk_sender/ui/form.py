@@ -15,7 +15,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from ..cli import build_parser
+from ..cli.main import build_parser
 from ..errors import ConfigError, InputError
 from .campaigns import journal_name
 from .contacts import UPLOADS_DIR

@@ -19,10 +19,11 @@ from collections.abc import Awaitable, Callable, Coroutine, Sequence
 from pathlib import Path
 from typing import Any, TypeVar
 
-from ..campaign import Mode, RunResult, Settings
-from ..cli import build_parser, environment, settings_from
-from ..cli_protect import when_and_to
-from ..engine import (
+from .. import lifecycle
+from ..cli.main import build_parser, environment, settings_from
+from ..cli.protect import when_and_to
+from ..engine.campaign import Mode, RunResult, Settings
+from ..engine.run import (
     AwaitingConfirmation,
     CancelToken,
     Event,
@@ -39,7 +40,7 @@ from ..engine import (
 from ..errors import BulkSenderError, ConfigError
 
 T = TypeVar("T")
-DONE_STATUSES = ("sent", "failed", "uncertain", "pending")
+DONE_STATUSES = tuple(s.value for s in lifecycle.WHILE_SENDING)
 
 
 def settings_for(arguments: Sequence[str]) -> Settings:

@@ -18,7 +18,7 @@ SCRIPT_STRINGS = {
     "status_invalid": N_("invalid"),
     "status_duplicate": N_("duplicate"),
     "status_excluded": N_("excluded"),
-    # Reason codes of SPEC section 3, as `result_detail` starts (`invalid_phone: ...`).
+    # Reason codes of docs/spec.md section 3, as `result_detail` starts (`invalid_phone: ...`).
     "reason_missing_phone": N_("no phone"),
     "reason_not_own_phone": N_("only another person's number"),
     "reason_invalid_phone": N_("invalid phone"),

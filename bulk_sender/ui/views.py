@@ -14,12 +14,12 @@ from typing import Any
 import jinja2
 from aiohttp import BodyPartReader, web
 
-from ..campaign import Mode
-from ..cli import environment
-from ..engine import run_engine
+from ..cli.main import environment
+from ..delivery.sender import DEFAULT_API_URL
+from ..engine.campaign import Mode
+from ..engine.run import run_engine
+from ..engine.testsend import run_test_send
 from ..errors import BulkSenderError, ConfigError, InputError
-from ..send import DEFAULT_API_URL
-from ..testsend import run_test_send
 from . import campaigns, i18n
 from .contacts import UPLOADS_DIR, inspect_contacts, save_upload
 from .form import (

@@ -6,7 +6,7 @@ import shutil
 
 import pytest
 
-from bulk_sender.errors import InputError
+from bulk_sender import InputError
 from bulk_sender.ui import campaigns
 
 from ..conftest import ROOT, report_rows, run_cli

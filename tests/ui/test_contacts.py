@@ -7,11 +7,10 @@ import json
 
 import pytest
 
-from bulk_sender.campaign import run_campaign
-from bulk_sender.cli import build_parser, settings_from
-from bulk_sender.errors import InputError
-from bulk_sender.load import read_all
-from bulk_sender.phones import normalise_phone
+from bulk_sender import InputError, run_campaign
+from bulk_sender.cli.main import build_parser, settings_from
+from bulk_sender.contacts.load import read_all
+from bulk_sender.contacts.phones import normalise_phone
 from bulk_sender.ui.contacts import display, inspect_contacts, safe_name, save_upload, variables
 
 from ..conftest import ROOT

@@ -6,8 +6,7 @@ import shlex
 
 import pytest
 
-from bulk_sender.campaign import Mode
-from bulk_sender.errors import ConfigError, InputError
+from bulk_sender import ConfigError, InputError, Mode
 from bulk_sender.ui import form as form_module
 from bulk_sender.ui.form import (
     PROTECTIONS,

@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 from datetime import datetime
 
-from bulk_sender.engine import (
+from bulk_sender.engine.run import (
     Notice,
     Paused,
     Planned,

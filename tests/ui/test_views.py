@@ -7,10 +7,10 @@ import shutil
 import subprocess
 import sys
 
-from bulk_sender.cli_protect import when_and_to
-from bulk_sender.protect import Protection
+from bulk_sender import Protection
+from bulk_sender.cli.protect import when_and_to
+from bulk_sender.engine.waiting import parse_not_before
 from bulk_sender.ui.campaigns import resume_arguments
-from bulk_sender.waiting import parse_not_before
 
 from ..conftest import ROOT, clean_env, report_rows, run_cli
 from .conftest import Client, wait_until

@@ -1,0 +1,202 @@
+"""The command line of sender protection (docs/spec.md section 7): the flags of `send` that protect
+the number, the test send's printout, and `bulk-sender optout add|remove|list`."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Callable, Mapping, Sequence
+from datetime import datetime
+from pathlib import Path
+
+from ..contacts.phones import country_flag
+from ..engine.campaign import Settings
+from ..engine.testsend import run_test_send
+from ..engine.waiting import parse_not_before, shown_time
+from ..errors import ConfigError
+from ..lifecycle import Status
+from ..protect.hours import parse_send_hours
+from ..protect.optouts import (
+    DEFAULT_PATH,
+    ENV_VAR,
+    add_phones,
+    parse_phones,
+    read_listing,
+    remove_phones,
+    shown,
+)
+from ..protect.rules import Protection
+
+
+def add_protection_flags(send: argparse.ArgumentParser) -> None:
+    group = send.add_argument_group("protecting your number")
+    group.add_argument(
+        "--optouts", type=Path, metavar="PATH",
+        help=f"opt-out list (default {DEFAULT_PATH} when it exists, or {ENV_VAR})",
+    )  # fmt: skip
+    group.add_argument(
+        "--consent-column", metavar="COLUMN", help="send only to rows whose cell says yes"
+    )
+    group.add_argument(
+        "--send-hours", metavar="HH:MM-HH:MM", help="send only in this window, customer's time"
+    )
+    group.add_argument(
+        "--wait", action="store_true", help="with --send-hours: stay and send as windows open"
+    )
+    group.add_argument(
+        "--not-before", metavar="TIME", help='first message at TIME, e.g. "2026-12-03 09:00"'
+    )
+    group.add_argument(
+        "--test-to", metavar="PHONE", help="send the first messages to PHONE only, as a test"
+    )
+    group.add_argument("--test-count", type=int, metavar="N", help="messages in the test (1)")
+
+
+def protection_from(options: argparse.Namespace, env: Mapping[str, str]) -> Protection:
+    """The protection flags, checked; `--optouts` over `BULK_SENDER_OPTOUTS`."""
+    if options.wait and not options.send_hours:
+        raise ConfigError("--wait goes with --send-hours")
+    if options.test_count is not None and not options.test_to:
+        raise ConfigError("--test-count goes with --test-to PHONE")
+    if options.test_count is not None and options.test_count < 1:
+        raise ConfigError(f"--test-count {options.test_count}: must be 1 or more")
+    optouts = options.optouts or (Path(env[ENV_VAR]) if env.get(ENV_VAR) else None)
+    return Protection(
+        optouts=optouts,
+        consent_column=options.consent_column,
+        send_hours=parse_send_hours(options.send_hours) if options.send_hours else None,
+        wait=options.wait,
+        not_before=parse_not_before(options.not_before) if options.not_before else None,
+        test_to=options.test_to,
+        test_count=options.test_count or 1,
+    )
+
+
+def when_and_to(protection: Protection) -> str:
+    """What the confirmation adds: ` at <start time>`, or that it is a test to PHONE."""
+    if protection.test_to:
+        return f", as a test to {protection.test_to} only"
+    if protection.not_before:
+        return f", the first at {shown_time(protection.not_before)}"
+    return ""
+
+
+def send_test(settings: Settings, confirm: Callable[[int, int], bool] | None) -> int:
+    """`send --test-to PHONE`: send the test, say which rows' messages went."""
+    result = run_test_send(settings, confirm=confirm)
+    print(f"Test send to {shown(result.phone)} through {result.target}:")
+    for message, outcome in result.sent:
+        said = outcome.status.value
+        if outcome.status is not Status.SENT and outcome.result_detail:
+            said += f" ({outcome.result_detail})"
+        text = " ".join(message.text.split())
+        print(f"  row {message.row}: {said}: {text[:60]}{'...' if len(text) > 60 else ''}")
+    if result.stop_detail:
+        print(f"Stopped: {result.stop_detail}")
+    print(
+        "The campaign's journal and report were not touched: "
+        "the same command without --test-to sends to every customer."
+    )
+    return result.exit_code
+
+
+def print_notices(notices: Sequence[str]) -> None:
+    for notice in notices:
+        print(notice)
+
+
+# -- bulk-sender optout add|remove|list ---------------------------------------------------
+
+
+Handler = Callable[[argparse.Namespace, Mapping[str, str]], int]
+
+
+def add_optout_command(
+    commands: argparse._SubParsersAction[argparse.ArgumentParser],
+    environment: Callable[[], Mapping[str, str]],
+) -> None:
+    """`bulk-sender optout add|remove|list`; `environment` gives BULK_SENDER_* settings."""
+
+    def handler(action: Handler) -> Callable[[argparse.Namespace, Sequence[str]], int]:
+        return lambda options, args: action(options, environment())
+
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument(
+        "--optouts", type=Path, metavar="PATH",
+        help=f"the list to keep (default {ENV_VAR}, else {DEFAULT_PATH})",
+    )  # fmt: skip
+    common.add_argument("--country", metavar="CC", help="country of phones without a code")
+    optout = commands.add_parser("optout", help="keep the opt-out list (phones never messaged)")
+    actions = optout.add_subparsers(dest="action", required=True)
+    add = actions.add_parser("add", parents=[common], help="put phones on the list")
+    add.add_argument("phones", nargs="*", metavar="PHONE")
+    add.add_argument("--file", type=Path, metavar="FILE", help="add every phone in this file")
+    add.add_argument("--note", default="", help="why, e.g. 'replied BAJA'")
+    add.set_defaults(handler=handler(_optout_add))
+    remove = actions.add_parser("remove", parents=[common], help="take phones off the list")
+    remove.add_argument("phones", nargs="+", metavar="PHONE")
+    remove.set_defaults(handler=handler(_optout_remove))
+    listing = actions.add_parser("list", parents=[common], help="show the list")
+    listing.set_defaults(handler=handler(_optout_list))
+
+
+def _list_path(options: argparse.Namespace, env: Mapping[str, str]) -> Path:
+    return options.optouts or (Path(env[ENV_VAR]) if env.get(ENV_VAR) else DEFAULT_PATH)
+
+
+def _country(options: argparse.Namespace, env: Mapping[str, str]) -> str | None:
+    return country_flag(options.country or env.get("BULK_SENDER_COUNTRY") or None)
+
+
+def _optout_add(options: argparse.Namespace, env: Mapping[str, str]) -> int:
+    if not options.phones and not options.file:
+        raise ConfigError("optout add: give phones, or --file FILE")
+    path, country = _list_path(options, env), _country(options, env)
+    phones = parse_phones(options.phones, country)
+    note = options.note
+    if options.file:
+        listing = read_listing(options.file, country)
+        phones += [e.digits for e in listing.entries if e.digits]
+        note = note or f"from {options.file.name}"
+        if bad := listing.unreadable:
+            rows = ", ".join(str(e.row) for e in bad[:10]) + ("..." if len(bad) > 10 else "")
+            print(f"{options.file}: rows {rows} hold no valid phone and were not added")
+    added, already = add_phones(path, phones, country=country, note=note, now=datetime.now())
+    for digits in added[:20]:
+        print(f"Added {shown(digits)} to {path}")
+    if len(added) > 20:
+        print(f"... and {len(added) - 20} more")
+    if already:
+        print(f"{len(already)} already on {path}: {', '.join(shown(d) for d in already[:5])}")
+    return 0
+
+
+def _optout_remove(options: argparse.Namespace, env: Mapping[str, str]) -> int:
+    path, country = _list_path(options, env), _country(options, env)
+    if not path.exists():
+        raise ConfigError(f"{path}: no such opt-out list")
+    removed, missing = remove_phones(path, parse_phones(options.phones, country), country=country)
+    for digits in removed:
+        print(f"Removed {shown(digits)} from {path}")
+    for digits in missing:
+        print(f"{shown(digits)} is not on {path}")
+    return 0
+
+
+def _optout_list(options: argparse.Namespace, env: Mapping[str, str]) -> int:
+    path, country = _list_path(options, env), _country(options, env)
+    if not path.exists():
+        print(f"No opt-out list yet: {path} does not exist (bulk-sender optout add PHONE makes it)")
+        return 0
+    listing = read_listing(path, country)
+    lowered = [c.strip().lower() for c in listing.columns]
+    extra = [lowered.index(n) for n in ("added_at", "note") if n in lowered]
+    for entry in listing.entries:
+        if entry.digits:
+            cells = [str(entry.values[i]) for i in extra if str(entry.values[i]).strip()]
+            print("  ".join([f"{shown(entry.digits):<20}", *cells]).rstrip())
+    count = len({e.digits for e in listing.entries if e.digits})
+    print(f"{count} phone{'s' if count != 1 else ''} on {path}")
+    for entry in listing.unreadable:
+        print(f"{path}: row {entry.row} holds no valid phone: {entry.problem}", file=sys.stderr)
+    return 0

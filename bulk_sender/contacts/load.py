@@ -1,0 +1,315 @@
+"""Load contacts: read a CSV or spreadsheet export as the user has it, row by row.
+
+`open_contacts` looks at the file once (encoding, delimiter, sheet, header row) and gives a
+`Table`; `Table.contacts()` streams its data rows. CSV files are read as a stream, so memory
+does not grow with the file; spreadsheets are read by python-calamine, which holds one sheet
+in memory (far less than the Python objects openpyxl would build for it).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import csv
+import math
+import re
+from collections import Counter
+from collections.abc import Generator, Iterator, Sequence
+from dataclasses import dataclass, field
+from itertools import chain
+from pathlib import Path
+from typing import Any
+
+from ..errors import InputError
+from ..records import Contact
+from .phones import simplify
+from .sniff import detect_delimiter, detect_encoding
+
+CSV_SUFFIXES = {".csv", ".tsv", ".txt"}
+SHEET_SUFFIXES = {".xlsx", ".xlsm", ".xls", ".ods"}
+RESULT_PREFIX = "result_"
+HEADER_SCAN_ROWS = 30
+"""Non-blank rows looked at to find the header below any title rows."""
+SAMPLE_ROWS = 50
+"""Rows after the header looked at to tell a blank column from a column without a name."""
+# A CSV report prefixes risky cells with "'" (docs/spec.md section 5); reading it back removes it.
+_CSV_INJECTION_PREFIX = re.compile(r"^'(?=[=+\-@\t\r])")
+
+
+@dataclass(frozen=True, slots=True)
+class Table:
+    """A contacts file whose layout is known: where the header is and what it says."""
+
+    path: Path
+    sheet: str | None
+    columns: tuple[str, ...]
+    """The header names, made unique, without the `result_*` columns of a fed-back report."""
+    header_row: int
+    """The spreadsheet row number of the header."""
+    encoding: str | None = None
+    delimiter: str | None = None
+    result_columns: tuple[str, ...] = ()
+    positions: tuple[int, ...] = ()
+    """Where each of `columns` sits in a raw row (blank columns are skipped)."""
+    result_positions: tuple[int, ...] = ()
+    loaded_sheets: tuple[Any, ...] = field(default=(), repr=False, compare=False)
+    """The sheet (and a report's continuation sheets) as python-calamine read them, once."""
+
+    def contacts(self) -> Generator[Contact, None, None]:
+        """Stream the data rows after the header; blank rows are skipped."""
+        value = _sheet_value if self.loaded_sheets else _text_value
+        for number, cells in _numbered_rows(self):
+            if number <= self.header_row or _is_blank(cells):
+                continue
+            width = len(cells)
+            values = tuple(value(cells[i]) if i < width else "" for i in self.positions)
+            previous = None
+            if self.result_columns:
+                results = (value(cells[i]) if i < width else "" for i in self.result_positions)
+                previous = dict(zip(self.result_columns, results, strict=True))
+            yield Contact(row=number, values=values, previous=previous)
+
+
+def open_contacts(path: str | Path, *, sheet: str | int | None = None) -> Table:
+    """Look at a contacts file and find its layout; raise `InputError` if unusable."""
+    path = Path(path)
+    if not path.is_file():
+        raise InputError(f"{path}: no such file")
+    suffix = path.suffix.lower()
+    if suffix in CSV_SUFFIXES:
+        encoding = detect_encoding(path)
+        default = "\t" if suffix in {".tsv", ".txt"} else ","
+        delimiter = detect_delimiter(path, encoding, default=default)
+        table = Table(path, None, (), 0, encoding=encoding, delimiter=delimiter)
+    elif suffix in SHEET_SUFFIXES:
+        name, loaded = _load_sheets(path, sheet)
+        table = Table(path, name, (), 0, loaded_sheets=loaded)
+    else:
+        raise InputError(
+            f"{path}: unsupported file type {suffix or '(none)'}; "
+            "use .csv, .tsv, .txt, .xlsx, .xlsm, .xls or .ods"
+        )
+    return _with_layout(table)
+
+
+def open_in_memory_sheet(sheet: Any, label: Path) -> Table:
+    """A table over rows already in memory, shaped as python-calamine's sheets (frames.py)."""
+    return _with_layout(Table(label, None, (), 0, loaded_sheets=(sheet,)))
+
+
+def _with_layout(table: Table) -> Table:
+    """The table with its header row found and its columns named and placed."""
+    header_row, header, sample = _find_header(table)
+    width = max(len(cells) for cells in [header, *sample])
+    raw = [*header, *[""] * (width - len(header))]
+    kept = [i for i in range(width) if raw[i].strip() or any(_cell_text(r, i) for r in sample)]
+    data: list[tuple[str, int]] = []
+    results: list[tuple[str, int]] = []
+    for name, position in zip(_unique_names([raw[i] for i in kept], kept), kept, strict=True):
+        (results if name.lower().startswith(RESULT_PREFIX) else data).append((name, position))
+    return Table(
+        table.path,
+        table.sheet,
+        tuple(name for name, _ in data),
+        header_row,
+        encoding=table.encoding,
+        delimiter=table.delimiter,
+        result_columns=tuple(name for name, _ in results),
+        positions=tuple(position for _, position in data),
+        result_positions=tuple(position for _, position in results),
+        loaded_sheets=table.loaded_sheets,
+    )
+
+
+def _load_sheets(path: Path, wanted: str | int | None) -> tuple[str, tuple[Any, ...]]:
+    """The chosen sheet's name and cells (with continuation sheets); `--sheet` N counts from 1."""
+    import python_calamine
+
+    try:
+        with python_calamine.CalamineWorkbook.from_path(str(path)) as workbook:
+            name = _pick_sheet(path, workbook, wanted)
+            names = [name, *_continuation_sheets(workbook.sheet_names, name)]
+            return name, tuple(workbook.get_sheet_by_name(n) for n in names)
+    except InputError:
+        raise
+    except Exception as exc:  # calamine raises several unrelated types for a bad file
+        detail = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+        raise InputError(
+            f"{path}: cannot read this spreadsheet ({detail})",
+            hint="open it in Excel or LibreOffice and save it again as .xlsx or .csv",
+        ) from exc
+
+
+def _pick_sheet(path: Path, workbook: Any, wanted: str | int | None) -> str:
+    from python_calamine import SheetTypeEnum, SheetVisibleEnum
+
+    names: list[str] = list(workbook.sheet_names)
+    if isinstance(wanted, str) and wanted.strip().isdigit() and wanted not in names:
+        wanted = int(wanted)
+    if wanted is None:
+        # Users hide helper sheets (lookups, old lists); the first one they can see is theirs.
+        visible = [
+            m.name
+            for m in workbook.sheets_metadata
+            if m.visible == SheetVisibleEnum.Visible and m.typ == SheetTypeEnum.WorkSheet
+        ]
+        if not visible and not names:
+            raise InputError(f"{path}: the workbook has no sheets")
+        return visible[0] if visible else names[0]
+    if isinstance(wanted, int):
+        if not 1 <= wanted <= len(names):
+            raise InputError(
+                f"{path}: no sheet number {wanted}; it has {len(names)}: {', '.join(names)}"
+            )
+        return names[wanted - 1]
+    if wanted not in names:
+        raise InputError(f"{path}: no sheet named {wanted!r}; sheets: {', '.join(names)}")
+    return wanted
+
+
+Rows = Generator[tuple[int, Sequence[Any]], None, None]
+
+
+def _numbered_rows(table: Table) -> Rows:
+    """Every row of the file with the number the spreadsheet shows for it."""
+    if not table.loaded_sheets:
+        return _csv_rows(table)
+    return _sheet_rows(table.loaded_sheets)
+
+
+def _csv_rows(table: Table) -> Rows:
+    assert table.encoding and table.delimiter
+    # One record is one spreadsheet row, even when a quoted cell holds line breaks.
+    with table.path.open(encoding=table.encoding, newline="") as f:
+        reader = csv.reader(f, delimiter=table.delimiter)
+        try:
+            for number, cells in enumerate(reader, start=1):
+                if any(c.startswith("'") for c in cells):
+                    cells = [_CSV_INJECTION_PREFIX.sub("", c) for c in cells]
+                yield number, cells
+        except UnicodeDecodeError as exc:
+            raise InputError(f"{table.path}: cannot read as {table.encoding} text ({exc})") from exc
+        except csv.Error as exc:
+            raise InputError(
+                f"{table.path}: line {reader.line_num}: cannot read as CSV ({exc})"
+            ) from exc
+
+
+def _sheet_rows(sheets: Sequence[Any]) -> Rows:
+    """The rows of a sheet, then of its continuation sheets (header skipped), numbered on."""
+    number = 0
+    for index, sheet in enumerate(sheets):
+        if sheet.start is None:
+            continue
+        rows = iter(sheet.iter_rows())
+        if index:
+            next(rows, None)  # a continuation sheet repeats the header
+            yield from enumerate(rows, start=number + 1)
+            number += max(0, sheet.height - 1)
+            continue
+        # python-calamine pads the rows above the used range with empty rows, or not, depending
+        # on its version (dimastbk/python-calamine#177); the used range starts at its first
+        # non-empty row either way, so number the rows from there.
+        for first in rows:
+            if not _is_blank(first):
+                for number, cells in enumerate(chain([first], rows), start=sheet.start[0] + 1):
+                    yield number, cells
+                break
+
+
+def _continuation_sheets(names: Sequence[str], sheet: str) -> list[str]:
+    """A report past Excel's row limit goes on in sheets `results 2`, `results 3`... (report.py)."""
+    if sheet != "results":
+        return []
+    found: list[str] = []
+    while f"results {len(found) + 2}" in names:
+        found.append(f"results {len(found) + 2}")
+    return found
+
+
+def _find_header(table: Table) -> tuple[int, list[str], list[Sequence[Any]]]:
+    """The header row (below any title rows), its names, and the data rows after it."""
+    with contextlib.closing(_numbered_rows(table)) as rows:
+        scanned = [(n, cells) for n, cells in _first_filled(rows, HEADER_SCAN_ROWS)]
+        if not scanned:
+            raise InputError(f"{table.path}: the file has no rows")
+        # Title and "Date: ..." rows above the header are narrower than the table's rows.
+        filled = [_filled(cells) for _, cells in scanned]
+        typical = max(Counter(filled).items(), key=lambda pair: (pair[1], pair[0]))[0]
+        at = next(i for i, n in enumerate(filled) if n >= typical)
+        more = SAMPLE_ROWS - (len(scanned) - at - 1)
+        sample = [cells for _, cells in [*scanned[at + 1 :], *_first_filled(rows, more)]]
+    number, header = scanned[at]
+    return number, [_text(c) for c in header], sample
+
+
+def _first_filled(
+    rows: Iterator[tuple[int, Sequence[Any]]], count: int
+) -> list[tuple[int, Sequence[Any]]]:
+    """The next `count` rows that are not blank."""
+    found: list[tuple[int, Sequence[Any]]] = []
+    if count <= 0:
+        return found
+    for number, cells in rows:
+        if not _is_blank(cells):
+            found.append((number, cells))
+            if len(found) >= count:
+                break
+    return found
+
+
+def _unique_names(raw: Sequence[str], positions: Sequence[int]) -> list[str]:
+    """Header names with blanks named after their column and repeats numbered."""
+    names: list[str] = []
+    seen: set[str] = set()
+    for name, position in zip(raw, positions, strict=True):
+        base = " ".join(name.split()) or f"column_{position + 1}"
+        candidate, n = base, 1
+        # Names that differ only in case or accents would be the same name to a template.
+        while simplify(candidate) in seen:
+            n += 1
+            candidate = f"{base}_{n}"
+        seen.add(simplify(candidate))
+        names.append(candidate)
+    return names
+
+
+def _filled(cells: Sequence[Any]) -> int:
+    return sum(1 for c in cells if _text(c).strip())
+
+
+def _is_blank(cells: Sequence[Any]) -> bool:
+    try:
+        return not "".join(cells).strip()  # the fast way, for rows of text
+    except TypeError:
+        return False  # a number or a date is there
+
+
+def _text(cell: Any) -> str:
+    return "" if cell is None else str(cell)
+
+
+def _cell_text(cells: Sequence[Any], index: int) -> str:
+    return _text(cells[index]).strip() if index < len(cells) else ""
+
+
+def _text_value(cell: str) -> str:
+    return cell.strip()
+
+
+def _sheet_value(cell: Any) -> Any:
+    """A cell as the template sees it: text stripped, numbers and dates as they are."""
+    if isinstance(cell, str):
+        return cell.strip()
+    # Spreadsheets store every number as a float; a whole one is shown (and meant) as an int.
+    if isinstance(cell, float) and math.isfinite(cell) and cell.is_integer():
+        return int(cell)
+    return "" if cell is None else cell
+
+
+def read_all(path: str | Path, *, sheet: str | int | None = None) -> tuple[Table, list[Contact]]:
+    """Convenience for small files and tests: the table and all its contacts."""
+    table = open_contacts(path, sheet=sheet)
+    return table, list(table.contacts())
+
+
+__all__ = ["Table", "detect_delimiter", "detect_encoding", "open_contacts", "read_all"]

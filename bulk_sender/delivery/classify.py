@@ -1,0 +1,182 @@
+"""Classify: what one HTTP attempt means for its message (docs/spec.md section 3).
+
+Every answer and every transport error becomes a `Verdict` here, so nothing above the send
+stage knows the HTTP library. The one question that matters for a failed request: did it
+leave? Retry only when it certainly did not, or a message may reach a customer twice.
+"""
+
+from __future__ import annotations
+
+import email.utils
+import enum
+import json
+import math
+import time
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import UTC
+from typing import Any
+
+import aiohttp
+import httpx
+
+# Meta's error codes and words for a closed 24-hour window and a phone not on WhatsApp.
+_WINDOW_CLOSED = ("131047", "24 hour", "24-hour", "24 horas", "re-engagement")
+_NOT_ON_WHATSAPP = ("131026", "not on whatsapp", "no tiene whatsapp", "not a whatsapp")
+MAX_RETRY_AFTER = 600.0
+"""Longest `Retry-After` honoured, in seconds: 429 waits are capped at 10 minutes per row."""
+
+
+class Kind(enum.Enum):
+    """What one attempt meant, and so what to do next; `sender.py` maps the last one to a
+    move of the row's lifecycle (`lifecycle.py`)."""
+
+    ACCEPTED = "accepted"
+    REFUSED = "refused"
+    UNANSWERED = "unanswered"
+    """It may have reached the API: no answer, a 5xx, a connection lost after sending."""
+    RETRY = "retry"
+    """It certainly never reached the API (connect error, 503): try again after a backoff."""
+    RATE_LIMITED = "rate_limited"
+    UNAUTHORIZED = "unauthorized"
+    NOT_FOUND = "not_found"
+
+
+@dataclass(frozen=True, slots=True)
+class Verdict:
+    """What one HTTP attempt means for its message."""
+
+    kind: Kind
+    code: str
+    detail: str = ""
+    http_status: int | None = None
+    retry_after: float | None = None
+    message_id: str | None = None
+    whatsapp_id: str | None = None
+
+
+def classify_response(status: int, headers: Mapping[str, str], body: bytes) -> Verdict:
+    """Turn an HTTP answer into a verdict."""
+    payload = _json(body)
+    words = _api_words(payload, body)
+    if status == 200:
+        return _classify_200(payload, words)
+    if status == 429:
+        return Verdict(Kind.RATE_LIMITED, "api_429", words, status, parse_retry_after(headers))
+    if status in (401, 403):
+        return Verdict(Kind.UNAUTHORIZED, f"api_{status}", words, status)
+    if status == 404:
+        return Verdict(Kind.NOT_FOUND, "api_404", words, status)
+    if status == 503:
+        return Verdict(Kind.RETRY, "api_503", words, status, parse_retry_after(headers))
+    if 300 <= status < 500:
+        lowered = words.lower()
+        if any(mark in lowered for mark in _WINDOW_CLOSED):
+            return Verdict(Kind.REFUSED, "window_closed", words, status)
+        if any(mark in lowered for mark in _NOT_ON_WHATSAPP):
+            return Verdict(Kind.REFUSED, "not_on_whatsapp", words, status)
+        return Verdict(Kind.REFUSED, f"api_{status}", words, status)
+    # 500, 502, 504 and the rest: the API may have sent the message before it failed.
+    return Verdict(Kind.UNANSWERED, f"api_{status}", words, status)
+
+
+def _classify_200(payload: Any, words: str) -> Verdict:
+    """A 200 is `sent` only with `success: true`; `success: false` is the API refusing it.
+
+    The ids: a text message's `id` and `messageWhatsappId`; a template's `conversationId`
+    (older answers gave only the `contactId`). The `contactId`, which finds the customer in
+    Plazbot later, has no column of its own: it goes in the detail.
+    """
+    success = payload.get("success") if isinstance(payload, dict) else None
+    if success is True:
+        data = _dict(payload.get("data"))
+        message = _dict(data.get("message"))
+        contact = _str_or_none(data.get("contactId"))
+        return Verdict(
+            Kind.ACCEPTED, "", f"contactId: {contact}" if contact else "", 200,
+            message_id=_str_or_none(
+                message.get("id") or data.get("conversationId") or data.get("contactId")
+            ),
+            whatsapp_id=_str_or_none(message.get("messageWhatsappId")),
+        )  # fmt: skip
+    if success is False:
+        return Verdict(Kind.REFUSED, "api_refused", words or "success: false", 200)
+    # A 200 we cannot read (a proxy's page, a cut body) says nothing about the message.
+    return Verdict(Kind.UNANSWERED, "api_unreadable", f"200 without success: {words}"[:300], 200)
+
+
+def classify_error(exc: BaseException) -> Verdict:
+    """A request that got no answer: retry it only if it certainly never left.
+
+    httpx over aiohttp reports a connection lost after the request was written as
+    `httpx.ConnectTimeout` (its exception map sends every `ClientConnectionError` there),
+    so the aiohttp exception underneath, in `__cause__`, decides.
+    """
+    cause = exc.__cause__ if isinstance(exc.__cause__, aiohttp.ClientError) else exc
+    if isinstance(cause, aiohttp.ConnectionTimeoutError | httpx.ConnectTimeout | httpx.PoolTimeout):
+        return Verdict(Kind.RETRY, "connect_timeout", "no connection within the timeout")
+    if isinstance(cause, aiohttp.ClientConnectorDNSError):  # the name did not resolve
+        return Verdict(Kind.RETRY, "connect_error", f"cannot find {cause.host}: {cause.os_error}")
+    if isinstance(cause, aiohttp.ClientConnectorError):  # refused, unreachable
+        return Verdict(Kind.RETRY, "connect_error", f"cannot connect: {cause.os_error}")
+    if isinstance(cause, aiohttp.InvalidURL | httpx.UnsupportedProtocol):
+        # No scheme or host: nothing was sent. The CLI refuses such an --api-url up front.
+        return Verdict(Kind.RETRY, "connect_error", f"not a usable address: {cause}"[:300])
+    if isinstance(cause, httpx.ConnectError):
+        return Verdict(Kind.RETRY, "connect_error", f"cannot connect: {cause}")
+    if isinstance(cause, aiohttp.SocketTimeoutError | httpx.ReadTimeout):
+        return Verdict(Kind.UNANSWERED, "read_timeout", "no answer within the read timeout")
+    # Disconnected, reset, cut payload, write errors: the request may have been processed.
+    return Verdict(Kind.UNANSWERED, "connection_lost", f"{type(cause).__name__}: {cause}"[:300])
+
+
+def parse_retry_after(
+    headers: Mapping[str, str] | None, *, now: float | None = None
+) -> float | None:
+    """`Retry-After` in seconds or as an HTTP date, as seconds from now (capped at 10 min)."""
+    headers = headers or {}
+    value = headers.get("retry-after") or headers.get("Retry-After")
+    if not value:
+        return None
+    seconds: float | None
+    try:
+        seconds = float(value)
+    except ValueError:
+        seconds = _seconds_until(value, time.time() if now is None else now)
+    if seconds is None or math.isnan(seconds):
+        return None
+    return min(MAX_RETRY_AFTER, max(0.0, seconds))
+
+
+def _seconds_until(http_date: str, now: float) -> float | None:
+    try:
+        when = email.utils.parsedate_to_datetime(http_date)
+    except (TypeError, ValueError, IndexError):
+        return None
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=UTC)
+    return when.timestamp() - now
+
+
+def _json(body: bytes) -> Any:
+    try:
+        return json.loads(body)
+    except (ValueError, UnicodeDecodeError):
+        return None
+
+
+def _api_words(payload: Any, body: bytes) -> str:
+    """The API's own message, for `result_detail`."""
+    if isinstance(payload, dict):
+        parts = [str(payload[k]) for k in ("message", "error", "errorCode") if payload.get(k)]
+        if parts:
+            return " ".join(parts)[:300]
+    return body.decode("utf-8", "replace").strip()[:300]
+
+
+def _dict(value: Any) -> dict[str, Any]:
+    return value if isinstance(value, dict) else {}
+
+
+def _str_or_none(value: Any) -> str | None:
+    return None if value in (None, "") else str(value)

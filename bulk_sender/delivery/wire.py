@@ -1,0 +1,128 @@
+"""Wire: one POST of JSON bytes to the API, at the least CPU per request.
+
+By default aiohttp directly: one `ClientSession`, a keep-alive pool sized to the concurrency,
+each URL parsed once and each body encoded once per message. httpx's request and response
+models cost more CPU per message than the request itself (a cProfile of 20,000 messages:
+about 60% of the event loop's time in `httpx._client`, `_urlparse` and `_models`), which
+held the sender to 0.6 of a bare aiohttp loop. Given an `httpx.AsyncBaseTransport` (a test's
+mock, a caller's own), requests go through `httpx.AsyncClient` over it instead.
+
+Either way failures are the libraries' own exceptions, for `classify.classify_error` to read
+(the aiohttp error itself, or under httpx the one in `__cause__`, docs/spec.md section 3).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any, Protocol
+
+import aiohttp
+import httpx
+from yarl import URL
+
+JSON_HEADERS = {"Content-Type": "application/json"}
+
+
+@dataclass(frozen=True, slots=True)
+class Answer:
+    """An HTTP answer, read whole."""
+
+    status: int
+    headers: Mapping[str, str]
+    body: bytes
+
+
+class ApiClient(Protocol):
+    """What the sender posts through: `async with` it, then `post` from many workers."""
+
+    async def __aenter__(self) -> ApiClient: ...
+    async def __aexit__(self, *exc: object) -> None: ...
+    async def post(self, path: str, body: bytes) -> Answer: ...
+
+
+def encode_body(fields: dict[str, Any]) -> bytes:
+    """A request's JSON, encoded once and reused by its retries."""
+    return _ENCODER.encode(fields).encode()
+
+
+_ENCODER = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))
+"""One encoder for every request: `json.dumps` with options builds a new one on each call."""
+
+
+@dataclass(frozen=True, slots=True)
+class Timeouts:
+    """Seconds: to open a connection (and to wait for one from the pool), and to read."""
+
+    connect: float
+    read: float
+
+
+class AiohttpClient:
+    """aiohttp without a layer above it: the sender's default client."""
+
+    def __init__(
+        self, api_url: str, headers: dict[str, str], connections: int, timeouts: Timeouts
+    ) -> None:
+        self._base = api_url.rstrip("/")
+        self._headers = {**headers, **JSON_HEADERS}
+        self._connections, self._timeouts = connections, timeouts
+        self._urls: dict[str, URL] = {}
+        self._session: aiohttp.ClientSession | None = None
+
+    async def __aenter__(self) -> AiohttpClient:
+        # The pool timeout is the connect timeout: with one connection per worker nobody
+        # waits for the pool, and a request that cannot get a connection never left.
+        timeout = aiohttp.ClientTimeout(
+            total=None, connect=self._timeouts.connect, sock_connect=self._timeouts.connect,
+            sock_read=self._timeouts.read,
+        )  # fmt: skip
+        self._session = aiohttp.ClientSession(
+            connector=aiohttp.TCPConnector(limit=self._connections),
+            headers=self._headers, timeout=timeout, auto_decompress=True,
+        )  # fmt: skip
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        if self._session is not None:
+            await self._session.close()
+
+    async def post(self, path: str, body: bytes) -> Answer:
+        url = self._urls.get(path)
+        if url is None:
+            url = self._urls[path] = URL(self._base + path)
+        assert self._session is not None, "use the client as `async with`"
+        async with self._session.post(url, data=body, allow_redirects=False) as response:
+            return Answer(response.status, response.headers, await response.read())
+
+
+class HttpxClient:
+    """httpx over a given transport (tests, mocks)."""
+
+    def __init__(
+        self,
+        api_url: str,
+        headers: dict[str, str],
+        timeouts: Timeouts,
+        transport: httpx.AsyncBaseTransport,
+    ) -> None:
+        timeout = httpx.Timeout(
+            connect=timeouts.connect, read=timeouts.read, write=timeouts.read,
+            pool=timeouts.connect,
+        )  # fmt: skip
+        self._client = httpx.AsyncClient(
+            base_url=api_url, headers={**headers, **JSON_HEADERS}, timeout=timeout,
+            transport=transport,
+        )  # fmt: skip
+
+    async def __aenter__(self) -> HttpxClient:
+        await self._client.__aenter__()
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        await self._client.__aexit__()
+
+    async def post(self, path: str, body: bytes) -> Answer:
+        response = await self._client.post(path, content=body)
+        return Answer(response.status_code, response.headers, response.content)

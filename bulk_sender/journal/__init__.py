@@ -1,0 +1,7 @@
+"""Journal: every message's fate in SQLite, so a rerun carries on where a run stopped.
+
+Owns the journal file (its tables, opening, the lock that allows one run per campaign), the
+store (`Journal`: plan, claims, outcomes, results) and its one writer thread. May import:
+`bulk_sender.contacts` (cells kept with their types), `bulk_sender.messages` (a message
+sent again later), `bulk_sender.errors`, `bulk_sender.records`.
+"""

@@ -1,0 +1,504 @@
+"""Journal: every message's fate in SQLite, so a rerun carries on where a run stopped.
+
+One file per campaign, in WAL mode with `synchronous=NORMAL`: a commit survives the process
+being killed. `messages` holds one row per identity (phone plus message) with its latest
+outcome; `rows` holds the latest complete plan's input rows in order, so a report can be
+rebuilt from the journal alone (`bulk-sender report JOURNAL`). A new plan is written to
+`rows_next` and swapped in whole, so a run killed while planning leaves the last one intact.
+
+One process at a time writes a campaign's journal (`lock.py`); others read a snapshot
+(`snapshot`). Every SQLite error leaves as a `JournalError` naming the file
+(`journal_file.py`).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import sqlite3
+import tempfile
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from .. import lifecycle
+from ..contacts.cells import decode_cells, encode_cells
+from ..errors import JournalError
+from ..lifecycle import Move, Status
+from ..records import Outcome, RowResult
+from .file import (
+    STAGING,
+    connect,
+    copy_journal,
+    forget_holder,
+    guarded,
+    is_held,
+    journal_error,
+    make_folder,
+    read_only,
+    take_campaign,
+)
+
+# The moves the journal makes, as the lifecycle table has them: each SQL statement below
+# changes a status only from where the table allows it.
+_CLAIM = (lifecycle.target(Move.CLAIMED), *lifecycle.sources(Move.CLAIMED))
+_INTERRUPTED = lifecycle.target(Move.INTERRUPTED)
+_RETRIED = (lifecycle.target(Move.RETRY_FAILED), *sorted(lifecycle.RETRIED_BY))
+
+
+@dataclass(frozen=True, slots=True)
+class Known:
+    """What the journal already knows of an identity."""
+
+    status: str
+    row: int
+    run: int
+    sent_at: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class Pending:
+    """A message to send, as the journal keeps it."""
+
+    key: str
+    phone: str
+    message: str
+    request: str
+    row: int
+
+
+class Journal:
+    """The campaign's SQLite journal; one connection, used from one thread."""
+
+    def __init__(self, path: str | Path, *, durable: bool = True) -> None:
+        """Open or create a journal; `durable=False` for a dry run's throwaway copy.
+
+        A durable journal is the campaign's own: opening it takes the campaign's lock, or
+        raises `JournalError` naming the process that holds it.
+        """
+        self.path = Path(path)
+        make_folder(self.path)
+        self._lock = take_campaign(self.path) if durable else None
+        try:
+            self._db = connect(self.path, durable=durable)
+        except BaseException:
+            self._release()
+            raise
+        self.run_id = 0
+        self._history = True
+        self._rows: list[tuple[Any, ...]] = []
+        self._messages: list[tuple[Any, ...]] = []
+        self._planned: dict[str, int] = {}
+        self._seen: set[int] = set()
+        """The hashes of this plan's keys: most rows' key is new, found without a query."""
+        self._requeued: list[str] = []
+        self._rows_table = "rows"
+        self.sending_elsewhere = False
+        """A snapshot of a campaign another process is sending: its in-flight rows are."""
+
+    def close(self) -> None:
+        if self._lock is not None:  # the next run names no process that has gone
+            forget_holder(self._db)
+        self._db.close()
+        self._release()
+
+    def _release(self) -> None:
+        if self._lock is not None:
+            self._lock.release()
+            self._lock = None
+
+    def __enter__(self) -> Journal:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # -- identity of the campaign -------------------------------------------------------
+
+    @guarded
+    def meta(self) -> dict[str, str]:
+        return dict(self._db.execute("SELECT key, value FROM meta").fetchall())
+
+    @guarded
+    def check_or_set(self, fields: dict[str, str], *, campaign_hint: str) -> None:
+        """Bind the journal to a template and target, or refuse one made for others.
+
+        A journal whose messages never reached the API (a run stopped while planning, say)
+        binds again freely: nothing it holds can be sent twice.
+        """
+        known = self.meta()
+        for name in ("template", "target"):
+            changed = name in known and name in fields and known[name] != fields[name]
+            if changed and self._reached_api():
+                raise JournalError(
+                    f"{self.path}: this journal was started with another {name} "
+                    f"({_describe(name, known)}); it cannot decide what this run sends",
+                    hint=f"to send this as a new campaign, add --campaign {campaign_hint}",
+                )
+        with self._db:
+            self._db.executemany(
+                "INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)", fields.items()
+            )
+
+    def _reached_api(self) -> bool:
+        found = self._db.execute(
+            "SELECT 1 FROM messages WHERE status != ? LIMIT 1", (Status.PENDING.value,)
+        ).fetchone()
+        return found is not None
+
+    @guarded
+    def start_run(self) -> int:
+        """Open a run; messages left in flight by a killed run become `uncertain`."""
+        with self._db:
+            if not self.sending_elsewhere:  # else those are another process's, still going
+                self._db.execute(
+                    "UPDATE messages SET status = ?, code = 'interrupted', "
+                    "detail = 'the run stopped while this request was in flight' WHERE status = ?",
+                    (_INTERRUPTED, *lifecycle.sources(Move.INTERRUPTED)),
+                )
+            cursor = self._db.execute(
+                "INSERT INTO runs (started_at) VALUES (?)", (_now().isoformat(),)
+            )
+        self.run_id = int(cursor.lastrowid or 0)
+        self._history = self._db.execute("SELECT 1 FROM messages LIMIT 1").fetchone() is not None
+        return self.run_id
+
+    @guarded
+    def end_run(self, exit_code: int) -> None:
+        with self._db:
+            self._db.execute(
+                "UPDATE runs SET ended_at = ?, exit_code = ? WHERE id = ?",
+                (_now().isoformat(), exit_code, self.run_id),
+            )
+
+    # -- planning: one call per input row ------------------------------------------------
+
+    @guarded
+    def start_plan(self) -> None:
+        """Plan into `rows_next`; the last complete plan stays in `rows` until `finish_plan`."""
+        self._db.executescript(STAGING)
+        self._rows_table = "rows_next"
+        self._seen = set()
+
+    @guarded
+    def finish_plan(self) -> None:
+        """Swap the complete plan in, in one transaction, with the messages it queues again."""
+        self.commit()
+        with self._db:
+            self._db.execute("BEGIN")
+            self._db.execute("DELETE FROM rows")
+            self._db.execute("INSERT INTO rows SELECT * FROM rows_next")
+            self._db.execute("DROP TABLE rows_next")
+            self._db.executemany(
+                REQUEUE, ((_RETRIED[0], self.run_id, key, *_RETRIED[1:]) for key in self._requeued)
+            )
+        self._rows_table, self._requeued = "rows", []
+
+    @guarded
+    def known(self, key: str) -> Known | None:
+        """An identity recorded by an earlier run (this run's are found by `first_row_with`)."""
+        if not self._history:
+            return None  # a new journal: skip a query per row
+        found = self._db.execute(
+            "SELECT status, row, run, sent_at FROM messages WHERE key = ?", (key,)
+        ).fetchone()
+        return Known(*found) if found else None
+
+    @guarded
+    def first_row_with(self, key: str) -> int | None:
+        """The row of this run's plan that already holds this identity."""
+        if key in self._planned:
+            return self._planned[key]
+        if hash(key) not in self._seen:
+            return None
+        found = self._db.execute(
+            f"SELECT row FROM {self._rows_table} WHERE key = ? ORDER BY seq LIMIT 1", (key,)
+        ).fetchone()
+        return int(found[0]) if found else None
+
+    @guarded
+    def earlier_delivery(self, phone: str) -> Known | None:
+        """A message sent to this phone by an earlier run (the resend rule)."""
+        if not self._history:
+            return None
+        found = self._db.execute(
+            "SELECT status, row, run, sent_at FROM messages "
+            "WHERE phone = ? AND status = ? AND run < ? ORDER BY sent_at LIMIT 1",
+            (phone, Status.SENT.value, self.run_id),
+        ).fetchone()
+        return Known(*found) if found else None
+
+    def add_row(
+        self,
+        row: int,
+        cells: Sequence[Any],
+        *,
+        key: str | None = None,
+        phone: str = "",
+        outcome: Outcome | None = None,
+        note: str = "",
+    ) -> None:
+        """Add one input row to this run's plan; `outcome` when it is settled without sending.
+
+        `note` goes after the message's own detail in the report (`from Phone 2 - Value`).
+        Planned rows and messages are buffered and written together at `commit()`.
+        """
+        status = outcome.status.value if outcome else None
+        self._rows.append(
+            (row, encode_cells(cells), key, phone, status,
+             outcome.code if outcome else "", outcome.detail if outcome else note)
+        )  # fmt: skip
+        if key is not None:
+            self._planned.setdefault(key, row)
+            self._seen.add(hash(key))
+
+    def add_message(
+        self, key: str, *, phone: str, message: str, request: str, row: int, outcome: Outcome
+    ) -> None:
+        """Record an identity new to the journal, `pending` or settled (a fed-back `sent`)."""
+        self._messages.append(
+            (key, phone, message, request, row, self.run_id, outcome.status.value, outcome.code,
+             outcome.detail, outcome.attempts, outcome.http_status, outcome.message_id,
+             outcome.whatsapp_id, _iso(outcome.sent_at))
+        )  # fmt: skip
+
+    @guarded
+    def set_pending(self, key: str) -> None:
+        """Queue a known identity again (`--retry-failed`, `--retry-uncertain`).
+
+        While planning, this waits for `finish_plan`: the last plan's report stays as it was.
+        """
+        if self._rows_table != "rows":
+            self._requeued.append(key)
+            return
+        self._db.execute(REQUEUE, (_RETRIED[0], self.run_id, key, *_RETRIED[1:]))
+
+    @guarded
+    def commit(self, *, plan: bool = True) -> None:
+        """Commit; with `plan`, the buffered plan first (one statement per table, far cheaper
+        than one per row). The sender's writes leave it buffered (`writer.py`): the plan's
+        rows, written in chunks, are cheaper than in as many commits as the sender makes."""
+        if not plan or not (self._messages or self._rows):
+            if self._db.in_transaction:
+                self._db.execute("COMMIT")
+            return
+        self.begin()
+        self._db.executemany(
+            "INSERT INTO messages (key, phone, message, request, row, run, status, code, detail, "
+            "attempts, http_status, message_id, whatsapp_id, sent_at) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            self._messages,
+        )
+        self._db.executemany(
+            f"INSERT INTO {self._rows_table} (row, cells, key, phone, status, code, detail) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?)",
+            self._rows,
+        )
+        self._messages, self._rows, self._planned = [], [], {}
+        if self._db.in_transaction:
+            self._db.execute("COMMIT")
+
+    @guarded
+    def begin(self) -> None:
+        if not self._db.in_transaction:
+            self._db.execute("BEGIN")
+
+    # -- sending --------------------------------------------------------------------------
+
+    def pending(self, limit: int | None = None, *, batch: int = 500) -> Iterator[Pending]:
+        """This run's messages still to send, in input order, read in batches."""
+        last_seq, left = 0, limit
+        while left is None or left > 0:
+            size = batch if left is None else min(batch, left)
+            found = self._fetch(
+                "SELECT r.seq, m.key, m.phone, m.message, m.request, r.row FROM rows r "
+                "JOIN messages m ON m.key = r.key WHERE r.seq > ? AND r.status IS NULL "
+                "AND m.status = ? ORDER BY r.seq LIMIT ?",
+                (last_seq, Status.PENDING.value, size),
+            )
+            if not found:
+                return
+            for _seq, *fields in found:
+                yield Pending(*fields)
+            last_seq = found[-1][0]
+            if left is not None:
+                left -= len(found)
+
+    @guarded
+    def count_pending(self) -> tuple[int, int]:
+        """How many messages are to be sent, and to how many phones."""
+        found = self._db.execute(
+            "SELECT COUNT(DISTINCT m.key), COUNT(DISTINCT m.phone) FROM rows r "
+            "JOIN messages m ON m.key = r.key WHERE r.status IS NULL AND m.status = ?",
+            (Status.PENDING.value,),
+        ).fetchone()
+        return int(found[0]), int(found[1])
+
+    @guarded
+    def mark_in_flight(self, key: str, attempts: int) -> bool:
+        """Claim a message before its request leaves; False if it is no longer `pending`.
+
+        Committed at once: a kill now makes the row `uncertain`. The claim is conditional,
+        so two writers (even without the campaign lock) can never both send one message.
+        """
+        return self.mark_many([(key, attempts)]) == [True]
+
+    @guarded
+    def mark_many(self, marks: Sequence[tuple[str, int]]) -> list[bool]:
+        """`mark_in_flight` for a group of (key, attempts): which of them this run claimed."""
+        execute = self._db.execute
+        return [
+            execute(MARK, (_CLAIM[0], attempts, self.run_id, key, *_CLAIM[1:])).rowcount == 1
+            for key, attempts in marks
+        ]
+
+    @guarded
+    def record(self, key: str, outcome: Outcome) -> None:
+        """The outcome of a message, committed at once."""
+        self.record_many([(key, outcome)])
+
+    @guarded
+    def record_many(self, outcomes: Sequence[tuple[str, Outcome]]) -> None:
+        """The outcomes of a group of messages, in one statement."""
+        self._db.executemany(
+            RECORD,
+            ((outcome.status.value, outcome.code, outcome.detail, outcome.attempts,
+              outcome.http_status, outcome.message_id, outcome.whatsapp_id,
+              _iso(outcome.sent_at), key) for key, outcome in outcomes),
+        )  # fmt: skip
+
+    # -- reporting ------------------------------------------------------------------------
+
+    def results(self, *, dry_run: bool = False) -> Iterator[RowResult]:
+        """This run's rows in input order with their outcomes, for the report."""
+        last_seq = 0
+        while found := self._fetch(RESULTS.format(table="rows"), (last_seq,)):  # in pages
+            for _seq, *fields in found:
+                yield _row_result(fields, dry_run=dry_run)
+            last_seq = found[-1][0]
+
+    @guarded
+    def _fetch(self, query: str, parameters: Sequence[Any]) -> list[Any]:
+        return self._db.execute(query, parameters).fetchall()
+
+
+MARK = "UPDATE messages SET status = ?, attempts = ?, run = ? WHERE key = ? AND status = ?"
+"""A claim: only while the message is still where `Move.CLAIMED` leaves from."""
+REQUEUE = (
+    "UPDATE messages SET status = ?, code = '', detail = '', run = ? "
+    "WHERE key = ? AND status IN (?, ?)"
+)
+"""`--retry-failed`, `--retry-uncertain`: only a failed or uncertain message goes back."""
+RECORD = (
+    "UPDATE messages SET status = ?, code = ?, detail = ?, attempts = ?, http_status = ?, "
+    "message_id = ?, whatsapp_id = ?, sent_at = ? WHERE key = ?"
+)
+RESULTS = (
+    "SELECT r.seq, r.row, r.cells, r.phone, r.status, r.code, r.detail, m.message, "
+    "m.status, m.code, m.detail, m.attempts, m.http_status, m.message_id, "
+    "m.whatsapp_id, m.sent_at FROM {table} r LEFT JOIN messages m ON m.key = r.key "
+    "WHERE r.seq > ? ORDER BY r.seq LIMIT 1000"
+)
+"""A page of the plan's rows with their messages' outcomes, after a `seq`."""
+
+
+class Follower:
+    """A campaign's journal read by another process while its run writes it.
+
+    The report's process (`reporter.py`) reads this way while the run sends: WAL gives it
+    the last committed state without holding the run back. `settled()` gives the rows
+    whose outcome this run can no longer change, in input order, up to the first row still
+    to be sent; `rest()` gives every row after those, once the run is over.
+    """
+
+    def __init__(self, path: Path, table: str) -> None:
+        """`table`: `rows_next` while the run's plan is written, `rows` once it is whole."""
+        self.path, self._table, self._after = path, table, 0
+        try:
+            self._db = read_only(path)
+        except sqlite3.Error as exc:
+            raise journal_error(path, exc) from exc
+
+    def close(self) -> None:
+        self._db.close()
+
+    def settled(self) -> Iterator[RowResult]:
+        while page := self._page():
+            for seq, *fields in page:
+                if not _settled(fields):
+                    return
+                self._after = seq
+                yield _row_result(fields, dry_run=False)
+
+    def rest(self) -> Iterator[RowResult]:
+        while page := self._page():
+            for _seq, *fields in page:
+                yield _row_result(fields, dry_run=False)
+            self._after = page[-1][0]
+
+    @guarded
+    def _page(self) -> list[Any]:
+        try:
+            return self._db.execute(RESULTS.format(table=self._table), (self._after,)).fetchall()
+        except sqlite3.OperationalError as exc:
+            if self._table == "rows" or "no such table" not in str(exc):
+                raise
+            self._table = "rows"  # the plan is whole: `rows_next` became `rows`, seq for seq
+            return self._page()
+
+
+def _settled(fields: Sequence[Any]) -> bool:
+    """Whether a row's outcome is final for this run (the `_row_result` fields)."""
+    own_status, status = fields[3], fields[7]
+    return bool(own_status and own_status != Status.SENT) or status not in lifecycle.UNSETTLED
+
+
+def _row_result(found: Sequence[Any], *, dry_run: bool) -> RowResult:
+    (row, cells, phone, own_status, own_code, own_detail, message, status, code, detail,
+     attempts, http_status, message_id, whatsapp_id, sent_at) = found  # fmt: skip
+    if own_status and own_status != Status.SENT:
+        outcome = Outcome(Status(own_status), own_code, own_detail)
+    elif status is None:  # planned without a message: it could not be composed
+        outcome = Outcome(lifecycle.first(Move.REJECTED), own_code, own_detail)
+    else:
+        shown = lifecycle.as_reported(Status(status), dry_run=dry_run)
+        if shown is not Status(status):  # in flight, or a dry run's pending: its own words
+            code, detail = lifecycle.REPORTED_AS[status, dry_run]
+        status = shown
+        if own_detail and not own_status:  # the row's note: which column gave its phone
+            detail = f"{detail}; {own_detail}" if detail else own_detail
+        outcome = Outcome(
+            Status(status), code, detail, attempts or 0, http_status, message_id, whatsapp_id,
+            datetime.fromisoformat(sent_at) if sent_at else None,
+        )  # fmt: skip
+    return RowResult(row, decode_cells(cells), outcome, phone, message or "")
+
+
+def _describe(name: str, meta: dict[str, str]) -> str:
+    return meta.get(f"{name}_label", meta[name])
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)
+
+
+def _iso(when: datetime | None) -> str | None:
+    return when.isoformat() if when else None
+
+
+@contextlib.contextmanager
+def snapshot(path: Path) -> Iterator[Journal]:
+    """A private copy of a journal, consistent even while a run writes to it.
+
+    A dry run and `bulk-sender report` read this, never the campaign's own journal: SQLite's
+    backup reads one committed state (WAL lets it while a run writes), and the lock stays free.
+    No journal yet gives an empty one.
+    """
+    with tempfile.TemporaryDirectory(prefix="bulk-sender-") as folder:
+        copy = Path(folder) / "snapshot.sqlite3"
+        if path.exists():
+            copy_journal(path, copy)
+        with Journal(copy, durable=False) as journal:
+            journal.sending_elsewhere = is_held(path)
+            yield journal

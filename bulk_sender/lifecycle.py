@@ -1,0 +1,187 @@
+"""Lifecycle: a row's statuses and the moves between them. The one place that decides.
+
+Every input row ends in exactly one status of the report (docs/spec.md section 3). How it
+gets there is a short list of moves, each allowed only from certain statuses; `apply` makes
+a move and refuses an illegal one. The journal takes its SQL from this table (a message is
+claimed only while it is `pending`), the sender maps what an HTTP attempt meant to a move,
+the planner asks which statuses a rerun sends, the report and the front ends take their
+status lists and colours from here. A new rule (settling uncertain rows, a daily budget)
+is a new move in the table, not a new `if` somewhere else.
+
+    (none) --previewed--> ready                  a dry run's row that would be sent
+    (none) --rejected--> invalid                 bad phone, template error
+    (none) --repeated--> duplicate               same as an earlier row, or the resend rule
+    (none) --excluded--> excluded                opted out, no consent
+    (none) --sent_before--> sent                 a report fed back says so
+    (none) --planned--> pending --claimed--> in_flight --accepted--> sent
+                        pending --held--> pending (outside its send hours)
+                                             in_flight --refused--> failed
+                                             in_flight --unanswered--> uncertain
+                                             in_flight --never_left--> pending
+                                             in_flight --interrupted--> uncertain (a crash)
+    failed --retry_failed--> pending             only with --retry-failed
+    uncertain --retry_uncertain--> pending       only with --retry-uncertain
+
+Modelled on Celery's `celery/states.py`: the states, the sets that matter, nothing else. It
+imports nothing of the package.
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Iterable, Mapping
+
+
+class Status(enum.StrEnum):
+    """A row's status; the report shows every one but `IN_FLIGHT`."""
+
+    READY = "ready"
+    """Dry run: valid and rendered, would be sent."""
+    PENDING = "pending"
+    """Not sent, and certainly never reached the API: a rerun sends it."""
+    IN_FLIGHT = "in_flight"
+    """Claimed for sending, its request on its way: only ever in the journal."""
+    SENT = "sent"
+    FAILED = "failed"
+    UNCERTAIN = "uncertain"
+    """It may have reached the API: never sent again without the user's say."""
+    INVALID = "invalid"
+    DUPLICATE = "duplicate"
+    EXCLUDED = "excluded"
+    """Not sent by the sender's own rule: opted out, or no consent."""
+
+
+class Move(enum.StrEnum):
+    """What can happen to a row."""
+
+    PREVIEWED = "previewed"
+    REJECTED = "rejected"
+    REPEATED = "repeated"
+    EXCLUDED = "excluded"
+    SENT_BEFORE = "sent_before"
+    PLANNED = "planned"
+    HELD = "held"
+    CLAIMED = "claimed"
+    ACCEPTED = "accepted"
+    REFUSED = "refused"
+    UNANSWERED = "unanswered"
+    NEVER_LEFT = "never_left"
+    INTERRUPTED = "interrupted"
+    RETRY_FAILED = "retry_failed"
+    RETRY_UNCERTAIN = "retry_uncertain"
+
+
+NEW = None
+"""A row no move has touched yet."""
+
+TABLE: Mapping[tuple[Status | None, Move], Status] = {
+    (NEW, Move.PREVIEWED): Status.READY,
+    (NEW, Move.REJECTED): Status.INVALID,
+    (NEW, Move.REPEATED): Status.DUPLICATE,
+    (NEW, Move.EXCLUDED): Status.EXCLUDED,
+    (NEW, Move.SENT_BEFORE): Status.SENT,
+    (NEW, Move.PLANNED): Status.PENDING,
+    (Status.PENDING, Move.HELD): Status.PENDING,
+    (Status.PENDING, Move.CLAIMED): Status.IN_FLIGHT,
+    (Status.IN_FLIGHT, Move.ACCEPTED): Status.SENT,
+    (Status.IN_FLIGHT, Move.REFUSED): Status.FAILED,
+    (Status.IN_FLIGHT, Move.UNANSWERED): Status.UNCERTAIN,
+    (Status.IN_FLIGHT, Move.NEVER_LEFT): Status.PENDING,
+    (Status.IN_FLIGHT, Move.INTERRUPTED): Status.UNCERTAIN,
+    (Status.FAILED, Move.RETRY_FAILED): Status.PENDING,
+    (Status.UNCERTAIN, Move.RETRY_UNCERTAIN): Status.PENDING,
+}
+"""(status, move) -> status: every legal move. Anything else is refused."""
+
+
+class IllegalMove(ValueError):
+    """A move the table does not allow from the row's status: a bug, never a user's error."""
+
+
+def apply(status: Status | None, move: Move) -> Status:
+    """The status after `move`; `status` None for a row no move has touched yet."""
+    try:
+        return TABLE[status, move]
+    except KeyError:
+        raise IllegalMove(f"{move.value} is not allowed from {status or 'a new row'}") from None
+
+
+def first(move: Move) -> Status:
+    """The status a row's first move gives it (rejected -> invalid, planned -> pending...)."""
+    return apply(NEW, move)
+
+
+def sources(move: Move) -> frozenset[Status]:
+    """The statuses `move` may leave from: the journal's `WHERE status IN (...)`."""
+    return frozenset(s for (s, m) in TABLE if m is move and s is not NEW)
+
+
+def target(move: Move) -> Status:
+    """Where `move` leads, wherever it leaves from (each move leads to one status)."""
+    (found,) = {to for (_, m), to in TABLE.items() if m is move}
+    return found
+
+
+# The sets that matter (as Celery's READY_STATES, UNREADY_STATES).
+REPORTED = tuple(s for s in Status if s is not Status.IN_FLIGHT)
+"""The statuses a report shows, in this order."""
+DONE = frozenset((Status.SENT, Status.INVALID, Status.DUPLICATE, Status.EXCLUDED))
+"""Nothing left to do for these rows: a run whose every row is one of them exits 0."""
+UNFINISHED = frozenset((Status.FAILED, Status.UNCERTAIN, Status.PENDING))
+"""A live run with any of these exits 1: the user has something to do or rerun."""
+UNSETTLED = frozenset((Status.PENDING, Status.IN_FLIGHT))
+"""Not yet final while a run sends: the report's process waits for these."""
+RETRIED_BY = {Status.FAILED: Move.RETRY_FAILED, Status.UNCERTAIN: Move.RETRY_UNCERTAIN}
+"""The statuses a rerun sends again only when the user says so, and the move that does it."""
+WHILE_SENDING = (Status.SENT, Status.FAILED, Status.UNCERTAIN, Status.PENDING)
+"""What a front end counts while a run sends, in this order."""
+PROBLEMS = (Status.FAILED, Status.UNCERTAIN, Status.INVALID, Status.DUPLICATE,
+            Status.EXCLUDED, Status.PENDING)  # fmt: skip
+"""Rows a user looks at after a run, in this order."""
+COLOURS = {
+    Status.SENT: "#C6EFCE",
+    Status.FAILED: "#FFC7CE",
+    Status.UNCERTAIN: "#FFEB9C",
+    Status.INVALID: "#D9D9D9",
+    Status.DUPLICATE: "#D9D9D9",
+    Status.EXCLUDED: "#D9D9D9",
+}
+"""Each status's fill in the report (Excel's good, bad and neutral colours)."""
+
+
+SENDABLE = frozenset((Status.PENDING,))
+"""What a run sends: the statuses `Move.CLAIMED` leaves from."""
+
+
+def rerun_move(status: Status, *, retry_failed: bool, retry_uncertain: bool) -> Move | None:
+    """The move a rerun makes on a message an earlier run left in `status`, if any.
+
+    `failed` and `uncertain` go back to `pending` only with the user's say (`--retry-failed`,
+    `--retry-uncertain`); an uncertain one may have reached the customer already.
+    """
+    wanted = {Status.FAILED: retry_failed, Status.UNCERTAIN: retry_uncertain}
+    return RETRIED_BY[status] if wanted.get(status) else None
+
+
+def as_reported(status: Status, *, dry_run: bool) -> Status:
+    """How a report shows a message's status while or after a run.
+
+    In flight shows as `uncertain` (another run is sending it right now); a dry run's
+    `pending` shows as `ready` (it would be sent).
+    """
+    if status is Status.IN_FLIGHT:
+        return Status.UNCERTAIN
+    return Status.READY if dry_run and status is Status.PENDING else status
+
+
+REPORTED_AS = {
+    (Status.IN_FLIGHT, False): ("in_flight", "the run is still going"),
+    (Status.IN_FLIGHT, True): ("in_flight", "the run is still going"),
+    (Status.PENDING, True): ("", ""),
+}
+"""The reason code and words `as_reported` gives a status it shows as another."""
+
+
+def unfinished(statuses: Iterable[str]) -> bool:
+    """Whether any of these statuses leaves the user something to do."""
+    return any(s in UNFINISHED for s in statuses)

@@ -1,0 +1,283 @@
+"""Render: turn one template and one contact row into the message that customer reads.
+
+Templates are Jinja2 in its sandbox (plain text, no HTML escaping), with StrictUndefined so
+a missing value is an error on that row, never a blank in a customer's message. Everything
+that would fail on every row (a typo in a variable, a bad pattern, Python internals) fails
+when the template is compiled, before any row is rendered.
+"""
+
+from __future__ import annotations
+
+import ast
+import difflib
+import re
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import jinja2
+from babel import Locale, UnknownLocaleError
+from babel.numbers import is_currency
+from jinja2 import meta, nodes
+from jinja2.defaults import DEFAULT_NAMESPACE
+from jinja2.exceptions import SecurityError
+from jinja2.sandbox import ImmutableSandboxedEnvironment
+
+from ..contacts.phones import simplify
+from ..errors import TemplateError
+from .filters import ValueNotUnderstood, check_pattern, filters_for, local_currency, plain
+
+MAX_LENGTH = 4096  # WhatsApp's limit for a text body
+TEMPLATES_DIR = Path("templates")
+_PORTUGUESE = {"BR": "pt_BR", "PT": "pt_PT"}
+# Names a column cannot take as they are: Jinja's own, its globals, and `row`. Such a column
+# gets a `_` after its name (`Row` -> `row_`).
+_RESERVED = frozenset(
+    {"row", "true", "false", "none", "not", "and", "or", "in", "is", "if", "else", "loop",
+     "self", "caller", "varargs", "kwargs", "super", *DEFAULT_NAMESPACE}
+)  # fmt: skip
+
+
+@dataclass(frozen=True, slots=True)
+class Rendered:
+    """A rendered message, or why this row has none (`code`, `detail`)."""
+
+    text: str = ""
+    code: str = ""
+    detail: str = ""
+
+
+def default_locale(country: str | None) -> str:
+    """`es_PE` for PE, `es_MX` for MX, `pt_BR` for BR; `es` when no Spanish locale fits."""
+    code = (country or "").strip().upper()
+    if code in _PORTUGUESE:
+        return _PORTUGUESE[code]
+    try:
+        return str(Locale.parse(f"es_{code}")) if code else "es"
+    except (UnknownLocaleError, ValueError):
+        return "es"
+
+
+def load_template_source(name_or_path: str, templates_dir: Path = TEMPLATES_DIR) -> tuple[str, str]:
+    """The template's text and its stem, from a path or a name under `templates/`."""
+    candidates = [Path(name_or_path)]
+    if not Path(name_or_path).suffix:
+        candidates.append(templates_dir / f"{name_or_path}.txt")
+    candidates.append(templates_dir / name_or_path)
+    for path in candidates:
+        if path.is_file():
+            try:
+                return path.read_text(encoding="utf-8-sig"), path.stem
+            except (OSError, UnicodeDecodeError) as exc:
+                raise TemplateError(f"{path}: cannot read the template ({exc})") from exc
+    raise TemplateError(f"{name_or_path}: no such template file, nor {candidates[1]}")
+
+
+def identifier(header: str) -> str:
+    """The template variable for a column: `Nombre Cliente` -> `nombre_cliente`."""
+    name = simplify(header) or "column"
+    if name[0].isdigit():
+        return f"c_{name}"
+    return f"{name}_" if name in _RESERVED else name
+
+
+class _Sandbox(ImmutableSandboxedEnvironment):
+    """Jinja's sandbox, also refusing `'x' * 10**9` and `9**9**9`, which would eat the memory."""
+
+    intercepted_binops = frozenset({"*", "**"})
+
+    def call_binop(self, context: Any, operator: str, left: Any, right: Any) -> Any:
+        if operator == "**" and isinstance(right, int) and abs(right) > 100:
+            raise SecurityError(f"the power {right} is too large")
+        if operator == "*":
+            for text, times in ((left, right), (right, left)):
+                sized = isinstance(text, str | list | tuple) and isinstance(times, int)
+                if sized and len(text) * times > MAX_LENGTH:
+                    raise SecurityError("that repetition is too long")
+        return super().call_binop(context, operator, left, right)
+
+
+class MessageTemplate:
+    """One compiled template, checked against the columns it will be filled from."""
+
+    def __init__(
+        self, source: str, columns: Sequence[str], *, name: str = "-m", locale: str = "es"
+    ) -> None:
+        self.name = name
+        self.source = source
+        self.columns = tuple(columns)
+        self.locale = _parse_locale(locale)
+        names = [identifier(c) for c in self.columns]
+        # A name two columns give (`Teléfono` and `Telefono`) belongs to neither: using it is
+        # an error that points to row["..."], rather than one column silently hiding the other.
+        self.ambiguous = {n for n in names if names.count(n) > 1}
+        self._bound = [n if n not in self.ambiguous else "" for n in names]
+        self.variables = tuple(n for n in dict.fromkeys(names) if n not in self.ambiguous)
+        self._env = _Sandbox(
+            undefined=jinja2.StrictUndefined, autoescape=False, keep_trailing_newline=False,
+            trim_blocks=True, lstrip_blocks=True, finalize=lambda v: plain(v, self.locale),
+        )  # fmt: skip
+        self._env.filters.update(filters_for(self.locale))
+        try:
+            tree = self._env.parse(source)
+            self._template = self._env.from_string(tree)
+        except jinja2.TemplateSyntaxError as exc:
+            raise TemplateError(f"{name}: line {exc.lineno}: {exc.message}") from exc
+        self._check(tree)
+
+    def render(self, values: Sequence[Any]) -> Rendered:
+        """The message for one row, or why there is none."""
+        context: dict[str, Any] = {}
+        row: dict[str, Any] = {}
+        for column, variable, value in zip(self.columns, self._bound, values, strict=True):
+            if value is None or (isinstance(value, str) and not value.strip()):
+                continue  # an empty cell is missing, so StrictUndefined reports it
+            if variable:
+                context[variable] = value
+            row[column] = value
+        try:
+            text = self._template.render(context, row=row)
+        except jinja2.UndefinedError as exc:
+            return self._missing(exc)
+        except SecurityError as exc:
+            raise TemplateError(f"{self.name}: refused by the sandbox: {exc}") from exc
+        except ValueNotUnderstood as exc:
+            return Rendered(code="bad_value", detail=str(exc))
+        except (TypeError, ValueError, ArithmeticError, LookupError, jinja2.TemplateError) as exc:
+            return Rendered(code="template_error", detail=str(exc))
+        return finish(text)
+
+    def _missing(self, exc: jinja2.UndefinedError) -> Rendered:
+        """`missing_value` naming the empty column, or a template error if it is not one."""
+        message = str(exc.message or exc)
+        named = re.fullmatch(r"('.*'|\".*\") is undefined", message)
+        key = re.fullmatch(r"'dict object' has no attribute ('.*'|\".*\")", message)
+        if named and ast.literal_eval(named[1]) in self.variables:
+            column = self.columns[self._bound.index(ast.literal_eval(named[1]))]
+        elif key and ast.literal_eval(key[1]) in self.columns:
+            column = ast.literal_eval(key[1])
+        else:
+            return Rendered(code="template_error", detail=message)
+        return Rendered(code="missing_value", detail=f"{column} is empty in this row")
+
+    def _check(self, tree: nodes.Template) -> None:
+        """Every problem that would fail every row, raised now as a `TemplateError`."""
+        problem = (
+            _internals(tree)
+            or self._unknown_names(tree)
+            or self._unknown_keys(tree)
+            or self._bad_arguments(tree)
+        )
+        if problem:
+            raise TemplateError(f"{self.name}: {problem}")
+
+    def _unknown_names(self, tree: nodes.Template) -> str:
+        used = meta.find_undeclared_variables(tree) - {"row", *self._env.globals}
+        if used & self.ambiguous:
+            name = sorted(used & self.ambiguous)[0]
+            columns = [c for c in self.columns if identifier(c) == name]
+            return (
+                f"{{{{ {name} }}}} could be column {' or '.join(map(repr, columns))}; "
+                f"say which: {' or '.join(f'row[{c!r}]' for c in columns)}"
+            )
+        unknown = sorted(used - set(self.variables))
+        if not unknown:
+            return ""
+        described = []
+        for variable in unknown:
+            close = difflib.get_close_matches(identifier(variable), self.variables, n=1)
+            hint = f" (did you mean {close[0]!r}?)" if close else ""
+            described.append(f"{{{{ {variable} }}}}{hint}")
+        return (
+            f"{' and '.join(described)} {'matches' if len(unknown) == 1 else 'match'} no column; "
+            f"the file offers: {', '.join(self.variables)}"
+        )
+
+    def _unknown_keys(self, tree: nodes.Template) -> str:
+        for key in _row_keys(tree):
+            if key not in self.columns:
+                close = difflib.get_close_matches(key, self.columns, n=1)
+                hint = f" (did you mean row[{close[0]!r}]?)" if close else ""
+                return f"row[{key!r}] names no column{hint}; columns: {', '.join(self.columns)}"
+        return ""
+
+    def _bad_arguments(self, tree: nodes.Template) -> str:
+        """Filter arguments written in the template: currency codes and date patterns."""
+        for node in tree.find_all(nodes.Filter):
+            first = (
+                node.args[0].value if node.args and isinstance(node.args[0], nodes.Const) else ""
+            )
+            try:
+                if node.name == "money" and not node.args:
+                    local_currency(self.locale)
+                elif node.name == "money" and first and not _is_currency(first):
+                    return f"line {node.lineno}: {first!r} is not a currency code (PEN, MXN...)"
+                elif node.name in ("date", "time") and first and isinstance(first, str):
+                    check_pattern(node.name, first)
+            except ValueError as exc:
+                return f"line {node.lineno}: {node.name}: {exc}"
+        return ""
+
+
+def finish(text: str) -> Rendered:
+    """Trailing spaces trimmed; an empty message or one too long for WhatsApp is refused."""
+    text = "\n".join(line.rstrip() for line in text.splitlines()).strip()
+    if not text:
+        return Rendered(code="empty_message", detail="the template rendered nothing")
+    if len(text) > MAX_LENGTH:
+        return Rendered(
+            code="too_long", detail=f"{len(text)} characters, WhatsApp allows {MAX_LENGTH}"
+        )
+    return Rendered(text=text)
+
+
+def variable_template(
+    expression: str, columns: Sequence[str], *, name: str, locale: str = "es"
+) -> MessageTemplate:
+    """A `--var` value compiled once: a column name, or a template expression."""
+    if expression in columns:
+        expression = f"{{{{ row[{expression!r}] }}}}"
+    elif expression in {identifier(c) for c in columns}:
+        expression = f"{{{{ {expression} }}}}"  # `--var 1=nombre` means the column, not "nombre"
+    return MessageTemplate(expression, columns, name=name, locale=locale)
+
+
+def _internals(tree: nodes.Template) -> str:
+    """The sandbox refuses `__class__` and friends at render time; say so before any row."""
+    names: list[tuple[int, Any]] = [(n.lineno, n.attr) for n in tree.find_all(nodes.Getattr)]
+    for item in tree.find_all(nodes.Getitem):
+        if isinstance(item.arg, nodes.Const):
+            names.append((item.lineno, item.arg.value))
+    for call in tree.find_all(nodes.Filter):
+        if call.name == "attr" and call.args and isinstance(call.args[0], nodes.Const):
+            names.append((call.lineno, call.args[0].value))
+    for line, name in sorted(names, key=lambda pair: pair[0]):
+        if isinstance(name, str) and name.startswith("_"):
+            return f"line {line}: refused by the sandbox: {name} reaches Python internals"
+    return ""
+
+
+def _row_keys(tree: nodes.Template) -> Iterator[str]:
+    """The column names a template reads as `row["Name"]` or `row.Name`."""
+    for attr in tree.find_all(nodes.Getattr):
+        if _is_row(attr.node) and not hasattr(dict, attr.attr):
+            yield attr.attr
+    for item in tree.find_all(nodes.Getitem):
+        if _is_row(item.node) and isinstance(item.arg, nodes.Const):
+            yield str(item.arg.value)
+
+
+def _is_row(node: nodes.Node) -> bool:
+    return isinstance(node, nodes.Name) and node.name == "row"
+
+
+def _is_currency(code: Any) -> bool:
+    return isinstance(code, str) and bool(is_currency(code.strip().upper()))
+
+
+def _parse_locale(name: str) -> Locale:
+    try:
+        return Locale.parse(name.replace("-", "_"))
+    except (UnknownLocaleError, ValueError) as exc:
+        raise TemplateError(f"--locale {name}: unknown locale") from exc
