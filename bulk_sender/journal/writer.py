@@ -5,9 +5,9 @@ and outcomes, those of one turn of the event loop handed over together after it;
 takes everything queued, writes it in one transaction and commits once (group commit). A
 worker awaits the commit that holds its in-flight mark before its request leaves, so the
 guarantee of docs/spec.md section 4 is unchanged: a killed run finds every request that may
-have left marked in flight. Outcomes are not awaited; they commit with the next group, so after a kill -9 the
-rows left `uncertain` that had in fact been answered are bounded by the concurrency plus
-one group.
+have left marked in flight. Outcomes are not awaited; they commit with the next group, so
+after a kill -9 the rows left `uncertain` that had in fact been answered are bounded by the
+concurrency plus one group.
 
 The event loop waits for its marks' commit at most `HANDOVER_WAIT` per turn, off the
 interpreter lock: the thread then runs at once instead of queueing for the lock behind
