@@ -322,7 +322,7 @@ def test_a_new_report_replaces_the_last_one_whole(tmp_path):
 def test_a_report_that_cannot_be_written_anywhere_is_one_error(tmp_path):
     (tmp_path / "file").write_text("not a folder")
 
-    with pytest.raises(ReportError, match=r"cannot write the report.*bulk-sender report"):
+    with pytest.raises(ReportError, match=r"cannot write the report.*run the same command again"):
         write(tmp_path / "file" / "report.xlsx", sample_results())
 
 
