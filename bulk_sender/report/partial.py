@@ -29,34 +29,41 @@ class PartialFile:
     def __init__(self, path: Path) -> None:
         self.path = path
         self.failed = False
-        self._file: BinaryIO = path.open("wb")
+        # Opened on first use: XlsxWriter zips the workbook only once its rows are all
+        # written, so a run killed before that (the report's process follows a long run from
+        # its start) leaves no partial file behind.
+        self._file: BinaryIO | None = None
 
     def write(self, data: bytes) -> int:
-        return len(data) if self.failed else self._guard(self._file.write, data)
+        return len(data) if self.failed else self._guard("write", data)
 
     def flush(self) -> None:
         if not self.failed:
-            self._guard(self._file.flush)
+            self._guard("flush")
 
     def seek(self, offset: int, whence: int = os.SEEK_SET) -> int:
-        return 0 if self.failed else self._guard(self._file.seek, offset, whence)
+        return 0 if self.failed else self._guard("seek", offset, whence)
 
     def tell(self) -> int:
-        return 0 if self.failed else self._guard(self._file.tell)
+        return 0 if self.failed else self._guard("tell")
 
     def seekable(self) -> bool:
         return True
 
     def close(self) -> None:
+        if self._file is None:
+            return
         if self.failed:
             with contextlib.suppress(OSError):  # its buffer fails to flush again: said already
                 self._file.close()
         else:
-            self._guard(self._file.close)
+            self._guard("close")
 
-    def _guard(self, call: Any, *args: Any) -> Any:
+    def _guard(self, method: str, *args: Any) -> Any:
         try:
-            return call(*args)
+            if self._file is None:
+                self._file = self.path.open("wb")
+            return getattr(self._file, method)(*args)
         except OSError:
             self.failed = True
             raise
