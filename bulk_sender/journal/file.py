@@ -1,8 +1,9 @@
-"""The journal's file: its tables, how it is opened, and how other processes see it.
+"""The journal's file: how it is opened, and how other processes see it.
 
 SQLite's errors in the user's words (one line naming the file), the campaign's lock and who
 holds it, a consistent copy taken while a run writes. WAL lets a read-only connection read the
-last committed state while another process writes.
+last committed state while another process writes. Its tables and their versions are in
+`schema.py`.
 """
 
 from __future__ import annotations
@@ -19,50 +20,8 @@ from typing import Concatenate, ParamSpec, Protocol, TypeVar
 
 from ..errors import JournalError
 from .lock import RunLock, busy_message
+from .schema import refuse_newer, upgrade
 
-SCHEMA_TEMPLATE = """
-CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
-CREATE TABLE IF NOT EXISTS runs (
-    id INTEGER PRIMARY KEY, started_at TEXT NOT NULL, ended_at TEXT, exit_code INTEGER
-);
-CREATE TABLE IF NOT EXISTS messages (
-    key TEXT PRIMARY KEY,
-    phone TEXT NOT NULL,
-    message TEXT NOT NULL,
-    request TEXT NOT NULL,
-    row INTEGER NOT NULL,
-    run INTEGER NOT NULL,
-    status TEXT NOT NULL,
-    code TEXT NOT NULL DEFAULT '',
-    detail TEXT NOT NULL DEFAULT '',
-    attempts INTEGER NOT NULL DEFAULT 0,
-    http_status INTEGER,
-    message_id TEXT,
-    whatsapp_id TEXT,
-    sent_at TEXT
-);
--- By phone alone, for the resend rule: a status change (two per message) leaves it as it is.
-DROP INDEX IF EXISTS messages_phone;
-CREATE INDEX IF NOT EXISTS messages_by_phone ON messages (phone);
-CREATE TABLE IF NOT EXISTS rows ({columns});
-CREATE INDEX IF NOT EXISTS rows_key ON rows (key);
-"""
-ROW_COLUMNS = """
-    seq INTEGER PRIMARY KEY,
-    row INTEGER NOT NULL,
-    cells TEXT NOT NULL,
-    key TEXT,
-    phone TEXT NOT NULL DEFAULT '',
-    status TEXT,
-    code TEXT NOT NULL DEFAULT '',
-    detail TEXT NOT NULL DEFAULT ''
-"""
-STAGING = f"""
-DROP TABLE IF EXISTS rows_next;
-CREATE TABLE rows_next ({ROW_COLUMNS});
-CREATE INDEX rows_next_key ON rows_next (key);
-"""
-SCHEMA = SCHEMA_TEMPLATE.format(columns=ROW_COLUMNS)
 HOLDER_KEYS = ("holder_pid", "holder_since")
 """Meta keys naming the process that holds the campaign, for a second run's message."""
 
@@ -118,16 +77,18 @@ def take_campaign(path: Path) -> RunLock:
 
 
 def connect(path: Path, *, durable: bool) -> sqlite3.Connection:
-    """The journal's one connection, its tables made; a durable one records its holder."""
+    """The journal's one connection, its tables made or upgraded; a durable one records its
+    holder. A journal of a newer bulk-sender is refused before anything is written to it."""
     db = sqlite3.connect(path, isolation_level=None)
     try:
+        refuse_newer(db, path)
         if durable:  # WAL with synchronous=NORMAL: a commit survives the process dying
             db.execute("PRAGMA journal_mode=WAL")
             db.execute("PRAGMA synchronous=NORMAL")
         else:
             db.execute("PRAGMA journal_mode=OFF")
             db.execute("PRAGMA synchronous=OFF")
-        db.executescript(SCHEMA)
+        upgrade(db, path)
         if durable:  # who holds the campaign, for the message a second run prints
             since = datetime.now().astimezone().isoformat(timespec="seconds")
             with db:
@@ -138,6 +99,9 @@ def connect(path: Path, *, durable: bool) -> sqlite3.Connection:
     except sqlite3.Error as exc:
         db.close()
         raise journal_error(path, exc) from exc
+    except BaseException:
+        db.close()
+        raise
     return db
 
 
@@ -148,12 +112,19 @@ def forget_holder(db: sqlite3.Connection) -> None:
 
 
 def copy_journal(path: Path, copy: Path) -> None:
-    """Copy a journal with SQLite's backup, which reads one committed state."""
+    """Copy a journal with SQLite's backup, which reads one committed state.
+
+    A journal of a newer bulk-sender is refused. An older one is copied as it is, and the
+    copy, not the file, is upgraded when it is opened: reading a journal (a report, a dry
+    run) works on any version this release knows, and never changes the file, which the
+    release that wrote it may still be resuming, and which a reader holds no lock on.
+    """
     try:
         with (
             contextlib.closing(read_only(path)) as source,
             contextlib.closing(sqlite3.connect(copy)) as target,
         ):
+            refuse_newer(source, path)
             source.backup(target)
     except sqlite3.Error as exc:
         raise journal_error(path, exc) from exc

@@ -8,7 +8,8 @@ rebuilt from the journal alone (`bulk-sender report JOURNAL`). A new plan is wri
 
 One process at a time writes a campaign's journal (`lock.py`); others read a snapshot
 (`snapshot`). Every SQLite error leaves as a `JournalError` naming the file
-(`journal_file.py`).
+(`file.py`). The file's `PRAGMA user_version` says which shape its tables have: a run
+upgrades an older journal when it opens it, and a newer one is refused (`schema.py`).
 """
 
 from __future__ import annotations
@@ -28,7 +29,6 @@ from ..errors import JournalError
 from ..lifecycle import Move, Status
 from ..records import Outcome, RowResult
 from .file import (
-    STAGING,
     connect,
     copy_journal,
     forget_holder,
@@ -39,6 +39,7 @@ from .file import (
     read_only,
     take_campaign,
 )
+from .schema import STAGING, refuse_newer
 
 # The moves the journal makes, as the lifecycle table has them: each SQL statement below
 # changes a status only from where the table allows it.
@@ -417,8 +418,14 @@ class Follower:
         self.path, self._table, self._after = path, table, 0
         try:
             self._db = read_only(path)
+            # Read-only, so never upgraded: the run beside it has brought the file up to
+            # date as it opened it; a newer one is refused, its rows may mean other things.
+            refuse_newer(self._db, path)
         except sqlite3.Error as exc:
             raise journal_error(path, exc) from exc
+        except JournalError:
+            self._db.close()
+            raise
 
     def close(self) -> None:
         self._db.close()
