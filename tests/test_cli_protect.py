@@ -16,7 +16,7 @@ import openpyxl
 import pytest
 
 from bulk_sender import Protection
-from bulk_sender.cli.protect import when_and_to
+from bulk_sender.engine.options import when_and_to
 
 from .conftest import clean_env, report_rows, run_cli
 

@@ -14,6 +14,7 @@ from collections.abc import Callable
 from typing import TextIO
 
 from ..engine.campaign import RunResult, Settings
+from ..engine.options import when_and_to
 from ..engine.run import (
     CancelToken,
     Event,
@@ -29,7 +30,6 @@ from ..engine.run import (
 )
 from ..engine.waiting import Countdown, Timer, countdown_line
 from .progress import Progress
-from .protect import when_and_to
 
 YES = ("y", "yes", "s", "si", "sí")
 

@@ -12,11 +12,10 @@ from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import TextIO
 
-from dotenv import dotenv_values
-
 from .. import __version__
 from ..delivery.sender import CONVERSATION_PATH, DEFAULT_API_URL, SendSettings
 from ..engine.campaign import Mode, RunResult, Settings, rebuild_report
+from ..engine.options import environment, when_and_to
 from ..errors import BulkSenderError, ConfigError
 from ..lifecycle import Status
 from ..messages.compose import SEND_TYPES, WaTemplateSpec
@@ -28,7 +27,6 @@ from .protect import (
     print_notices,
     protection_from,
     send_test,
-    when_and_to,
 )
 
 
@@ -328,12 +326,6 @@ def settings_from(
         command=shlex.join(["bulk-sender", *args]), quiet=options.quiet,
         protection=protection_from(options, env),
     )  # fmt: skip
-
-
-def environment() -> dict[str, str]:
-    """The process environment over a `.env` file in the working folder."""
-    from_file = {k: v for k, v in dotenv_values(".env").items() if v is not None}
-    return {**from_file, **os.environ}
 
 
 def _send(options: argparse.Namespace, args: Sequence[str]) -> int:

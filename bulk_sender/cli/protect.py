@@ -12,7 +12,7 @@ from pathlib import Path
 from ..contacts.phones import country_flag
 from ..engine.campaign import Settings
 from ..engine.testsend import run_test_send
-from ..engine.waiting import parse_not_before, shown_time
+from ..engine.waiting import parse_not_before
 from ..errors import ConfigError
 from ..lifecycle import Status
 from ..protect.hours import parse_send_hours
@@ -70,15 +70,6 @@ def protection_from(options: argparse.Namespace, env: Mapping[str, str]) -> Prot
         test_to=options.test_to,
         test_count=options.test_count or 1,
     )
-
-
-def when_and_to(protection: Protection) -> str:
-    """What the confirmation adds: ` at <start time>`, or that it is a test to PHONE."""
-    if protection.test_to:
-        return f", as a test to {protection.test_to} only"
-    if protection.not_before:
-        return f", the first at {shown_time(protection.not_before)}"
-    return ""
 
 
 def send_test(settings: Settings, confirm: Callable[[int, int], bool] | None) -> int:

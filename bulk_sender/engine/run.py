@@ -43,6 +43,7 @@ from .events import (
     Sending,
     Waiting,
 )
+from .options import record
 from .pipeline import Confirm, Run
 from .waiting import Timer
 
@@ -193,9 +194,15 @@ def _bind(
     journal: Journal, settings: Settings, plan: Plan, target_id: str, target_label: str
 ) -> None:
     """Tie the journal to this campaign's template and target, or refuse it; open a run."""
-    fields = {"template": plan.template_hash, "template_label": plan.template_label,
-              "campaign": plan.campaign, "columns": json.dumps(plan.table.columns),
-              "input": str(plan.table.path), "sheet": plan.table.sheet or ""}  # fmt: skip
+    fields = {
+        "template": plan.template_hash,
+        "template_label": plan.template_label,
+        "campaign": plan.campaign,
+        "columns": json.dumps(plan.table.columns),
+        "input": str(plan.table.path),
+        "sheet": plan.table.sheet or "",
+        "settings": record(settings),
+    }  # fmt: skip  (what the page resumes from)
     if target_id:
         fields |= {"target": target_id, "target_label": target_label}
     journal.check_or_set(fields, campaign_hint=f"{plan.campaign}-2")

@@ -509,3 +509,18 @@ def snapshot(path: Path) -> Iterator[Journal]:
         with Journal(copy, durable=False) as journal:
             journal.sending_elsewhere = is_held(path)
             yield journal
+
+
+def read_meta(path: Path) -> dict[str, str]:
+    """A journal's campaign details, read without copying it or taking its lock."""
+    if not path.is_file():
+        raise JournalError(f"{path}: no such journal")
+    try:
+        db = read_only(path)
+        try:
+            refuse_newer(db, path)
+            return dict(db.execute("SELECT key, value FROM meta").fetchall())
+        finally:
+            db.close()
+    except sqlite3.Error as exc:
+        raise journal_error(path, exc) from exc

@@ -1,12 +1,12 @@
 """The Result and Campaigns steps: campaigns of the working folder, read from their files.
 
-Everything here reads what the CLI writes, the report and its summary, with the CLI's own
-loader, so a campaign started in a terminal shows (and resumes) here, and the other way round.
+Everything here reads what every run writes: the report and its summary (the counts, the
+rows) and the journal (the settings a campaign resumes with), so a campaign started in a
+terminal shows and resumes here, and the other way round.
 """
 
 from __future__ import annotations
 
-import shlex
 from collections.abc import Collection
 from datetime import datetime
 from pathlib import Path
@@ -14,7 +14,8 @@ from typing import Any
 
 from .. import lifecycle
 from ..contacts.load import open_contacts
-from ..errors import InputError
+from ..errors import InputError, JournalError
+from ..journal.store import read_meta
 from ..lifecycle import Status
 from ..report.workbook import summary_csv_path
 from .contacts import display
@@ -72,7 +73,7 @@ def describe(reports_dir: Path, name: str) -> dict[str, Any]:
         "input": str(summary.get("input") or ""),
         "stopped": str(summary.get("stopped because") or ""),
         "report": report.name if report else "",
-        "resumable": bool(counts.get(Status.PENDING)) and bool(summary.get("command to resume")),
+        "resumable": bool(counts.get(Status.PENDING)) and _resumable(journal),
     }
 
 
@@ -113,10 +114,14 @@ def _row_number(cell: Any, fallback: int) -> int:
         return fallback
 
 
-def resume_arguments(report: Path) -> list[str]:
-    """The CLI arguments that resume the campaign, from the command its summary records."""
-    command = str(read_summary(report).get("command to resume") or "")
-    words = shlex.split(command)
-    if len(words) < 3 or words[1] != "send":
-        raise InputError(f"{report}: its summary names no command to resume")
-    return words[1:]
+def journal_of(report: Path) -> Path:
+    """The journal beside a campaign's report, where its settings are kept."""
+    return report.with_name(f"{report.stem}{JOURNAL_SUFFIX}")
+
+
+def _resumable(journal: Path) -> bool:
+    """Whether the journal keeps the settings of its last run (the page resumes from them)."""
+    try:
+        return bool(read_meta(journal).get("settings"))
+    except JournalError:
+        return False

@@ -1,50 +1,38 @@
-"""The page's campaign form, turned into the arguments of `bulk-sender send`.
+"""The page's campaign form, turned into the engine's typed settings.
 
-The page builds no settings of its own: the form becomes the command line a terminal user
-would type, parsed by the CLI's own parser. That command is what the report records as the
-one that resumes the run, so the CLI can resume a campaign the page started.
+The page builds a `Settings` as the CLI does from its flags, and finishes it with the same
+helpers (`engine/options.py`): the environment's credentials, and the command line that
+repeats the run. That command is what the run prints and its report keeps, so a campaign
+started on the page can be resumed from a terminal; the page resumes one from its journal.
 """
 
 from __future__ import annotations
 
-import argparse
-import contextlib
-import functools
-import io
+import dataclasses
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from ..cli.main import build_parser
+from ..delivery.sender import SendSettings
+from ..engine.campaign import Mode, Settings
+from ..engine.options import command_line, with_environment
+from ..engine.waiting import parse_not_before
 from ..errors import ConfigError, InputError
+from ..messages.compose import WaTemplateSpec
+from ..protect.hours import parse_send_hours
+from ..protect.rules import Protection
 from .campaigns import journal_name
 from .contacts import UPLOADS_DIR
 
 KINDS = ("template", "message", "wa")
-MODES = {"preview": None, "sandbox": "--sandbox", "live": "--live"}
-PROTECTIONS = {
-    "consent_column": "--consent-column", "send_hours": "--send-hours",
-    "not_before": "--not-before", "wait": "--wait", "optouts": "--optouts",
-}  # fmt: skip
-"""The sender-protection fields of the page and the flags of `send` they become."""
+MODES = {"preview": Mode.DRY_RUN, "sandbox": Mode.SANDBOX, "live": Mode.LIVE}
+PROTECTIONS = ("consent_column", "send_hours", "not_before", "wait", "optouts")
+"""The sender-protection fields the page offers, as `send` has them."""
 
 
-@functools.cache
 def supported_protections() -> tuple[str, ...]:
-    """The protections this version's `send` knows: the page offers those, and only those."""
-    parser = build_parser()
-    return tuple(
-        key
-        for key, flag in PROTECTIONS.items()
-        if _parses(parser, [flag]) or _parses(parser, [f"{flag}=x"])  # a switch, or a value
-    )
-
-
-def _parses(parser: argparse.ArgumentParser, flags: list[str]) -> bool:
-    with contextlib.redirect_stderr(io.StringIO()), contextlib.suppress(SystemExit):
-        _, unknown = parser.parse_known_args(["send", "contacts.csv", *flags])
-        return not unknown
-    return False
+    """The protections the page offers: every one `send` has."""
+    return PROTECTIONS
 
 
 def template_names(templates_dir: Path) -> list[str]:
@@ -60,96 +48,106 @@ def uploaded_file(value: Any) -> Path:
     return path
 
 
-def send_arguments(form: Mapping[str, Any], mode: str, templates_dir: Path) -> list[str]:
-    """`send CONTACTS ...` for this form; free text goes as `--flag=value` (it may start with -)."""
+def form_settings(
+    form: Mapping[str, Any], mode: str, templates_dir: Path, env: Mapping[str, str]
+) -> Settings:
+    """The run this form asks for, as `bulk-sender send` would build it from its flags."""
     if mode not in MODES:
         raise ConfigError(f"{mode}: not a way to send")
-    arguments = ["send", uploaded_file(form.get("file")).as_posix()]
-    arguments += _message_arguments(form, templates_dir)
-    for flag, key in (("--sheet", "sheet"), ("--phone-column", "phone_column"),
-                      ("--country-column", "country_column"), ("--country", "country"),
-                      ("--campaign", "campaign")):  # fmt: skip
-        value = str(form.get(key) or "").strip()
-        if value:
-            arguments.append(f"{flag}={value}")
-    if form.get("campaign"):  # its files go in reports/, where the Campaigns step finds them
-        journal_name(str(form["campaign"]).strip())
-    arguments += _protection_arguments(form)
+    campaign = _text(form, "campaign")
+    if campaign:  # its files go in reports/, where the Campaigns step finds them
+        journal_name(campaign)
     rate = form.get("rate")
-    if rate not in (None, ""):
-        arguments.append(f"--rate={_number(rate, 'rate')}")
-    switch = MODES[mode]
-    return [*arguments, switch] if switch else arguments
+    send = SendSettings(rate=_number(rate, "rate")) if rate not in (None, "") else SendSettings()
+    template, message, wa_template = _message(form, templates_dir)
+    settings = Settings(
+        contacts=uploaded_file(form.get("file")), template=template, message=message,
+        wa_template=wa_template, mode=MODES[mode], campaign=campaign,
+        sheet=_text(form, "sheet"), phone_column=_text(form, "phone_column"),
+        country_column=_text(form, "country_column"), country=_text(form, "country"),
+        send=send, protection=_protection(form),
+    )  # fmt: skip
+    settings = with_environment(settings, env)
+    return dataclasses.replace(settings, command=command_line(settings))
 
 
-def send_test_arguments(form: Mapping[str, Any], mode: str, templates_dir: Path) -> list[str]:
-    """`send ... --test-to PHONE [--test-count N]`: the page's test to the user's own phone."""
+def _text(form: Mapping[str, Any], key: str) -> str | None:
+    return str(form.get(key) or "").strip() or None
+
+
+def form_test_settings(
+    form: Mapping[str, Any], mode: str, templates_dir: Path, env: Mapping[str, str]
+) -> Settings:
+    """The page's test to the user's own phone: the form's run, with `--test-to PHONE`."""
     phone = str(form.get("test_to") or "").strip()
     if not phone:
         raise ConfigError("write the phone the test goes to")
-    arguments = [*send_arguments(form, mode, templates_dir), f"--test-to={phone}"]
     count = str(form.get("test_count") or "").strip()
-    if count:
-        arguments.append(f"--test-count={count}")
-    return arguments
+    try:
+        test_count = int(count) if count else 1
+    except ValueError as exc:
+        raise ConfigError(f"--test-count {count}: not a whole number") from exc
+    if test_count < 1:
+        raise ConfigError(f"--test-count {test_count}: must be 1 or more")
+    settings = form_settings(form, mode, templates_dir, env)
+    protection = dataclasses.replace(settings.protection, test_to=phone, test_count=test_count)
+    return dataclasses.replace(settings, protection=protection)
 
 
-def _protection_arguments(form: Mapping[str, Any]) -> list[str]:
-    arguments = []
-    for key in supported_protections():
-        value = form.get(key)
-        if key == "optouts" or not value:  # optouts.csv of the folder is read without a flag
-            continue
-        if key == "wait":
-            arguments.append(PROTECTIONS[key])
-        else:
-            text = str(value).strip()
-            if key == "not_before":  # a datetime-local field: 2026-12-03T09:00
-                text = text.replace("T", " ")
-            arguments.append(f"{PROTECTIONS[key]}={text}")
-    return arguments
+def _protection(form: Mapping[str, Any]) -> Protection:
+    """The protection fields; the folder's optouts.csv is read without one."""
+    hours = str(form.get("send_hours") or "").strip()
+    start = str(form.get("not_before") or "").strip().replace("T", " ")  # datetime-local
+    if form.get("wait") and not hours:
+        raise ConfigError("--wait goes with --send-hours")
+    return Protection(
+        consent_column=str(form.get("consent_column") or "").strip() or None,
+        send_hours=parse_send_hours(hours) if hours else None,
+        wait=bool(form.get("wait")),
+        not_before=parse_not_before(start) if start else None,
+    )
 
 
-def _message_arguments(form: Mapping[str, Any], templates_dir: Path) -> list[str]:
+def _message(
+    form: Mapping[str, Any], templates_dir: Path
+) -> tuple[str | None, str | None, WaTemplateSpec | None]:
+    """(template, message, approved template): the one the form chose."""
     kind = form.get("kind")
     if kind == "template":
         name = str(form.get("template") or "")
         if name not in template_names(templates_dir):
             raise ConfigError(f"{name!r}: no such template in {templates_dir}")
-        return [f"--template={name}"]
+        return name, None, None
     if kind == "message":
         text = str(form.get("message") or "")
         if not text.strip():
             raise ConfigError("write the message first")
-        return [f"--message={text}"]
+        return None, text, None
     if kind == "wa":
-        return _wa_arguments(form.get("wa") or {})
+        return None, None, _wa_template(form.get("wa") or {})
     raise ConfigError(f"{kind!r}: choose a template, a message or an approved template")
 
 
-def _wa_arguments(wa: Mapping[str, Any]) -> list[str]:
+def _wa_template(wa: Mapping[str, Any]) -> WaTemplateSpec:
     name = str(wa.get("name") or "").strip()
     if not name:
         raise ConfigError("give the approved template's name")
-    arguments = [f"--wa-template={name}"]
-    for flag, key in (("--var", "body"), ("--header-var", "header")):
+    variables: dict[str, list[tuple[str, str]]] = {"body": [], "header": []}
+    for key, pairs in variables.items():
         for number, variable in enumerate(wa.get(key) or [], start=1):
             # A variable is {"name", "value"}: Plazbot's name, or its number when unnamed.
             named = str(variable.get("name") or "").strip() if isinstance(variable, dict) else ""
             value = variable.get("value", "") if isinstance(variable, dict) else variable
-            arguments.append(f"{flag}={named or number}={value}")
-    for flag, key in (("--campaign-name", "campaign_name"), ("--send-type", "send_type")):
-        value = str(wa.get(key) or "").strip()
-        if value:
-            arguments.append(f"{flag}={value}")
-    return arguments
+            pairs.append((named or str(number), str(value)))
+    extra = {key: str(wa.get(key) or "").strip() or None for key in ("campaign_name", "send_type")}
+    return WaTemplateSpec(name, tuple(variables["body"]), tuple(variables["header"]), **extra)
 
 
-def _number(value: Any, name: str) -> str:
+def _number(value: Any, name: str) -> float:
     try:
         number = float(value)
     except (TypeError, ValueError) as exc:
         raise ConfigError(f"{name} {value!r}: not a number") from exc
     if number < 0:
         raise ConfigError(f"{name} {value!r}: must be 0 or more")
-    return f"{number:g}"
+    return number

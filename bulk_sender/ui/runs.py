@@ -9,20 +9,17 @@ and wakes the pages listening (server-sent events).
 from __future__ import annotations
 
 import asyncio
-import contextlib
-import io
 import sys
 import threading
 import time
 import traceback
-from collections.abc import Awaitable, Callable, Coroutine, Sequence
+from collections.abc import Awaitable, Callable, Coroutine
 from pathlib import Path
 from typing import Any, TypeVar
 
 from .. import lifecycle
-from ..cli.main import build_parser, environment, settings_from
-from ..cli.protect import when_and_to
 from ..engine.campaign import Mode, RunResult, Settings
+from ..engine.options import when_and_to
 from ..engine.run import (
     AwaitingConfirmation,
     CancelToken,
@@ -41,19 +38,6 @@ from ..errors import BulkSenderError, ConfigError
 
 T = TypeVar("T")
 DONE_STATUSES = tuple(s.value for s in lifecycle.WHILE_SENDING)
-
-
-def settings_for(arguments: Sequence[str]) -> Settings:
-    """The run's settings from CLI arguments, exactly as `bulk-sender` would build them."""
-    errors = io.StringIO()
-    try:
-        with contextlib.redirect_stderr(errors):
-            options = build_parser().parse_args(list(arguments))
-    except SystemExit as exc:
-        lines = errors.getvalue().strip().splitlines()
-        last = lines[-1] if lines else "bad settings"
-        raise ConfigError(last.partition("error: ")[2] or last) from exc
-    return settings_from(options, list(arguments), environment())
 
 
 def fresh_state(mode: str, label: str) -> dict[str, Any]:

@@ -14,22 +14,22 @@ from typing import Any
 import jinja2
 from aiohttp import BodyPartReader, web
 
-from ..cli.main import environment
 from ..delivery.sender import DEFAULT_API_URL
 from ..engine.campaign import Mode
+from ..engine.options import environment, recorded_settings
 from ..engine.run import run_engine
 from ..engine.testsend import run_test_send
 from ..errors import BulkSenderError, ConfigError, InputError
 from . import campaigns, i18n
 from .contacts import UPLOADS_DIR, inspect_contacts, save_upload
 from .form import (
-    send_arguments,
-    send_test_arguments,
+    form_settings,
+    form_test_settings,
     supported_protections,
     template_names,
     uploaded_file,
 )
-from .runs import Runs, in_thread, print_unexpected, settings_for
+from .runs import Runs, in_thread, print_unexpected
 from .strings import page_strings
 
 # Named here, not guessed: Windows' registry may map .js to text/plain, which a browser told
@@ -122,7 +122,7 @@ class Views:
     async def preview(self, request: web.Request) -> web.Response:
         """A dry run through the engine: the first messages, the counts and the problem rows."""
         form = await _form(request)
-        settings = settings_for(send_arguments(form, "preview", self.templates_dir))
+        settings = form_settings(form, "preview", self.templates_dir, environment())
         self._previews_asked += 1
         asked = self._previews_asked
         async with self._preview_lock:
@@ -143,7 +143,7 @@ class Views:
         mode = str(form.get("mode"))
         if mode not in (Mode.SANDBOX.value, Mode.LIVE.value):
             raise ConfigError(f"{mode}: send to the sandbox or live")
-        settings = settings_for(send_arguments(form, mode, self.templates_dir))
+        settings = form_settings(form, mode, self.templates_dir, environment())
         self.runs.start(settings, uploaded_file(form.get("file")).name)
         return _json(self.runs.snapshot())
 
@@ -153,7 +153,7 @@ class Views:
         mode = str(form.get("mode"))
         if mode not in (Mode.SANDBOX.value, Mode.LIVE.value):
             raise ConfigError(f"{mode}: test on the sandbox or live")
-        settings = settings_for(send_test_arguments(form, mode, self.templates_dir))
+        settings = form_test_settings(form, mode, self.templates_dir, environment())
         result = await asyncio.to_thread(run_test_send, settings)
         return _json({
             "phone": f"+{result.phone}", "target": result.target, "stopped": result.stop_detail,
@@ -214,9 +214,9 @@ class Views:
 
     async def resume(self, request: web.Request) -> web.Response:
         report = self._report(request)
-        arguments = await asyncio.to_thread(campaigns.resume_arguments, report)
-        settings = settings_for(arguments)
-        self.runs.start(settings, Path(arguments[1]).name)  # `send CONTACTS ...`
+        journal = campaigns.journal_of(report)
+        settings = await asyncio.to_thread(recorded_settings, journal, environment())
+        self.runs.start(settings, Path(str(settings.contacts)).name)
         return _json(self.runs.snapshot())
 
     def _report(self, request: web.Request) -> Path:

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import shutil
+from pathlib import Path
 
 import pytest
 
-from bulk_sender import InputError
+from bulk_sender import InputError, Mode
+from bulk_sender.engine.options import recorded_settings
 from bulk_sender.ui import campaigns
 
 from ..conftest import ROOT, report_rows, run_cli
@@ -52,13 +54,19 @@ def test_rows_filter_by_status_with_their_reasons(stopped_campaign):
     assert len(campaigns.report_rows(report)["rows"]) == len(report_rows(report))
 
 
-def test_resume_runs_the_command_the_report_records(stopped_campaign):
+def test_resume_runs_the_settings_the_journal_records(stopped_campaign, monkeypatch):
+    monkeypatch.chdir(stopped_campaign)
     report = stopped_campaign / "reports" / "clientes-pedido_enviado-sandbox.xlsx"
 
-    arguments = campaigns.resume_arguments(report)
+    settings = recorded_settings(campaigns.journal_of(report), {})
 
-    assert arguments == ["send", "clientes.csv", "-t", "pedido_enviado", "--country", "PE",
-                         "--sandbox", "--limit", "5"]  # fmt: skip
+    assert (settings.contacts, settings.template, settings.country) == (
+        Path("clientes.csv"), "pedido_enviado", "PE",
+    )  # fmt: skip
+    assert (settings.mode, settings.limit) == (Mode.SANDBOX, 5)
+    assert settings.command == (
+        "bulk-sender send clientes.csv -t pedido_enviado --country PE --sandbox --limit 5"
+    )
 
 
 @pytest.mark.parametrize("name", ["", "../x", "a/b", ".hidden"])

@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 import collections
+import shlex
 import shutil
 import subprocess
 import sys
 
 from bulk_sender import Protection
-from bulk_sender.cli.protect import when_and_to
+from bulk_sender.engine.options import when_and_to
 from bulk_sender.engine.waiting import parse_not_before
-from bulk_sender.ui.campaigns import resume_arguments
+from bulk_sender.ui.campaigns import read_summary
 
 from ..conftest import ROOT, clean_env, report_rows, run_cli
 from .conftest import Client, wait_until
@@ -105,7 +106,9 @@ def test_a_campaign_stopped_on_the_page_is_resumed_by_the_cli(ui, serve):
     [command] = [r for r in client.get("/api/campaigns").json() if r["name"] == report.stem]
     assert command["resumable"]
 
-    resumed = run_cli(*resume_arguments(report), cwd=page.folder, env=env)
+    # As a user would: the command the report's summary says resumes it, typed in a terminal.
+    command = shlex.split(str(read_summary(report)["command to resume"]))
+    resumed = run_cli(*command[1:], cwd=page.folder, env=env)
 
     assert resumed.returncode == 0, resumed.stderr
     deliveries = plazbot.deliveries()
