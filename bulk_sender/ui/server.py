@@ -8,15 +8,14 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import signal
 import sys
 import webbrowser
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
-from types import FrameType
 
 from aiohttp import web
 
+from ..engine.run import signals_cancel
 from ..errors import ConfigError
 from .runs import Runs
 from .security import Door, new_token
@@ -58,7 +57,7 @@ async def _serve(port: int, open_browser: bool) -> int:
     url = f"http://{HOST}:{door.port}/?token={door.token}"
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
-    with _on_interrupt(lambda: _call_soon(loop, stop.set)):
+    with signals_cancel(lambda: _call_soon(loop, stop.set)):
         print(f"bulk-sender page: {url}", flush=True)
         print("Open that address in your browser; Ctrl-C here stops the page.", flush=True)
         if open_browser:
@@ -79,22 +78,3 @@ async def _serve(port: int, open_browser: bool) -> int:
 def _call_soon(loop: asyncio.AbstractEventLoop, callback: Callable[[], None]) -> None:
     """Signal handlers run between two bytecodes: they may only hand work to the loop."""
     loop.call_soon_threadsafe(callback)
-
-
-@contextlib.contextmanager
-def _on_interrupt(on_stop: Callable[[], None]) -> Iterator[None]:
-    """Ctrl-C and SIGTERM call `on_stop`; a second Ctrl-C raises KeyboardInterrupt."""
-    wanted = [signal.SIGINT] + ([signal.SIGTERM] if hasattr(signal, "SIGTERM") else [])
-    previous = {sig: signal.getsignal(sig) for sig in wanted}
-
-    def handler(signum: int, frame: FrameType | None) -> None:
-        on_stop()
-        signal.signal(signal.SIGINT, signal.default_int_handler)
-
-    try:
-        for sig in wanted:
-            signal.signal(sig, handler)
-        yield
-    finally:
-        for sig, old in previous.items():
-            signal.signal(sig, old)
