@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import csv
+import dataclasses
+import pickle
 import threading
 from pathlib import Path
 
@@ -10,7 +12,8 @@ import pytest
 
 from bulk_sender import InputError, Mode, Settings
 from bulk_sender.engine.campaign import prepare
-from bulk_sender.engine.composing import composed_rows
+from bulk_sender.engine.composing import Job, composed_rows, composes_apart
+from bulk_sender.report.process import PROCESS_ROWS
 
 WAIT = 60.0
 """Seconds the tests give the child to start (a slow machine); they never wait that long."""
@@ -46,7 +49,7 @@ def test_the_child_composes_what_this_process_would(tmp_path):
     expected = [(contact, here.composer.compose(contact)) for contact in here.table.contacts()]
     ready = threading.Event()
 
-    rows = composed_rows(there, run, wake=ready.set)
+    rows = composed_rows(there, True, wake=ready.set)
     first = next(rows)  # composed here, while the child starts
     assert ready.wait(WAIT)  # the child is ready: it takes over from the second row
     found = [first, *rows]
@@ -56,7 +59,7 @@ def test_the_child_composes_what_this_process_would(tmp_path):
     assert {type(composed).__name__ for _, composed in found} == {"Message", "Outcome"}
 
 
-def test_without_settings_every_row_is_composed_here(tmp_path):
+def test_not_apart_every_row_is_composed_here(tmp_path):
     run = settings(tmp_path, 50)
     here, there = prepare(run), prepare(run)
     woken = threading.Event()
@@ -71,7 +74,7 @@ def test_a_list_read_before_the_child_is_ready_is_composed_here_whole(tmp_path):
     run = settings(tmp_path, 30)  # read in a few milliseconds; the child takes far longer
     here, there = prepare(run), prepare(run)
 
-    found = list(composed_rows(there, run))
+    found = list(composed_rows(there, True))
 
     assert found == [(c, here.composer.compose(c)) for c in here.table.contacts()]
     assert there.composer.columns_used() == here.composer.columns_used()
@@ -84,8 +87,29 @@ def test_a_file_changed_under_the_run_stops_it_with_one_error(tmp_path):
         csv.writer(f).writerows([["Cliente", "Movil"], ["Ana", "912000001"]])
     ready = threading.Event()
 
-    rows = composed_rows(plan, run, wake=ready.set)
+    rows = composed_rows(plan, True, wake=ready.set)
     next(rows)  # the run's own first row, read before the file changed
     assert ready.wait(WAIT)
     with pytest.raises(InputError, match="the file changed while it was read"):
         list(rows)
+
+
+def test_the_child_gets_the_run_s_decisions_and_no_secret(tmp_path):
+    plan = prepare(settings(tmp_path, 20))
+
+    job = Job.of(plan)
+
+    assert b"secret" not in pickle.dumps(job)
+    assert (job.columns, job.phones) == (plan.table.columns, plan.composer.phones)
+    contact = next(iter(plan.table.contacts()))
+    assert job.composer().compose(contact) == plan.composer.compose(contact)
+
+
+def test_only_a_long_text_file_is_composed_apart(tmp_path):
+    plan = prepare(settings(tmp_path, 20))
+    workbook = dataclasses.replace(plan, table=dataclasses.replace(
+        plan.table, path=plan.table.path.with_suffix(".xlsx")))  # fmt: skip
+
+    assert composes_apart(plan, PROCESS_ROWS)
+    assert not composes_apart(plan, PROCESS_ROWS - 1)
+    assert not composes_apart(workbook, PROCESS_ROWS)  # read whole: a second copy, no gain

@@ -57,8 +57,9 @@ def normalise_phone(raw: Any, region: str | None = None, *, allow_landlines: boo
     return _normalise_cell(text, (region or "").upper() or None, allow_landlines)
 
 
-# Lists repeat phones (one customer, several orders), so each distinct cell is read once.
-@functools.lru_cache(maxsize=65536)
+# Lists repeat phones (one customer, several orders), so a cell seen lately is read once. The
+# cache is bounded: 16,384 cells (some 6 MB) cover the distinct customers of most lists.
+@functools.lru_cache(maxsize=16384)
 def _normalise_cell(text: str, region: str | None, allow_landlines: bool) -> Phone:
     # Shopify and Excel users mark a number as text with a leading apostrophe: '+5198...
     text = text.strip().removeprefix("'").strip()

@@ -41,8 +41,9 @@ from ..records import Message, Outcome
 from ..report.process import PROCESS_ROWS, FollowingReport, start_report
 from ..report.summary import PREVIEW_COUNT, Tally
 from ..report.workbook import write_report
+from ..seen import Seen, text_key
 from .campaign import Mode, Plan, RunResult, Settings, open_target
-from .composing import Composed, composed_rows
+from .composing import Composed, composed_rows, composes_apart
 from .events import (
     AwaitingConfirmation,
     CancelToken,
@@ -134,9 +135,9 @@ class Planner:
         self.rows = self.messages = 0
         self.read = 0
         """The index of the row read last (planned before the next is read)."""
-        self.phones: set[str] = set()
+        self.phones = Seen()  # as numbers: a million phones in a few MB
         self.preview: list[tuple[int, str, str]] = []
-        self.texts: set[int] = set()
+        self.texts = Seen()
 
     def __call__(self, journal: Journal) -> None:
         settings, plan = self.run.settings, self.run.plan
@@ -162,14 +163,13 @@ class Planner:
 
         An in-flight mark waits for no chunk: its worker waits for it to be committed, and
         a chunk of planning is some 50 ms, as long as the request itself. A long list is
-        composed by a process of its own (`composing.py`), when it is a file; while its next
+        composed by a process of its own (`composing.py`), when it is a text file; while its next
         rows are not there yet, this thread serves the sender.
         """
         run = self.run
         a_file = isinstance(run.settings.contacts, str | PurePath)
-        long_file = a_file and run.estimate >= PROCESS_ROWS
         rows = composed_rows(
-            run.plan, run.settings if long_file else None,
+            run.plan, a_file and composes_apart(run.plan, run.estimate),
             idle=lambda: self._idle(journal), wake=run.writer.wake,
         )  # fmt: skip
         for self.read, row in enumerate(rows):
@@ -198,10 +198,10 @@ class Planner:
 
     def _to_send(self, message: Message) -> None:
         self.messages += 1
-        self.phones.add(message.phone)
+        self.phones.add(int(message.phone))
         if len(self.preview) < PREVIEW_COUNT:
             self.preview.append((message.row, message.phone, message.text))
-        self.texts.add(hash(message.text))
+        self.texts.add(text_key(message.text))
         if self.feed is not None:
             self.feed.add(message)
         elif self.keep:

@@ -17,6 +17,7 @@ from ..lifecycle import Move, Status
 from ..messages.compose import Composer
 from ..protect.rules import Gate
 from ..records import Contact, Message, Outcome, RowResult
+from ..seen import Seen, identity_key
 from .plan import ResumeRules, plan_row
 
 
@@ -24,16 +25,18 @@ class MemoryPlan:
     """The plan of a run with no history: which identity each row has, in this run only."""
 
     def __init__(self) -> None:
-        self.first_rows: dict[str, int] = {}
+        self.first_rows = Seen()
+        """Each identity's first row, compact for a million of them."""
         self.current: Message | None = None
         self.settled: Outcome | None = None
         """An identity's outcome known before sending (a fed-back report's `sent`)."""
         self.result: RowResult | None = None
         self.messages = 0
-        self.phones: set[str] = set()
+        self.phones = Seen()
+        """The distinct phones messaged, as numbers."""
 
     def first_row_with(self, key: str) -> int | None:
-        return self.first_rows.get(key)
+        return self.first_rows.get(identity_key(key))
 
     def known(self, key: str) -> Known | None:
         return None
@@ -61,12 +64,12 @@ class MemoryPlan:
     ) -> None:
         text = self.current.text if key is not None and self.current else ""
         if key is not None:
-            self.first_rows.setdefault(key, row)
+            self.first_rows.setdefault(identity_key(key), row)
         if outcome is None or outcome.status is Status.SENT:
             outcome = self.settled or Outcome(lifecycle.first(Move.PREVIEWED), detail=note)
             if outcome.status is Status.READY:
                 self.messages += 1
-                self.phones.add(phone)
+                self.phones.add(int(phone))
         self.result = RowResult(row, tuple(cells), outcome, phone, text)
 
 

@@ -97,6 +97,7 @@ class Composer:
         if (template is None) == (wa_template is None):
             raise ConfigError("give one of a message template or an approved WhatsApp template")
         self.columns = tuple(columns)
+        self.locale = locale
         if isinstance(phone_column, str):  # `--phone-column A,B` without a file's sample
             phone_column = choose_phone_columns(self.columns, phone_column)
         self.phones = phone_column

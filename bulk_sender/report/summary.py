@@ -9,6 +9,7 @@ from typing import Any
 from .. import lifecycle
 from ..lifecycle import Move
 from ..records import RowResult
+from ..seen import Seen, text_key
 
 PREVIEWED = lifecycle.first(Move.PREVIEWED)
 
@@ -22,7 +23,7 @@ class Tally:
         self.statuses: collections.Counter[str] = collections.Counter()
         self.reasons: collections.Counter[str] = collections.Counter()
         self.preview: list[tuple[int, str, str]] = []
-        self._texts: set[int] = set()  # hashes, so a million messages cost little memory
+        self._texts = Seen()  # hashes, so a million messages cost little memory
 
     def watch(self, results: Iterable[RowResult]) -> Iterator[RowResult]:
         """Pass the rows through, counting each: one pass serves the report and the counts."""
@@ -40,7 +41,7 @@ class Tally:
         ):  # a dry run's preview
             if len(self.preview) < PREVIEW_COUNT:
                 self.preview.append((result.row, result.phone, result.message))
-            self._texts.add(hash(result.message))
+            self._texts.add(text_key(result.message))
 
     @property
     def distinct_messages(self) -> int:
