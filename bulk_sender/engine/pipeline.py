@@ -478,9 +478,7 @@ class Run:
             self.settings.retry_failed, self.settings.retry_uncertain, self.settings.allow_resend
         )
         memory = MemoryPlan()
-        rows = planned_results(
-            self.plan.table.contacts(), self.plan.composer, rules, memory, self.plan.gate
-        )
+        rows = planned_results(composed_rows(self.plan), rules, memory, self.plan.gate)
         columns, estimate = self.plan.table.columns, row_estimate(self.plan.table)
         report = start_report(self.plan.report_path, columns, estimate)
         try:

@@ -14,10 +14,10 @@ from typing import Any
 from .. import lifecycle
 from ..journal.store import Known
 from ..lifecycle import Move, Status
-from ..messages.compose import Composer
 from ..protect.rules import Gate
-from ..records import Contact, Message, Outcome, RowResult
+from ..records import Message, Outcome, RowResult
 from ..seen import Seen, identity_key
+from .composing import Composed
 from .plan import ResumeRules, plan_row
 
 
@@ -74,15 +74,14 @@ class MemoryPlan:
 
 
 def planned_results(
-    contacts: Iterable[Contact],
-    composer: Composer,
+    rows: Iterable[Composed],
     rules: ResumeRules,
     plan: MemoryPlan,
     gate: Gate | None = None,
 ) -> Iterator[RowResult]:
-    """Each row's result as soon as it is planned, in input order."""
-    for contact in contacts:
-        composed = composer.compose(contact)
+    """Each row's result as soon as it is planned, in input order (`composing.composed_rows`
+    gives the rows)."""
+    for contact, composed in rows:
         plan.current = composed if isinstance(composed, Message) else None
         plan.settled = None
         plan_row(contact, composed, plan, rules, gate)

@@ -25,6 +25,7 @@ from ..lifecycle import Status
 from ..messages.compose import identity
 from ..records import Message, Outcome
 from .campaign import Mode, Plan, Settings, open_target, prepare, target_for
+from .composing import composed_rows
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,10 +58,9 @@ class _Throwaway:
 def first_messages(plan: Plan, phone: str, count: int) -> Iterator[Message]:
     """The first `count` distinct messages the campaign would send, addressed to `phone`."""
     seen: set[str] = set()
-    for contact in plan.table.contacts():
+    for contact, composed in composed_rows(plan):
         if len(seen) >= count:
             return
-        composed = plan.composer.compose(contact)
         if isinstance(composed, Outcome) or composed.text in seen:
             continue
         if plan.gate.check(contact.values, composed.phone) is not None:
