@@ -1,6 +1,6 @@
 """Child: a Python process of this package's own, fed pickles through its stdin.
 
-The report's process (`reporter.py`) and the composing one (`composing.py`) are started
+The report's process (`report/process.py`) and the composing one (`engine/composing.py`) are started
 alike: `python -m bulk_sender.<module>`, not multiprocessing, which would import the caller's
 own script again in the child (a script without a `__main__` guard would run twice). Alike
 on Windows, macOS and Linux, and never a fork of a process that has threads.

@@ -29,7 +29,7 @@ MAX_RETRY_AFTER = 600.0
 
 class Kind(enum.Enum):
     """What one attempt meant, and so what to do next; `sender.py` maps the last one to a
-    move of the row's lifecycle (`lifecycle.py`)."""
+    move of the row's lifecycle (`bulk_sender/lifecycle.py`)."""
 
     ACCEPTED = "accepted"
     REFUSED = "refused"

@@ -72,7 +72,7 @@ class Recorder(Protocol):
     """Where the send stage writes each message's progress: the journal, in practice.
 
     `mark_in_flight` returns once the mark is durable, or gives an awaitable that resolves
-    then (the journal's writer thread, `writer.py`); False: not claimed, so not sent.
+    then (the journal's writer thread, `journal/writer.py`); False: not claimed, so not sent.
     """
 
     def mark_in_flight(self, key: str, attempts: int) -> bool | Awaitable[bool] | None: ...

@@ -10,7 +10,7 @@ decisions that read the journal (duplicates, the resend rule) to itself.
 The child takes about half a second to start. Meanwhile the run composes the first rows
 itself; once the child is ready it is told how many rows are done, and goes on from there:
 the first message never waits for it. A plain child process fed pickles, as the report's
-(`child.py`), of the typed records below.
+(`bulk_sender/child.py`), of the typed records below.
 
 The child gets the run's own decisions (`Job`: the file, its columns and phone columns, the
 template), not its settings: it holds no secrets, reads no opt-out list and does not look for

@@ -1,6 +1,6 @@
 """Pipeline: one run's stages wired together, for the engine.
 
-Planning runs on the journal's thread (`writer.py`) and hands each committed chunk of
+Planning runs on the journal's thread (`journal/writer.py`) and hands each committed chunk of
 messages to the sender on the event loop, so with nothing to ask the first message leaves
 while the list is still being read. A long list's rows are read and composed by a process
 of its own (`composing.py`), on the second core. With a question to ask, planning ends
@@ -8,7 +8,7 @@ first, for the count and the preview. A long list's report is written while the 
 by a process that reads the journal (`reporter.FollowingReport`); a short one at the end,
 on the journal's thread. The event loop (and any other campaign or page it serves) never
 waits on XlsxWriter, nor on SQLite beyond its marks' commit (2 ms a turn at most,
-`writer.py`).
+`journal/writer.py`).
 """
 
 from __future__ import annotations

@@ -407,7 +407,7 @@ RESULTS = (
 class Follower:
     """A campaign's journal read by another process while its run writes it.
 
-    The report's process (`reporter.py`) reads this way while the run sends: WAL gives it
+    The report's process (`report/process.py`) reads this way while the run sends: WAL gives it
     the last committed state without holding the run back. `settled()` gives the rows
     whose outcome this run can no longer change, in input order, up to the first row still
     to be sent; `rest()` gives every row after those, once the run is over.

@@ -143,7 +143,7 @@ class JournalWriter:
 
     def wake(self) -> None:
         """From any thread: end the thread's `serve(block=True)` (planning waits there for
-        rows composed by another process, `composing.py`)."""
+        rows composed by another process, `engine/composing.py`)."""
         self._queue.put([])
 
     def waiting(self) -> bool:

@@ -173,7 +173,7 @@ class Composer:
         self.country_rows += named_country
 
     def counts(self) -> tuple[Counter[str], int, int]:
-        """What `columns_used` counts, for another composer of the same list (`composing.py`)."""
+        """What `columns_used` counts, for a child process's composer (`engine/composing.py`)."""
         return self.phone_rows, self.country_rows, self.rows
 
     def add_counts(self, counts: tuple[Counter[str], int, int]) -> None:

@@ -3,7 +3,7 @@
 A business number that messages people who asked to stop, or wakes customers at 6 a.m.,
 collects blocks and reports; WhatsApp then lowers its quality rating and its sending limit,
 or bans it. The row rules live here (`Gate`: opt-outs, then consent); the send hours are
-`hours.py`, waiting for a start time `waiting.py`, the test send `testsend.py`.
+`hours.py`, waiting for a start time `engine/waiting.py`, the test send `engine/testsend.py`.
 """
 
 from __future__ import annotations

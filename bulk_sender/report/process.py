@@ -7,8 +7,9 @@ planner (threads take turns). A short list's report is written on a thread, as a
 takes about half a second to start. The run sends the summary's details at the end and gets
 the counts back. A live run's report process reads the journal itself, row by row as their
 outcomes settle, while the run sends (`FollowingReport`).
-A child Python process (`python -m bulk_sender.report.process`, `child.py`), fed pickles through
-its stdin: alike on Windows, macOS and Linux, and never a fork of a process that has threads.
+A child Python process (`python -m bulk_sender.report.process`, `bulk_sender/child.py`), fed
+pickles through its stdin: alike on Windows, macOS and Linux, and never a fork of a process
+that has threads.
 """
 
 from __future__ import annotations
