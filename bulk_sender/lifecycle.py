@@ -149,7 +149,7 @@ COLOURS = {
 """Each status's fill in the report (Excel's good, bad and neutral colours)."""
 
 
-SENDABLE = frozenset((Status.PENDING,))
+SENDABLE = sources(Move.CLAIMED)
 """What a run sends: the statuses `Move.CLAIMED` leaves from."""
 
 
@@ -163,23 +163,20 @@ def rerun_move(status: Status, *, retry_failed: bool, retry_uncertain: bool) -> 
     return RETRIED_BY[status] if wanted.get(status) else None
 
 
-def as_reported(status: Status, *, dry_run: bool) -> Status:
-    """How a report shows a message's status while or after a run.
-
-    In flight shows as `uncertain` (another run is sending it right now); a dry run's
-    `pending` shows as `ready` (it would be sent).
-    """
-    if status is Status.IN_FLIGHT:
-        return Status.UNCERTAIN
-    return Status.READY if dry_run and status is Status.PENDING else status
-
-
 REPORTED_AS = {
-    (Status.IN_FLIGHT, False): ("in_flight", "the run is still going"),
-    (Status.IN_FLIGHT, True): ("in_flight", "the run is still going"),
-    (Status.PENDING, True): ("", ""),
+    (Status.IN_FLIGHT, False): (Status.UNCERTAIN, "in_flight", "the run is still going"),
+    (Status.IN_FLIGHT, True): (Status.UNCERTAIN, "in_flight", "the run is still going"),
+    (Status.PENDING, True): (Status.READY, "", ""),
 }
-"""The reason code and words `as_reported` gives a status it shows as another."""
+"""(status, dry run) -> (status shown, its reason code, its words), where a report shows a
+message's status as another: in flight as `uncertain` (another run is sending it right now),
+a dry run's `pending` as `ready` (it would be sent)."""
+
+
+def as_reported(status: Status, *, dry_run: bool) -> Status:
+    """How a report shows a message's status while or after a run (`REPORTED_AS`)."""
+    found = REPORTED_AS.get((status, dry_run))
+    return status if found is None else found[0]
 
 
 def unfinished(statuses: Iterable[str]) -> bool:

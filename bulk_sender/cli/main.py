@@ -15,7 +15,7 @@ from typing import TextIO
 from .. import __version__
 from ..delivery.sender import CONVERSATION_PATH, DEFAULT_API_URL, SendSettings
 from ..engine.campaign import Mode, RunResult, Settings, rebuild_report
-from ..engine.options import environment, when_and_to
+from ..engine.options import environment, when_and_to, with_environment
 from ..errors import BulkSenderError, ConfigError
 from ..lifecycle import Status
 from ..messages.compose import SEND_TYPES, WaTemplateSpec
@@ -310,22 +310,20 @@ def settings_from(
         concurrency=options.concurrency, rate=options.rate, max_attempts=options.max_attempts,
         connect_timeout=options.connect_timeout, read_timeout=options.read_timeout,
     )  # fmt: skip
-    return Settings(
+    settings = Settings(
         contacts=options.contacts, template=options.template, message=options.message,
         wa_template=wa, mode=mode, campaign=options.campaign, report=options.report,
         journal=options.journal, sheet=options.sheet, phone_column=options.phone_column,
         country_column=options.country_column,
-        country=(options.country or env.get("BULK_SENDER_COUNTRY") or None),
+        country=options.country,
         locale=options.locale, allow_landlines=options.allow_landlines, send=send,
         limit=options.limit, retry_failed=options.retry_failed,
         retry_uncertain=options.retry_uncertain, allow_resend=options.allow_resend,
-        api_url=options.api_url or env.get("PLAZBOT_API_URL") or DEFAULT_API_URL,
-        workspace_id=env.get("PLAZBOT_WORKSPACE_ID") or None,
-        api_key=env.get("PLAZBOT_API_KEY") or None,
         conversation_path=options.conversation_path,
         command=shlex.join(["bulk-sender", *args]), quiet=options.quiet,
-        protection=protection_from(options, env),
+        protection=protection_from(options),
     )  # fmt: skip
+    return with_environment(settings, env, api_url=options.api_url)
 
 
 def _send(options: argparse.Namespace, args: Sequence[str]) -> int:

@@ -52,17 +52,16 @@ def add_protection_flags(send: argparse.ArgumentParser) -> None:
     group.add_argument("--test-count", type=int, metavar="N", help="messages in the test (1)")
 
 
-def protection_from(options: argparse.Namespace, env: Mapping[str, str]) -> Protection:
-    """The protection flags, checked; `--optouts` over `BULK_SENDER_OPTOUTS`."""
+def protection_from(options: argparse.Namespace) -> Protection:
+    """The protection flags, checked (`BULK_SENDER_OPTOUTS` comes from `with_environment`)."""
     if options.wait and not options.send_hours:
         raise ConfigError("--wait goes with --send-hours")
     if options.test_count is not None and not options.test_to:
         raise ConfigError("--test-count goes with --test-to PHONE")
     if options.test_count is not None and options.test_count < 1:
         raise ConfigError(f"--test-count {options.test_count}: must be 1 or more")
-    optouts = options.optouts or (Path(env[ENV_VAR]) if env.get(ENV_VAR) else None)
     return Protection(
-        optouts=optouts,
+        optouts=options.optouts,
         consent_column=options.consent_column,
         send_hours=parse_send_hours(options.send_hours) if options.send_hours else None,
         wait=options.wait,

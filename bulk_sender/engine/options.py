@@ -42,19 +42,21 @@ def environment() -> dict[str, str]:
     return {**from_file, **os.environ}
 
 
-def with_environment(settings: Settings, env: Mapping[str, str]) -> Settings:
-    """The settings with what only the environment gives: credentials, API URL, defaults."""
+def with_environment(
+    settings: Settings, env: Mapping[str, str], *, api_url: str | None = None
+) -> Settings:
+    """The settings with what the environment gives: credentials, defaults, the API's URL.
+
+    `api_url` is one the user named (`--api-url`, or the run a journal recorded); without it
+    `PLAZBOT_API_URL`, else Plazbot's own.
+    """
     protection = settings.protection
     if protection.optouts is None and env.get(OPTOUTS_VAR):
         protection = dataclasses.replace(protection, optouts=Path(env[OPTOUTS_VAR]))
     return dataclasses.replace(
         settings,
         country=settings.country or env.get("BULK_SENDER_COUNTRY") or None,
-        api_url=(
-            settings.api_url
-            if settings.api_url != DEFAULT_API_URL
-            else env.get("PLAZBOT_API_URL") or DEFAULT_API_URL
-        ),
+        api_url=api_url or env.get("PLAZBOT_API_URL") or DEFAULT_API_URL,
         workspace_id=env.get("PLAZBOT_WORKSPACE_ID") or None,
         api_key=env.get("PLAZBOT_API_KEY") or None,
         protection=protection,
@@ -178,7 +180,7 @@ def from_record(text: str, env: Mapping[str, str]) -> Settings:
             },
             send=send, wa_template=_wa(wa), protection=_protection(protection),
         ),
-        env,
+        env, api_url=fields["api_url"],  # the target the journal is bound to
     )  # fmt: skip
 
 

@@ -201,8 +201,8 @@ def _bind(
         "columns": json.dumps(plan.table.columns),
         "input": str(plan.table.path),
         "sheet": plan.table.sheet or "",
-        "settings": record(settings),
-    }  # fmt: skip  (what the page resumes from)
+        "settings": record(settings),  # what the page resumes the campaign from
+    }
     if target_id:
         fields |= {"target": target_id, "target_label": target_label}
     journal.check_or_set(fields, campaign_hint=f"{plan.campaign}-2")

@@ -469,10 +469,8 @@ def _row_result(found: Sequence[Any], *, dry_run: bool) -> RowResult:
     elif status is None:  # planned without a message: it could not be composed
         outcome = Outcome(lifecycle.first(Move.REJECTED), own_code, own_detail)
     else:
-        shown = lifecycle.as_reported(Status(status), dry_run=dry_run)
-        if shown is not Status(status):  # in flight, or a dry run's pending: its own words
-            code, detail = lifecycle.REPORTED_AS[status, dry_run]
-        status = shown
+        if (shown := lifecycle.REPORTED_AS.get((status, dry_run))) is not None:
+            status, code, detail = shown  # in flight, or a dry run's pending: its own words
         if own_detail and not own_status:  # the row's note: which column gave its phone
             detail = f"{detail}; {own_detail}" if detail else own_detail
         outcome = Outcome(

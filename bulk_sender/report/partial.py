@@ -12,9 +12,7 @@ from __future__ import annotations
 
 import contextlib
 import os
-import tempfile
 import traceback
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any, BinaryIO
 
@@ -67,16 +65,6 @@ class PartialFile:
         except OSError:
             self.failed = True
             raise
-
-
-@contextlib.contextmanager
-def scratch_folder() -> Iterator[str]:
-    """A temporary folder for XlsxWriter's row and XML files, removed whatever happens."""
-    folder = tempfile.TemporaryDirectory(prefix="bulk-sender-", ignore_cleanup_errors=True)
-    try:
-        yield folder.name
-    finally:
-        folder.cleanup()
 
 
 def drop_half_written(book: Any, error: BaseException) -> None:

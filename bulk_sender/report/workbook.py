@@ -12,6 +12,7 @@ from __future__ import annotations
 import csv
 import os
 import sys
+import tempfile
 from collections.abc import Callable, Iterable, Sequence
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
@@ -26,7 +27,7 @@ from ..contacts.cells import RISKY_STARTS, csv_cell
 from ..errors import ReportError
 from ..lifecycle import Status
 from ..records import RowResult
-from .partial import PartialFile, drop_half_written, remove_quietly, scratch_folder
+from .partial import PartialFile, drop_half_written, remove_quietly
 
 RESULT_COLUMNS = (
     "result_row", "result_status", "result_detail", "result_phone", "result_message",
@@ -264,7 +265,10 @@ def _write_xlsx(
                "nan_inf_to_errors": True}  # fmt: skip
     file = PartialFile(path)
     try:
-        with scratch_folder() as scratch:
+        # XlsxWriter's row and XML files, in a folder removed whatever happens.
+        with tempfile.TemporaryDirectory(
+            prefix="bulk-sender-", ignore_cleanup_errors=True
+        ) as scratch:
             book = xlsxwriter.Workbook(file, options | {"tmpdir": scratch})
             try:
                 _fill_xlsx(book, columns, results, summary, limit)

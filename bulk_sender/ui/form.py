@@ -30,11 +30,6 @@ PROTECTIONS = ("consent_column", "send_hours", "not_before", "wait", "optouts")
 """The sender-protection fields the page offers, as `send` has them."""
 
 
-def supported_protections() -> tuple[str, ...]:
-    """The protections the page offers: every one `send` has."""
-    return PROTECTIONS
-
-
 def template_names(templates_dir: Path) -> list[str]:
     """The templates the page offers: `templates/*.txt`, by name."""
     return sorted(p.stem for p in templates_dir.glob("*.txt") if p.is_file())

@@ -23,9 +23,9 @@ from ..errors import BulkSenderError, ConfigError, InputError
 from . import campaigns, i18n
 from .contacts import UPLOADS_DIR, inspect_contacts, save_upload
 from .form import (
+    PROTECTIONS,
     form_settings,
     form_test_settings,
-    supported_protections,
     template_names,
     uploaded_file,
 )
@@ -102,7 +102,7 @@ class Views:
             "country": env.get("BULK_SENDER_COUNTRY", ""),
             "folder": os.getcwd(),
             "templates": templates,
-            "protections": supported_protections(),
+            "protections": PROTECTIONS,
             "run": self.runs.snapshot(),
         })  # fmt: skip
 
