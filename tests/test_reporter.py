@@ -10,11 +10,12 @@ import pytest
 
 from bulk_sender import Outcome, ReportError, RowResult, Status
 from bulk_sender.journal.store import Journal
-from bulk_sender.report.process import (
-    PROCESS_ROWS,
+from bulk_sender.report.process import PROCESS_ROWS
+from bulk_sender.report.writers import (
     FollowingReport,
     ReportProcess,
     ReportThread,
+    WrittenAtFinish,
     start_report,
 )
 
@@ -36,8 +37,16 @@ def details() -> list[tuple[str, object]]:
     return [("campaign", "diciembre")]
 
 
-@pytest.mark.parametrize("kind", [ReportProcess, ReportThread])
-def test_a_dry_runs_rows_make_the_same_report_either_way(tmp_path, kind):
+def written_at_finish(path, columns):
+    """The rows handed to it beforehand, as the journal's would be read at the end."""
+    kept = []
+    report = WrittenAtFinish(path, columns, lambda: kept)
+    report.add = kept.append
+    return report
+
+
+@pytest.mark.parametrize("kind", [ReportProcess, ReportThread, written_at_finish])
+def test_every_writer_makes_the_same_report_from_the_same_rows(tmp_path, kind):
     report = kind(tmp_path / f"{kind.__name__}.xlsx", COLUMNS)
     for result in rows():
         report.add(result)

@@ -11,6 +11,7 @@ import contextlib
 import enum
 import hashlib
 import json
+import sys
 from dataclasses import dataclass, field
 from pathlib import Path, PurePath
 from typing import TYPE_CHECKING
@@ -30,8 +31,8 @@ from ..journal.store import snapshot
 from ..messages.compose import Composer, WaTemplateSpec
 from ..messages.render import MessageTemplate, default_locale, load_template_source
 from ..protect.rules import Gate, Protection, gate_for
-from ..report.summary import Tally
-from ..report.workbook import check_writable, write_report
+from ..report.workbook import check_writable
+from ..report.writers import WrittenAtFinish
 from ..sandbox.server import ServerSettings, running_server
 
 if TYPE_CHECKING:
@@ -205,10 +206,11 @@ def rebuild_report(journal_path: Path, output: Path | None = None) -> Path:
         details = [(name, meta.get(name, "")) for name in ("campaign", "input", "sheet")]
         details += [("template", meta.get("template_label", "")), ("journal", str(journal_path))]
         check_writable(output)
-        tally = Tally()
-        return write_report(
-            output, columns, tally.watch(journal.results()), lambda: tally.rows(details)
-        )
+        report = WrittenAtFinish(output, columns, journal.results)
+        written, _ = report.finish(lambda: details)
+    for notice in report.notices:  # the report went beside `output`: say why
+        print(notice, file=sys.stderr)
+    return written
 
 
 __all__ = ["Mode", "RunResult", "Settings", "prepare", "rebuild_report"]

@@ -28,6 +28,7 @@ from ..errors import JournalError
 from ..journal.store import Journal, snapshot
 from ..journal.writer import JournalWriter
 from ..report.workbook import check_writable
+from . import ending
 from .campaign import Mode, Plan, RunResult, Settings, prepare, target_for
 from .events import (
     AwaitingConfirmation,
@@ -70,7 +71,7 @@ async def run_engine(
     emit = on_event or _ignore
     run = Run(settings, plan, None, transport, clock, emit, cancel or CancelToken(), timer)
     if settings.mode is Mode.DRY_RUN and not plan.journal_path.exists():
-        result = await asyncio.to_thread(run.preview)
+        result = await asyncio.to_thread(ending.preview, run)
     else:
         result = await _run_with_journal(run, target_id, target_label, confirm)
     if result.preview:
@@ -95,7 +96,7 @@ async def _run_with_journal(
             raise
         finally:
             elapsed = run.clock() - run.start_clock
-            result = await writer.call(lambda journal: run.finish(journal, elapsed))
+            result = await writer.call(lambda journal: ending.finish(run, journal, elapsed))
     return result
 
 

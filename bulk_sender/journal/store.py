@@ -166,11 +166,15 @@ class Journal:
         return self.run_id
 
     @guarded
-    def end_run(self, exit_code: int) -> None:
+    def end_run(self, exit_code: int, stopped: str = "") -> None:
+        """Close the run with its exit code and why it stopped early, if it did."""
         with self._db:
             self._db.execute(
                 "UPDATE runs SET ended_at = ?, exit_code = ? WHERE id = ?",
                 (_now().isoformat(), exit_code, self.run_id),
+            )
+            self._db.execute(
+                "INSERT OR REPLACE INTO meta (key, value) VALUES ('stopped', ?)", (stopped,)
             )
 
     # -- planning: one call per input row ------------------------------------------------

@@ -1,4 +1,4 @@
-"""Reporter: a report written by a process of its own while the run plans or sends.
+"""A report written by a process of its own while the run plans or sends (`writers.py`).
 
 XlsxWriter costs about 0.15 ms of CPU a row, as much as planning the row. A dry run of a
 long list writes its report in a second process, on the second core, taking the rows as
@@ -210,70 +210,6 @@ def _read_commands(source: Any, commands: queue.SimpleQueue[Any]) -> None:
             if not isinstance(command, str):
                 return  # the details: the last command
     os._exit(1)  # the run died before its end: half a report is not to be written
-
-
-class ReportThread:
-    """The same, on a thread of this process: for short lists, not worth a process."""
-
-    def __init__(self, path: Path, columns: Sequence[str]) -> None:
-        self._rows: queue.SimpleQueue[list[RowResult] | None] = queue.SimpleQueue()
-        self._details: queue.SimpleQueue[Summary] = queue.SimpleQueue()
-        self._chunk: list[RowResult] = []
-        self._result: tuple[Path, Tally] | BaseException | None = None
-        self.notices: list[str] = []
-        self._thread = threading.Thread(target=self._write, args=(path, tuple(columns)))
-        self._thread.daemon = True
-        self._thread.start()
-
-    def _write(self, path: Path, columns: tuple[str, ...]) -> None:
-        tally = Tally()
-        rows = self._received()
-        try:
-            written = write_report(
-                path,
-                columns,
-                tally.watch(rows),
-                lambda: tally.rows(self._details.get()),
-                notices=self.notices,
-            )
-            self._result = written, tally
-        except BaseException as exc:  # handed to the run, raised there
-            self._result = exc
-
-    def _received(self) -> Iterator[RowResult]:
-        while (chunk := self._rows.get()) is not None:
-            yield from chunk
-
-    def add(self, result: RowResult) -> None:
-        self._chunk.append(result)
-        if len(self._chunk) >= CHUNK:
-            self._rows.put(self._chunk)
-            self._chunk = []
-
-    def finish(self, details: Callable[[], Summary]) -> tuple[Path, Tally]:
-        self._rows.put(self._chunk)
-        self._rows.put(None)
-        self._details.put(list(details()))
-        self._thread.join()
-        if isinstance(self._result, BaseException):
-            raise self._result
-        assert self._result is not None
-        return self._result
-
-    def close(self) -> None:
-        """Let the thread end if the run ended without `finish` (an error while planning)."""
-        if self._thread.is_alive():
-            self._rows.put(None)
-            self._details.put([])
-
-
-Report = ReportProcess | ReportThread
-
-
-def start_report(path: Path, columns: Sequence[str], rows: int) -> Report:
-    """The report of about `rows` rows, in another process when that pays for its start."""
-    kind = ReportProcess if rows >= PROCESS_ROWS else ReportThread
-    return kind(path, columns)
 
 
 if __name__ == "__main__":
