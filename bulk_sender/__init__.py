@@ -35,6 +35,9 @@ _WHERE = {
     # a row's outcome
     "Status": "lifecycle", "Outcome": "records", "RowResult": "records",
     "outcomes": "report.frames",
+    # a campaign as its journal knows it
+    "Campaign": "journal.overview", "read_campaign": "journal.overview",
+    "campaign_rows": "journal.overview",
     # what it raises
     "BulkSenderError": "errors", "InputError": "errors", "TemplateError": "errors",
     "ConfigError": "errors", "JournalError": "errors", "ReportError": "errors",
@@ -45,6 +48,7 @@ __all__ = [
     "AbortedByApi",
     "AwaitingConfirmation",
     "BulkSenderError",
+    "Campaign",
     "CancelToken",
     "ConfigError",
     "Event",
@@ -70,8 +74,10 @@ __all__ = [
     "TemplateError",
     "Timer",
     "Waiting",
+    "campaign_rows",
     "iter_events",
     "outcomes",
+    "read_campaign",
     "rebuild_report",
     "run_campaign",
     "run_engine",
@@ -106,6 +112,7 @@ if TYPE_CHECKING:
         ReportError,
         TemplateError,
     )
+    from .journal.overview import Campaign, campaign_rows, read_campaign
     from .lifecycle import Status
     from .protect.rules import Protection
     from .records import Outcome, RowResult

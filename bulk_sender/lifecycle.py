@@ -147,6 +147,18 @@ COLOURS = {
     Status.EXCLUDED: "#D9D9D9",
 }
 """Each status's fill in the report (Excel's good, bad and neutral colours)."""
+MEANINGS = {
+    Status.READY: "valid and written: a live run would send it",
+    Status.PENDING: "not sent yet, and never reached Plazbot: running again sends it",
+    Status.SENT: "accepted by Plazbot (not yet a delivery to the phone)",
+    Status.FAILED: "refused by Plazbot for good",
+    Status.UNCERTAIN: "may have reached Plazbot with no answer: not sent again unless you say",
+    Status.INVALID: "cannot be sent: bad or missing phone, or a message error",
+    Status.DUPLICATE: "the same phone and message as an earlier row, or already messaged",
+    Status.EXCLUDED: "left out by your own rule: opted out, or no consent",
+}
+"""What each status means to the person reading a report or the page (English; the page
+translates them, `ui/strings.py`)."""
 
 
 SENDABLE = sources(Move.CLAIMED)
@@ -177,6 +189,20 @@ def as_reported(status: Status, *, dry_run: bool) -> Status:
     """How a report shows a message's status while or after a run (`REPORTED_AS`)."""
     found = REPORTED_AS.get((status, dry_run))
     return status if found is None else found[0]
+
+
+def row_status(own: str | None, message: str | None, *, dry_run: bool) -> Status:
+    """The status a report shows for a planned row, from what the journal keeps of it.
+
+    `own` is the row's own status, set when planning decided it (invalid, duplicate,
+    excluded, or sent by a report fed back); `message` its message's, when it has one.
+    A row planned without a message could not be composed: rejected.
+    """
+    if own and own != Status.SENT:
+        return Status(own)
+    if message is None:
+        return first(Move.REJECTED)
+    return as_reported(Status(message), dry_run=dry_run)
 
 
 def unfinished(statuses: Iterable[str]) -> bool:

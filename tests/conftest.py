@@ -135,6 +135,15 @@ def report_rows(path: Path) -> list[dict[str, object]]:
         book.close()
 
 
+def report_summary(path: Path) -> dict[object, object]:
+    """The `summary` sheet of a report as item -> value, as openpyxl reads it."""
+    book = openpyxl.load_workbook(path, read_only=True)
+    try:
+        return {row[0]: row[1] for row in book["summary"].iter_rows(values_only=True) if row}
+    finally:
+        book.close()
+
+
 class FakeTimer:
     """A wall clock whose sleeps only move its hands: hours of waiting take no time."""
 

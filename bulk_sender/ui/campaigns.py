@@ -1,26 +1,25 @@
-"""The Result and Campaigns steps: campaigns of the working folder, read from their files.
+"""The Result and Campaigns steps: campaigns of the working folder, as their journals say.
 
-Everything here reads what every run writes: the report and its summary (the counts, the
-rows) and the journal (the settings a campaign resumes with), so a campaign started in a
-terminal shows and resumes here, and the other way round.
+What the page shows about a campaign (its counts, last run, rows and whether it can be
+resumed) comes from its journal through the library (`journal/overview.py`), so a campaign
+started in a terminal shows and resumes here, and the other way round. A dry run keeps no
+journal: the preview's problem rows are read from the report it wrote (`preview_rows`).
 """
 
 from __future__ import annotations
 
-from collections.abc import Collection
-from datetime import datetime
+from collections.abc import Collection, Iterable
 from pathlib import Path
 from typing import Any
 
 from .. import lifecycle
 from ..contacts.load import open_contacts
-from ..errors import InputError, JournalError
-from ..journal.store import read_meta
+from ..errors import InputError
+from ..journal.overview import JOURNAL_SUFFIX, Campaign, campaign_rows, read_campaign
+from ..journal.overview import list_campaigns as journals_of
 from ..lifecycle import Status
-from ..report.workbook import summary_csv_path
 from .contacts import display
 
-JOURNAL_SUFFIX = ".journal.sqlite3"
 PROBLEMS = tuple(s.value for s in lifecycle.PROBLEMS)
 MAX_ROWS = 1000
 
@@ -41,69 +40,72 @@ def report_of(reports_dir: Path, name: str) -> Path | None:
     return None
 
 
-def read_summary(report: Path) -> dict[str, Any]:
-    """The report's summary sheet (or `-summary.csv`) as item -> value."""
-    if report.suffix.lower() == ".csv":
-        table = open_contacts(summary_csv_path(report))
-    else:
-        table = open_contacts(report, sheet="summary")
-    return {str(c.values[0]): c.values[1] for c in table.contacts() if len(c.values) > 1}
+def journal_of(reports_dir: Path, name: str) -> Path:
+    """The campaign's journal, `reports/<campaign>.journal.sqlite3`, as the CLI names it."""
+    return reports_dir / f"{journal_name(name)}{JOURNAL_SUFFIX}"
 
 
 def describe(reports_dir: Path, name: str) -> dict[str, Any]:
     """One campaign for the page: counts per status, last run, mode and how to resume."""
-    journal = reports_dir / f"{journal_name(name)}{JOURNAL_SUFFIX}"
-    report = report_of(reports_dir, name)
-    summary = read_summary(report) if report else {}
-    counts = {
-        item.removeprefix("status "): int(value)
-        for item, value in summary.items()
-        if item.startswith("status ") and isinstance(value, int | float) and value
-    }
-    ended = summary.get("ended")
-    if not isinstance(ended, datetime) and journal.is_file():
-        ended = datetime.fromtimestamp(journal.stat().st_mtime)
-    return {
-        "name": name,
-        "counts": counts,
-        "row_count": sum(counts.values()),
-        "last_run": ended.isoformat(sep=" ", timespec="seconds") if ended else "",
-        "mode": str(summary.get("mode") or ""),
-        "template": str(summary.get("template") or ""),
-        "input": str(summary.get("input") or ""),
-        "stopped": str(summary.get("stopped because") or ""),
-        "report": report.name if report else "",
-        "resumable": bool(counts.get(Status.PENDING)) and _resumable(journal),
-    }
+    return _described(read_campaign(journal_of(reports_dir, name)), reports_dir)
 
 
 def list_campaigns(reports_dir: Path) -> list[dict[str, Any]]:
     """The campaigns of the working folder, latest first."""
-    journals = sorted(
-        reports_dir.glob(f"*{JOURNAL_SUFFIX}"), key=lambda p: p.stat().st_mtime, reverse=True
-    )
-    return [describe(reports_dir, p.name.removesuffix(JOURNAL_SUFFIX)) for p in journals]
+    return [_described(campaign, reports_dir) for campaign in journals_of(reports_dir)]
 
 
-def report_rows(report: Path, statuses: Collection[str] = ()) -> dict[str, Any]:
-    """The report's rows with their status and reason, all or some statuses, at most MAX_ROWS."""
-    table = open_contacts(report)
-    rows: list[dict[str, Any]] = []
+def _described(campaign: Campaign, reports_dir: Path) -> dict[str, Any]:
+    report = report_of(reports_dir, campaign.name)
+    last_run = campaign.last_run
+    return {
+        "name": campaign.name,
+        "counts": campaign.counts,
+        "row_count": campaign.rows,
+        "last_run": last_run.isoformat(sep=" ", timespec="seconds") if last_run else "",
+        "mode": campaign.mode,
+        "template": campaign.template,
+        "input": campaign.input,
+        "stopped": campaign.stopped,
+        "report": report.name if report else "",
+        "running": campaign.running,
+        "resumable": bool(campaign.counts.get(Status.PENDING)) and campaign.resumable,
+    }
+
+
+def rows_of(reports_dir: Path, name: str, statuses: Collection[str] = ()) -> dict[str, Any]:
+    """A campaign's rows from its journal, all or some statuses, at most MAX_ROWS."""
+    return _page(
+        {"row": result.row, "status": result.outcome.status.value,
+         "detail": result.outcome.result_detail, "phone": result.phone,
+         "message": result.message}
+        for result in campaign_rows(journal_of(reports_dir, name), statuses)
+    )  # fmt: skip
+
+
+def preview_rows(report: Path, statuses: Collection[str] = ()) -> dict[str, Any]:
+    """A dry run's rows from the report it wrote (it keeps no journal), all or some statuses."""
+    rows = (
+        {"row": _row_number(result.get("result_row"), contact.row),
+         "status": str(result.get("result_status") or ""),
+         "detail": display(result.get("result_detail")),
+         "phone": display(result.get("result_phone")),
+         "message": display(result.get("result_message"))}
+        for contact in open_contacts(report).contacts()
+        if (result := contact.previous or {})
+    )  # fmt: skip
+    return _page(row for row in rows if not statuses or row["status"] in statuses)
+
+
+def _page(rows: Iterable[dict[str, Any]]) -> dict[str, Any]:
+    """At most MAX_ROWS of the rows, and how many there are."""
+    shown: list[dict[str, Any]] = []
     matched = 0
-    for contact in table.contacts():
-        result = contact.previous or {}
-        if statuses and str(result.get("result_status")) not in statuses:
-            continue
+    for row in rows:
         matched += 1
-        if len(rows) < MAX_ROWS:
-            rows.append({
-                "row": _row_number(result.get("result_row"), contact.row),
-                "status": str(result.get("result_status") or ""),
-                "detail": display(result.get("result_detail")),
-                "phone": display(result.get("result_phone")),
-                "message": display(result.get("result_message")),
-            })  # fmt: skip
-    return {"rows": rows, "matched": matched, "shown": len(rows)}
+        if len(shown) < MAX_ROWS:
+            shown.append(row)
+    return {"rows": shown, "matched": matched, "shown": len(shown)}
 
 
 def _row_number(cell: Any, fallback: int) -> int:
@@ -112,16 +114,3 @@ def _row_number(cell: Any, fallback: int) -> int:
         return int(float(cell))
     except (TypeError, ValueError):
         return fallback
-
-
-def journal_of(report: Path) -> Path:
-    """The journal beside a campaign's report, where its settings are kept."""
-    return report.with_name(f"{report.stem}{JOURNAL_SUFFIX}")
-
-
-def _resumable(journal: Path) -> bool:
-    """Whether the journal keeps the settings of its last run (the page resumes from them)."""
-    try:
-        return bool(read_meta(journal).get("settings"))
-    except JournalError:
-        return False

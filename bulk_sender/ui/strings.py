@@ -7,17 +7,25 @@ from __future__ import annotations
 
 import gettext
 
+from .. import lifecycle
 from .i18n import N_
 
+# The words for each status, marked for the catalog here; what they mean comes from the
+# lifecycle, which owns the statuses (its `MEANINGS` are in the catalog too).
+STATUS_LABELS = {
+    "sent": N_("sent"),
+    "ready": N_("ready"),
+    "pending": N_("pending"),
+    "failed": N_("failed"),
+    "uncertain": N_("uncertain"),
+    "invalid": N_("invalid"),
+    "duplicate": N_("duplicate"),
+    "excluded": N_("excluded"),
+}
+
 SCRIPT_STRINGS = {
-    "status_sent": N_("sent"),
-    "status_ready": N_("ready"),
-    "status_pending": N_("pending"),
-    "status_failed": N_("failed"),
-    "status_uncertain": N_("uncertain"),
-    "status_invalid": N_("invalid"),
-    "status_duplicate": N_("duplicate"),
-    "status_excluded": N_("excluded"),
+    **{f"status_{status.value}": STATUS_LABELS[status.value] for status in lifecycle.REPORTED},
+    **{f"meaning_{status.value}": lifecycle.MEANINGS[status] for status in lifecycle.REPORTED},
     # Reason codes of docs/spec.md section 3, as `result_detail` starts (`invalid_phone: ...`).
     "reason_missing_phone": N_("no phone"),
     "reason_not_own_phone": N_("only another person's number"),
@@ -99,6 +107,15 @@ SCRIPT_STRINGS = {
     "key_missing": N_("API key: not set"),
     "folder": N_("Working folder: {folder}"),
 }
+
+
+def page_statuses() -> dict[str, object]:
+    """The statuses the page shows, in the lifecycle's order, with the report's colours."""
+    return {
+        "order": [status.value for status in lifecycle.REPORTED],
+        "problems": [status.value for status in lifecycle.PROBLEMS],
+        "colours": {status.value: colour for status, colour in lifecycle.COLOURS.items()},
+    }
 
 
 def page_strings(translations: gettext.NullTranslations) -> dict[str, str]:

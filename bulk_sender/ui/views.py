@@ -30,7 +30,7 @@ from .form import (
     uploaded_file,
 )
 from .runs import Runs, in_thread, print_unexpected
-from .strings import page_strings
+from .strings import page_statuses, page_strings
 
 # Named here, not guessed: Windows' registry may map .js to text/plain, which a browser told
 # `nosniff` refuses to run.
@@ -76,7 +76,7 @@ class Views:
         # jinja2.ext.i18n adds this method at run time, out of mypy's sight.
         self.pages.install_gettext_translations(translations, newstyle=True)  # type: ignore[attr-defined]
         html = self.pages.get_template("index.html").render(
-            language=language, strings=page_strings(translations)
+            language=language, strings=page_strings(translations), statuses=page_statuses()
         )
         return web.Response(
             text=html, content_type="text/html", headers={"Vary": "Accept-Language"}
@@ -130,7 +130,7 @@ class Views:
                 return _json({"superseded": True})
             result = await in_thread(run_engine(settings))
             problems = await asyncio.to_thread(
-                campaigns.report_rows, result.report_path, campaigns.PROBLEMS
+                campaigns.preview_rows, result.report_path, campaigns.PROBLEMS
             )
         return _json({
             "preview": [{"row": r, "phone": f"+{p}", "text": t} for r, p, t in result.preview],
@@ -201,29 +201,32 @@ class Views:
         return _json(await asyncio.to_thread(campaigns.list_campaigns, self.reports_dir))
 
     async def rows(self, request: web.Request) -> web.Response:
-        report = self._report(request)
-        status = request.query.get("status")
-        described = await asyncio.to_thread(campaigns.describe, self.reports_dir, report.stem)
-        rows = await asyncio.to_thread(campaigns.report_rows, report, [status] if status else [])
-        return _json(described | rows)
+        name, status = self._campaign(request), request.query.get("status")
+        described = await asyncio.to_thread(campaigns.describe, self.reports_dir, name)
+        found = await asyncio.to_thread(
+            campaigns.rows_of, self.reports_dir, name, [status] if status else []
+        )
+        return _json(described | found)
 
     async def report(self, request: web.Request) -> web.FileResponse:
-        report = self._report(request)
+        report = campaigns.report_of(self.reports_dir, self._campaign(request))
+        if report is None:
+            raise web.HTTPNotFound(text="no report for this campaign")
         disposition = f'attachment; filename="{report.name}"'
         return web.FileResponse(report, headers={"Content-Disposition": disposition})
 
     async def resume(self, request: web.Request) -> web.Response:
-        report = self._report(request)
-        journal = campaigns.journal_of(report)
+        journal = campaigns.journal_of(self.reports_dir, self._campaign(request))
         settings = await asyncio.to_thread(recorded_settings, journal, environment())
         self.runs.start(settings, Path(str(settings.contacts)).name)
         return _json(self.runs.snapshot())
 
-    def _report(self, request: web.Request) -> Path:
-        report = campaigns.report_of(self.reports_dir, request.match_info["name"])
-        if report is None:
-            raise web.HTTPNotFound(text="no report for this campaign")
-        return report
+    def _campaign(self, request: web.Request) -> str:
+        """The campaign the URL names; 404 if it has no journal in the reports folder."""
+        name = campaigns.journal_name(request.match_info["name"])
+        if not campaigns.journal_of(self.reports_dir, name).is_file():
+            raise web.HTTPNotFound(text="no such campaign")
+        return name
 
 
 def _inspect(form: dict[str, Any]) -> dict[str, Any]:

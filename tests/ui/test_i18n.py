@@ -9,9 +9,10 @@ import requests
 from babel.messages.extract import extract_from_dir
 from babel.messages.pofile import read_po
 
+from bulk_sender import lifecycle
 from bulk_sender.ui import i18n
 from bulk_sender.ui.security import cookie_name
-from bulk_sender.ui.strings import SCRIPT_STRINGS, page_strings
+from bulk_sender.ui.strings import SCRIPT_STRINGS, STATUS_LABELS, page_statuses, page_strings
 
 
 @pytest.mark.parametrize(
@@ -49,7 +50,8 @@ def test_every_message_of_the_page_is_translated_to_spanish():
         catalog = read_po(f)
     translated = {m.id: m.string for m in catalog if m.id and m.string and not m.fuzzy}
 
-    missing = _extracted() - translated.keys()
+    # The script's strings include what the lifecycle says each status means (not extracted).
+    missing = (_extracted() | set(SCRIPT_STRINGS.values())) - translated.keys()
 
     assert not missing, f"add to messages.po (see bulk_sender/ui/babel.cfg): {sorted(missing)}"
     # Translations go into the page unescaped (Jinja marks them safe): no markup in them.
@@ -87,3 +89,12 @@ def test_the_page_is_served_in_the_language_the_browser_asks_for(ui):
     assert i18n.translations("es").gettext("2. Write the message") in spanish
     assert '<html lang="en">' in english
     assert "2. Write the message" in english
+
+
+def test_the_page_shows_the_lifecycle_s_statuses_each_with_a_word_and_a_meaning():
+    reported = [status.value for status in lifecycle.REPORTED]
+
+    assert page_statuses()["order"] == reported
+    assert set(STATUS_LABELS) == set(reported)
+    for status in lifecycle.REPORTED:
+        assert SCRIPT_STRINGS[f"meaning_{status.value}"] == lifecycle.MEANINGS[status]

@@ -11,9 +11,8 @@ import sys
 from bulk_sender import Protection
 from bulk_sender.engine.options import when_and_to
 from bulk_sender.engine.waiting import parse_not_before
-from bulk_sender.ui.campaigns import read_summary
 
-from ..conftest import ROOT, clean_env, report_rows, run_cli
+from ..conftest import ROOT, clean_env, report_rows, report_summary, run_cli
 from .conftest import Client, wait_until
 
 SAMPLE = ROOT / "sample_data" / "clientes.csv"
@@ -107,7 +106,7 @@ def test_a_campaign_stopped_on_the_page_is_resumed_by_the_cli(ui, serve):
     assert command["resumable"]
 
     # As a user would: the command the report's summary says resumes it, typed in a terminal.
-    command = shlex.split(str(read_summary(report)["command to resume"]))
+    command = shlex.split(str(report_summary(report)["command to resume"]))
     resumed = run_cli(*command[1:], cwd=page.folder, env=env)
 
     assert resumed.returncode == 0, resumed.stderr

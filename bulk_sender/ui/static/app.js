@@ -4,7 +4,8 @@
 
 const S = JSON.parse(document.getElementById("strings").textContent);
 const $ = (id) => document.getElementById(id);
-const STATUSES = ["sent", "ready", "pending", "failed", "uncertain", "invalid", "duplicate", "excluded"];
+const LIFECYCLE = JSON.parse(document.getElementById("statuses").textContent);
+const STATUSES = LIFECYCLE.order;  // the report's statuses, in order, as the lifecycle has them
 const form = { file: "", sheet: "", phone_column: "", country_column: "", country: "", kind: "template",
                template: "", message: "", wa: { name: "", body: [], header: [], campaign_name: "", send_type: "" } };
 let contacts = null;          // what the server said of the file
@@ -278,7 +279,7 @@ async function preview() {
   $("problems").hidden = result.problems.rows.length === 0;
   $("problem-rows").tBodies[0].replaceChildren(...result.problems.rows.map((r) => {
     const line = element("tr");
-    line.append(element("td", r.row), element("td", statusName(r.status)), element("td", reasonText(r.detail)));
+    line.append(element("td", r.row), statusCell(r.status), element("td", reasonText(r.detail)));
     return line;
   }));
 }
@@ -321,6 +322,13 @@ function reasonText(detail) {
 
 function statusName(status) {
   return t(`status_${status}`);
+}
+
+// A status in a table: its word, its colour, and what it means when the pointer rests on it.
+function statusCell(status) {
+  const cell = element("td", statusName(status), `status-${status}`);
+  cell.title = t(`meaning_${status}`);
+  return cell;
 }
 
 function countsText(counts) {
@@ -462,7 +470,7 @@ async function loadResult() {
     const message = element("td", undefined, "message");
     whatsAppText(r.message, message);
     line.append(element("td", r.row), element("td", r.phone ? `+${r.phone}` : ""),
-                element("td", statusName(r.status), `status-${r.status}`), element("td", reasonText(r.detail)), message);
+                statusCell(r.status), element("td", reasonText(r.detail)), message);
     return line;
   }));
   $("rows-note").textContent = found.matched > found.shown ? t("rows_shown", found) : "";
