@@ -30,7 +30,7 @@ from bulk_sender.protect.optouts import (
     remove_phones,
     write_atomically,
 )
-from bulk_sender.report.workbook import STATUS_COLOURS
+from bulk_sender.report.xlsx import STATUS_COLOURS
 
 from .conftest import report_rows
 

@@ -16,15 +16,11 @@ import openpyxl
 import pytest
 
 from bulk_sender import Outcome, ReportError, RowResult, Status
+from bulk_sender.contacts.cells import csv_cell
 from bulk_sender.contacts.load import open_contacts
-from bulk_sender.report.workbook import (
-    MAX_WIDTH,
-    RESULT_COLUMNS,
-    STATUS_COLOURS,
-    check_writable,
-    csv_cell,
-    write_report,
-)
+from bulk_sender.report.layout import RESULT_COLUMNS
+from bulk_sender.report.workbook import check_writable, write_report
+from bulk_sender.report.xlsx import MAX_WIDTH, STATUS_COLOURS
 
 from .conftest import ROOT, run_cli
 

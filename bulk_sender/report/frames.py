@@ -9,7 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from .workbook import TEXT_COLUMNS, results_sheet_name
+from .layout import TEXT_COLUMNS, results_sheet_name
 
 if TYPE_CHECKING:
     import pandas as pd

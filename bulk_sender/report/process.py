@@ -30,8 +30,9 @@ from ..child import Child, ignore_stop_signals
 from ..errors import BulkSenderError, ReportError
 from ..journal.store import Follower
 from ..records import RowResult
+from .layout import Summary
 from .summary import Tally
-from .workbook import Summary, write_report
+from .workbook import write_report
 
 CHUNK = 256
 """Rows sent to the report process at a time."""

@@ -26,9 +26,10 @@ from pathlib import Path
 from typing import Protocol
 
 from ..records import RowResult
+from .layout import Summary
 from .process import CHUNK, PROCESS_ROWS, FollowingReport, ReportProcess
 from .summary import Tally
-from .workbook import Summary, write_report
+from .workbook import write_report
 
 Details = Callable[[], Summary]
 """The summary's account of the run, asked for once every row is written."""

@@ -8,23 +8,24 @@ from __future__ import annotations
 import gettext
 
 from .. import lifecycle
+from ..lifecycle import Status
 from .i18n import N_
 
 # The words for each status, marked for the catalog here; what they mean comes from the
 # lifecycle, which owns the statuses (its `MEANINGS` are in the catalog too).
 STATUS_LABELS = {
-    "sent": N_("sent"),
-    "ready": N_("ready"),
-    "pending": N_("pending"),
-    "failed": N_("failed"),
-    "uncertain": N_("uncertain"),
-    "invalid": N_("invalid"),
-    "duplicate": N_("duplicate"),
-    "excluded": N_("excluded"),
+    Status.SENT: N_("sent"),
+    Status.READY: N_("ready"),
+    Status.PENDING: N_("pending"),
+    Status.FAILED: N_("failed"),
+    Status.UNCERTAIN: N_("uncertain"),
+    Status.INVALID: N_("invalid"),
+    Status.DUPLICATE: N_("duplicate"),
+    Status.EXCLUDED: N_("excluded"),
 }
 
 SCRIPT_STRINGS = {
-    **{f"status_{status.value}": STATUS_LABELS[status.value] for status in lifecycle.REPORTED},
+    **{f"status_{status.value}": STATUS_LABELS[status] for status in lifecycle.REPORTED},
     **{f"meaning_{status.value}": lifecycle.MEANINGS[status] for status in lifecycle.REPORTED},
     # Reason codes of docs/spec.md section 3, as `result_detail` starts (`invalid_phone: ...`).
     "reason_missing_phone": N_("no phone"),

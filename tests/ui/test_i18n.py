@@ -95,6 +95,6 @@ def test_the_page_shows_the_lifecycle_s_statuses_each_with_a_word_and_a_meaning(
     reported = [status.value for status in lifecycle.REPORTED]
 
     assert page_statuses()["order"] == reported
-    assert set(STATUS_LABELS) == set(reported)
+    assert set(STATUS_LABELS) == set(lifecycle.REPORTED)
     for status in lifecycle.REPORTED:
         assert SCRIPT_STRINGS[f"meaning_{status.value}"] == lifecycle.MEANINGS[status]

@@ -1,0 +1,60 @@
+"""Layout: what a report holds, whatever its format (docs/spec.md section 5).
+
+The `result_*` columns after the input's own, the sheets' names, where a CSV report's
+summary goes, and one row's result cells. The writers are `workbook.py` (CSV, and where the
+file goes) and `xlsx.py` (the workbook); `contacts/load.py` reads the same names back.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+from ..records import RowResult
+
+RESULT_COLUMNS = (
+    "result_row", "result_status", "result_detail", "result_phone", "result_message",
+    "result_attempts", "result_http_status", "result_message_id", "result_whatsapp_id",
+    "result_sent_at",
+)  # fmt: skip
+# Stored as text with Excel's "@" format, so every digit shows and an edit keeps it text.
+TEXT_COLUMNS = frozenset(
+    ("result_detail", "result_phone", "result_message", "result_message_id", "result_whatsapp_id")
+)
+RESULTS_SHEET = "results"
+SUMMARY_SHEET = "summary"
+EXCEL_MAX_ROWS = 1_048_576
+REPORT_SUFFIXES = (".xlsx", ".csv")
+
+Summary = Sequence[tuple[str, Any]]
+"""The summary sheet's rows: (item, value)."""
+
+
+def results_sheet_name(number: int) -> str:
+    """`results`, then `results 2`, `results 3`... past Excel's row limit (load.py reads them)."""
+    return RESULTS_SHEET if number == 1 else f"{RESULTS_SHEET} {number}"
+
+
+def summary_csv_path(path: Path) -> Path:
+    """Where a `.csv` report's summary goes: `<name>-summary.csv` beside it."""
+    return path.with_name(f"{path.stem}-summary.csv")
+
+
+def result_cells(result: RowResult) -> tuple[Any, ...]:
+    """The `result_*` cells of one row; times are local, as Excel has no time zones."""
+    outcome = result.outcome
+    sent_at = _to_millisecond(outcome.sent_at.astimezone()) if outcome.sent_at else None
+    return (
+        result.row, outcome.status.value, outcome.result_detail, result.phone, result.message,
+        outcome.attempts or None, outcome.http_status, outcome.message_id, outcome.whatsapp_id,
+        sent_at,
+    )  # fmt: skip
+
+
+def _to_millisecond(when: datetime) -> datetime:
+    """Local, naive, to the nearest millisecond: a sheet's date-time is a fraction of a day,
+    read back to the millisecond, so a report fed back keeps its times exactly."""
+    when = when.replace(tzinfo=None) + timedelta(microseconds=500)
+    return when.replace(microsecond=when.microsecond // 1000 * 1000)
