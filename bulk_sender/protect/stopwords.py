@@ -28,7 +28,7 @@ def words_of(text: str) -> tuple[str, ...]:
     """Lower case, accents off, punctuation off: "¡NO me escriban más!" -> no me escriban mas."""
     decomposed = unicodedata.normalize("NFKD", text.casefold())
     plain = "".join(c for c in decomposed if not unicodedata.combining(c))
-    return tuple(_WORD.findall(plain.replace("’", "'")))
+    return tuple(_WORD.findall(plain.replace("\u2019", "'")))  # a phone's curly apostrophe
 
 
 @dataclass(frozen=True, slots=True)
