@@ -19,8 +19,15 @@ is a new move in the table, not a new `if` somewhere else.
                                              in_flight --unanswered--> uncertain
                                              in_flight --never_left--> pending
                                              in_flight --interrupted--> uncertain (a crash)
+                                             in_flight --undeliverable--> invalid (131026)
+                                             in_flight --opted_out--> excluded (131050)
     failed --retry_failed--> pending             only with --retry-failed
+    failed --retry_due--> pending                its back-off is over (131049)
     uncertain --retry_uncertain--> pending       only with --retry-uncertain
+    uncertain --confirmed--> sent                `settle` found it in Plazbot's records
+    uncertain --not_found--> pending             `settle` proved Plazbot never got it
+
+WhatsApp's error codes each make one of these moves (`ERROR_RULES`, docs/spec.md section 9).
 
 Modelled on Celery's `celery/states.py`: the states, the sets that matter, nothing else. It
 imports nothing of the package.
@@ -30,6 +37,8 @@ from __future__ import annotations
 
 import enum
 from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
 
 
 class Status(enum.StrEnum):
@@ -67,8 +76,13 @@ class Move(enum.StrEnum):
     UNANSWERED = "unanswered"
     NEVER_LEFT = "never_left"
     INTERRUPTED = "interrupted"
+    UNDELIVERABLE = "undeliverable"
+    OPTED_OUT = "opted_out"
     RETRY_FAILED = "retry_failed"
+    RETRY_DUE = "retry_due"
     RETRY_UNCERTAIN = "retry_uncertain"
+    CONFIRMED = "confirmed"
+    NOT_FOUND = "not_found"
 
 
 NEW = None
@@ -88,8 +102,13 @@ TABLE: Mapping[tuple[Status | None, Move], Status] = {
     (Status.IN_FLIGHT, Move.UNANSWERED): Status.UNCERTAIN,
     (Status.IN_FLIGHT, Move.NEVER_LEFT): Status.PENDING,
     (Status.IN_FLIGHT, Move.INTERRUPTED): Status.UNCERTAIN,
+    (Status.IN_FLIGHT, Move.UNDELIVERABLE): Status.INVALID,
+    (Status.IN_FLIGHT, Move.OPTED_OUT): Status.EXCLUDED,
     (Status.FAILED, Move.RETRY_FAILED): Status.PENDING,
+    (Status.FAILED, Move.RETRY_DUE): Status.PENDING,
     (Status.UNCERTAIN, Move.RETRY_UNCERTAIN): Status.PENDING,
+    (Status.UNCERTAIN, Move.CONFIRMED): Status.SENT,
+    (Status.UNCERTAIN, Move.NOT_FOUND): Status.PENDING,
 }
 """(status, move) -> status: every legal move. Anything else is refused."""
 
@@ -132,7 +151,7 @@ UNFINISHED = frozenset((Status.FAILED, Status.UNCERTAIN, Status.PENDING))
 UNSETTLED = frozenset((Status.PENDING, Status.IN_FLIGHT))
 """Not yet final while a run sends: the report's process waits for these."""
 RETRIED_BY = {Status.FAILED: Move.RETRY_FAILED, Status.UNCERTAIN: Move.RETRY_UNCERTAIN}
-"""The statuses a rerun sends again only when the user says so, and the move that does it."""
+"""The statuses a rerun may send again, and the move that does it when the user says so."""
 WHILE_SENDING = (Status.SENT, Status.FAILED, Status.UNCERTAIN, Status.PENDING)
 """What a front end counts while a run sends, in this order."""
 PROBLEMS = (Status.FAILED, Status.UNCERTAIN, Status.INVALID, Status.DUPLICATE,
@@ -165,14 +184,94 @@ SENDABLE = sources(Move.CLAIMED)
 """What a run sends: the statuses `Move.CLAIMED` leaves from."""
 
 
-def rerun_move(status: Status, *, retry_failed: bool, retry_uncertain: bool) -> Move | None:
+def rerun_move(
+    status: Status,
+    *,
+    retry_failed: bool,
+    retry_uncertain: bool,
+    code: str = "",
+    retry_at: datetime | None = None,
+    now: datetime | None = None,
+) -> Move | None:
     """The move a rerun makes on a message an earlier run left in `status`, if any.
 
     `failed` and `uncertain` go back to `pending` only with the user's say (`--retry-failed`,
-    `--retry-uncertain`); an uncertain one may have reached the customer already.
+    `--retry-uncertain`); an uncertain one may have reached the customer already. A failure
+    whose WhatsApp code says so (`code`, the reason the journal keeps) is tried again only
+    once its back-off is over (`retry_at`, whatever the flags say), or never.
     """
-    wanted = {Status.FAILED: retry_failed, Status.UNCERTAIN: retry_uncertain}
-    return RETRIED_BY[status] if wanted.get(status) else None
+    if status is Status.UNCERTAIN:
+        return Move.RETRY_UNCERTAIN if retry_uncertain else None
+    if status is not Status.FAILED:
+        return None
+    rule = RULES_BY_REASON.get(code)
+    if rule is not None and rule.resend is Resend.NEVER:
+        return None
+    if rule is not None and rule.resend is Resend.AFTER_BACKOFF:
+        due = retry_at is not None and (now or datetime.now(UTC)) >= retry_at
+        return Move.RETRY_DUE if due else None
+    return Move.RETRY_FAILED if retry_failed else None
+
+
+class Resend(enum.Enum):
+    """When a later run may send a message WhatsApp refused again."""
+
+    IF_ASKED = "if_asked"
+    """With `--retry-failed`, as any failure."""
+    AFTER_BACKOFF = "after_backoff"
+    """By itself, once the back-off the journal keeps is over; not before, whatever the flags."""
+    NEVER = "never"
+    """Never by this campaign."""
+    SAME_RUN = "same_run"
+    """Not a failure: the run slows down and tries again."""
+
+
+@dataclass(frozen=True, slots=True)
+class ErrorRule:
+    """What one of WhatsApp's error codes means for the row (docs/spec.md section 9)."""
+
+    code: str
+    reason: str
+    """The row's reason code in the report (`result_detail` starts with it)."""
+    move: Move | None
+    """The move the attempt ends with; None when the run slows down and tries again."""
+    resend: Resend
+    words: str
+    """What it means, for the report's detail and the README."""
+
+
+ERROR_RULES = {
+    rule.code: rule
+    for rule in (
+        ErrorRule("130429", "throughput_limit", None, Resend.SAME_RUN,
+                  "WhatsApp's throughput limit for the number: slowed down and tried again"),
+        ErrorRule("131056", "pair_rate_limit", None, Resend.SAME_RUN,
+                  "too many messages to this customer in a short time: waited and tried again"),
+        ErrorRule("131049", "meta_limited", Move.REFUSED, Resend.AFTER_BACKOFF,
+                  "Meta limited marketing messages to this customer for now: "
+                  "a later run tries again after"),
+        ErrorRule("130472", "meta_experiment", Move.REFUSED, Resend.NEVER,
+                  "the customer is part of a Meta experiment: this campaign never sends it again"),
+        ErrorRule("131050", "opted_out", Move.OPTED_OUT, Resend.NEVER,
+                  "the customer stopped marketing messages: added to the opt-out list"),
+        ErrorRule("131026", "not_on_whatsapp", Move.UNDELIVERABLE, Resend.NEVER,
+                  "undeliverable: not on WhatsApp, an old app, or WhatsApp's terms not accepted"),
+        ErrorRule("131047", "window_closed", Move.REFUSED, Resend.IF_ASKED,
+                  "more than 24 hours since the customer last wrote: only an approved template "
+                  "gets through (--wa-template)"),
+    )
+}  # fmt: skip
+"""WhatsApp's error codes that matter to a bulk sender, by code. Unknown codes keep the
+class their HTTP answer gives (docs/spec.md section 3)."""
+RULES_BY_REASON = {rule.reason: rule for rule in ERROR_RULES.values()}
+
+BACKOFF_FIRST = timedelta(days=1)
+BACKOFF_MOST = timedelta(days=8)
+
+
+def backoff(times_limited: int) -> timedelta:
+    """How long a 131049 row waits: a day the first time, twice as long each time after."""
+    return min(BACKOFF_MOST, BACKOFF_FIRST * (1 << max(0, times_limited - 1)))
 
 
 REPORTED_AS = {

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import functools
+from datetime import UTC, datetime, timedelta
+
 import pytest
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, invariant, rule
@@ -31,6 +34,39 @@ def test_failed_and_uncertain_go_back_only_with_the_user_s_say():
         assert apply(status, move) is Status.PENDING
     assert lifecycle.rerun_move(Status.UNCERTAIN, retry_failed=True, retry_uncertain=False) is None
     assert lifecycle.rerun_move(Status.FAILED, retry_failed=False, retry_uncertain=True) is None
+
+
+def test_whatsapp_s_codes_decide_whether_a_later_run_sends_a_failure_again():
+    now = datetime(2026, 12, 7, 12, tzinfo=UTC)
+    rerun = functools.partial(
+        lifecycle.rerun_move, Status.FAILED, retry_failed=True, retry_uncertain=True, now=now
+    )
+
+    assert rerun(code="api_400") is Move.RETRY_FAILED
+    assert rerun(code="window_closed") is Move.RETRY_FAILED  # a template may get through
+    assert rerun(code="meta_experiment") is None  # never, whatever the flags
+    assert rerun(code="meta_limited", retry_at=now + timedelta(hours=1)) is None
+    assert rerun(code="meta_limited", retry_at=now) is Move.RETRY_DUE
+    due = lifecycle.rerun_move(
+        Status.FAILED, retry_failed=False, retry_uncertain=False, code="meta_limited",
+        retry_at=now - timedelta(seconds=1), now=now,
+    )  # fmt: skip
+    assert due is Move.RETRY_DUE  # by itself, once its back-off is over
+
+
+def test_a_limited_customer_waits_longer_each_time():
+    waits = [lifecycle.backoff(n) for n in range(1, 7)]
+
+    assert waits[0] == lifecycle.BACKOFF_FIRST
+    assert waits == sorted(waits) and waits[-1] == lifecycle.BACKOFF_MOST
+
+
+def test_every_error_rule_ends_in_a_status_a_report_shows_or_retries():
+    for error in lifecycle.ERROR_RULES.values():
+        if error.move is None:
+            assert error.resend is lifecycle.Resend.SAME_RUN
+        else:
+            assert apply(Status.IN_FLIGHT, error.move) in lifecycle.REPORTED
 
 
 def test_every_status_but_in_flight_is_reported_and_every_final_one_is_done_or_unfinished():
@@ -74,6 +110,8 @@ class Rows(RuleBasedStateMachine):
             self.may_have_reached[row] = True
         if move is Move.RETRY_UNCERTAIN:
             self.allowed_again[row] = True
+        if move is Move.NOT_FOUND:  # `settle` proved Plazbot never got it: it may go once
+            self.may_have_reached[row] = False
         self.status[row] = after
 
     @invariant()
