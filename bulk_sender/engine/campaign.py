@@ -26,7 +26,7 @@ from ..delivery.sender import (
     check_api_url,
 )
 from ..errors import ConfigError, InputError
-from ..journal.store import snapshot
+from ..journal.reading import snapshot
 from ..messages.compose import Composer, WaTemplateSpec
 from ..messages.render import MessageTemplate, default_locale, load_template_source
 from ..protect.rules import Gate, Protection, gate_for

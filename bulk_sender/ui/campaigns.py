@@ -15,7 +15,7 @@ from typing import Any
 from .. import lifecycle
 from ..contacts.load import open_contacts
 from ..errors import InputError, JournalError
-from ..journal.store import read_meta
+from ..journal.reading import read_meta
 from ..lifecycle import Status
 from ..report.workbook import summary_csv_path
 from .contacts import display
