@@ -15,7 +15,7 @@ import sys
 from collections.abc import Callable, Mapping, Sequence
 from typing import TextIO
 
-from ..delivery.sender import SendSettings
+from ..delivery.wire import SendSettings
 from ..engine.campaign import Mode, RunResult, Settings, rebuild_report
 from ..engine.options import environment, when_and_to, with_environment
 from ..errors import BulkSenderError, ConfigError

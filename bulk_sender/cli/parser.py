@@ -12,7 +12,7 @@ from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 
 from .. import __version__
-from ..delivery.sender import CONVERSATION_PATH, DEFAULT_API_URL, SendSettings
+from ..delivery.wire import CONVERSATION_PATH, DEFAULT_API_URL, SendSettings
 from ..engine.options import environment
 from ..messages.compose import SEND_TYPES
 from ..sandbox.server import ServerSettings

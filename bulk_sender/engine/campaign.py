@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING
 from ..contacts.load import Table, open_contacts
 from ..contacts.phone_columns import ColumnsUsed, phone_columns_for
 from ..contacts.phones import country_flag
-from ..delivery.sender import (
+from ..delivery.wire import (
     CONVERSATION_PATH,
     DEFAULT_API_URL,
     SendSettings,

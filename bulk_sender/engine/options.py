@@ -23,7 +23,7 @@ from typing import Any
 
 from dotenv import dotenv_values
 
-from ..delivery.sender import DEFAULT_API_URL, SendSettings
+from ..delivery.wire import DEFAULT_API_URL, SendSettings
 from ..errors import ConfigError
 from ..journal.reading import read_meta
 from ..messages.compose import SEND_TYPES, WaTemplateSpec
