@@ -23,7 +23,7 @@ __version__ = "0.1.0"
 _WHERE = {
     # a run's settings and result
     "Settings": "engine.campaign", "Mode": "engine.campaign", "RunResult": "engine.campaign",
-    "SendSettings": "delivery.sender", "Protection": "protect.rules",
+    "SendSettings": "delivery.wire", "Protection": "protect.rules",
     # running it
     "run_campaign": "engine.run", "run_engine": "engine.run", "iter_events": "engine.run",
     "rebuild_report": "engine.campaign", "CancelToken": "engine.events", "Timer": "engine.waiting",
@@ -85,7 +85,7 @@ __all__ = [
 """Exactly the names of `_WHERE` (a test holds them equal)."""
 
 if TYPE_CHECKING:
-    from .delivery.sender import SendSettings
+    from .delivery.wire import SendSettings
     from .engine.campaign import Mode, RunResult, Settings, rebuild_report
     from .engine.events import (
         AwaitingConfirmation,

@@ -15,7 +15,8 @@ import phonenumbers
 import pytest
 
 from bulk_sender import run_campaign
-from bulk_sender.cli.main import build_parser, settings_from
+from bulk_sender.cli.main import settings_from
+from bulk_sender.cli.parser import build_parser
 
 from .conftest import ROOT, report_rows, run_cli
 

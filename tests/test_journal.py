@@ -13,7 +13,9 @@ from time import monotonic, sleep
 import pytest
 
 from bulk_sender import JournalError, Outcome, Status
-from bulk_sender.journal.store import Follower, Journal, decode_cells, encode_cells, snapshot
+from bulk_sender.contacts.cells import decode_cells, encode_cells
+from bulk_sender.journal.reading import Follower, snapshot
+from bulk_sender.journal.store import Journal
 
 from .conftest import report_rows, run_cli
 from .test_resume import ENV, send_args, start_cli, wait_for_deliveries, write_contacts

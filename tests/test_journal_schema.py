@@ -12,8 +12,9 @@ import pytest
 
 from bulk_sender.errors import JournalError
 from bulk_sender.journal import file as journal_file
+from bulk_sender.journal.reading import Follower
 from bulk_sender.journal.schema import MIGRATIONS, SCHEMA_VERSION, upgrade
-from bulk_sender.journal.store import Follower, Journal
+from bulk_sender.journal.store import Journal
 from bulk_sender.lifecycle import Status
 
 from .conftest import ROOT, report_rows, run_cli

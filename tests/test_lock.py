@@ -17,7 +17,8 @@ import pytest
 
 from bulk_sender import JournalError
 from bulk_sender.journal.lock import RunLock, busy_message
-from bulk_sender.journal.store import Journal, snapshot
+from bulk_sender.journal.reading import snapshot
+from bulk_sender.journal.store import Journal
 
 from .conftest import clean_env, report_rows, run_cli
 from .test_resume import ENV, send_args, start_cli, wait_for_deliveries, write_contacts

@@ -12,7 +12,8 @@ from pathlib import Path
 import pytest
 
 from bulk_sender import ConfigError, Mode, Protection, SendSettings, Settings
-from bulk_sender.cli.main import build_parser, settings_from
+from bulk_sender.cli.main import settings_from
+from bulk_sender.cli.parser import build_parser
 from bulk_sender.engine.options import (
     command_line,
     from_record,

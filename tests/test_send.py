@@ -15,7 +15,8 @@ from aiohttp import web
 from bulk_sender import Outcome, SendSettings, Status
 from bulk_sender.delivery.classify import Verdict
 from bulk_sender.delivery.limits import StopReason
-from bulk_sender.delivery.sender import Sender, Target, build_request, make_client
+from bulk_sender.delivery.sender import Sender, make_client
+from bulk_sender.delivery.wire import Target, build_request
 from bulk_sender.journal.store import Journal
 from bulk_sender.records import Message, WaTemplate
 from bulk_sender.sandbox.server import ServerSettings, running_server

@@ -8,7 +8,7 @@ and shipping numbers, then the company's main line. Columns holding another pers
 (an assistant's, a spouse's, a parent's, an emergency contact's) and faxes are never used, not
 even as a fallback: they are "left out", and the preview says so. What is plainly not a phone
 is never a phone column. Each row takes the first cell holding a valid mobile, trying a pair's
-value with a mobile label first.
+value with a mobile label first. The words themselves are in `column_words.py`.
 """
 
 from __future__ import annotations
@@ -20,6 +20,19 @@ from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
 from ..errors import InputError
+from .column_words import (
+    FAX,
+    GENERIC_NAMES,
+    LABEL,
+    MOBILE,
+    NEVER,
+    OTHER_PERSON,
+    PAIR_FILLER,
+    PHONE,
+    SECONDARY,
+    TIERS,
+    WHATSAPP,
+)
 from .countries import find_country_column, fold
 from .phones import MIN_DIGITS, Phone, normalise_phone
 
@@ -27,57 +40,6 @@ if TYPE_CHECKING:
     from .load import Table
 
 SAMPLE_ROWS = 50
-_WHATSAPP = {"whatsapp", "whats", "wsp", "wpp", "zap"}
-_MOBILE = {"celular", "cel", "movil", "mobile", "mobil", "cell", "cellphone", "cellular",
-           "telemovel", "movel"}  # fmt: skip
-_PHONE = {"telefono", "telefone", "phone", "telephone", "fone", "fono", "tel", "telf", "tlf",
-          "tfno", "msisdn"}  # fmt: skip
-# Words only a whole header means a phone by: "Número de pedido" is an order number, and
-# Bling's "Número" is the house number, so these count only when no header says "phone".
-_GENERIC_NAMES = {"numero", "number", "nro", "contacto", "contato", "wa"}
-# Never a number to message: pagers, parts of a number, flags about it.
-_NEVER = {"pager", "beeper", "bip", "telex", "isdn", "tty", "tdd", "radio", "ext",
-          "extension", "extensao", "anexo", "ramal", "interno", "indicativo", "ddd", "ddi",
-          "prefijo", "prefixo", "code", "codigo", "area", "verified", "verificado", "consent",
-          "opt", "optin", "marketing", "accepts", "acepta", "aceita", "autoriza", "autorizacion",
-          "permiso", "status"}  # fmt: skip
-_FAX = {"fax", "facsimile", "facsimil"}
-# Another person's number: a message meant for the customer, with their name and their order,
-# must never land there (Salesforce's AssistantPhone, Zoho's Asst Phone, a school's
-# "Teléfono apoderado", a Brazilian form's "Telefone para recado").
-_OTHER_PERSON = {
-    "assistant", "assistants", "asst", "asistente", "assistente", "secretary", "secretaria",
-    "secretario", "manager", "managers", "gerente", "jefe", "jefa", "supervisor", "boss",
-    "spouse", "partner", "wife", "husband", "conyuge", "conjuge", "esposo", "esposa", "marido",
-    "pareja", "companheiro", "companheira", "parent", "parents", "father", "mother", "guardian",
-    "padre", "madre", "papa", "mama", "pai", "mae", "apoderado", "apoderada", "tutor", "tutora",
-    "acudiente", "responsavel", "familiar", "pariente", "parente", "emergency", "emergencia",
-    "reference", "referencia", "referencias", "referrer", "referente", "referido", "referida",
-    "indicacao", "recado", "recados", "vendedor", "vendedora", "asesor", "asesora",
-    "ejecutivo", "ejecutiva", "owner", "agent", "agente", "seller", "consultor", "consultora",
-}  # fmt: skip
-
-# A column naming what kind of number its neighbour holds ("Phone 1 - Label", "Phone Type").
-_LABEL = {"label", "type", "tipo", "etiqueta", "rotulo", "kind"}
-_PAIR_FILLER = _LABEL | {"value", "valor", "de", "do", "da", "del", "of"}
-# Whose number it is, after the customer's own: work, home, address, billing, shipping.
-# The company's main line (Outlook's "Company Main Phone", "Teléfono empresa") comes last: it
-# reaches a switchboard, not the person.
-_TIERS = (
-    {"work", "business", "trabajo", "trabalho", "oficina", "office", "comercial", "laboral",
-     "escritorio"},
-    # Outlook in Spanish calls the home phone "Teléfono particular".
-    {"home", "casa", "hogar", "residencia", "residencial", "domicilio", "fijo", "fixo",
-     "landline", "particular"},
-    {"address", "direccion", "endereco", "mailing", "default"},
-    {"billing", "bill", "facturacion", "factura", "cobro", "cobranca", "faturamento"},
-    {"shipping", "ship", "envio", "entrega", "despacho", "delivery"},
-    # Not "main": Google Contacts labels the person's own main number so.
-    {"company", "empresa", "compania", "companhia", "corporativo", "negocio", "central",
-     "switchboard", "centralita", "conmutador", "pbx"},
-)  # fmt: skip
-_SECONDARY = {"other", "otro", "outro", "alternativo", "alternative", "alt", "secundario",
-              "secondary", "adicional", "2", "3", "4", "5"}  # fmt: skip
 _CONTENT_SHARE = 0.6
 """Share of a column's cells that must be mobiles for it to count as a phone column unnamed."""
 
@@ -93,42 +55,42 @@ def _words(name: str) -> list[str]:
 def header_rank(name: str) -> Rank | None:
     """How surely a header names the customer's phone, or None if it names none."""
     words = _words(name)
-    if any(w in _NEVER or w in _LABEL or w in _FAX or w in _OTHER_PERSON for w in words):
+    if any(w in NEVER or w in LABEL or w in FAX or w in OTHER_PERSON for w in words):
         return None
-    if any(w in _WHATSAPP for w in words):
+    if any(w in WHATSAPP for w in words):
         kind = 0
-    elif any(w in _MOBILE for w in words):
+    elif any(w in MOBILE for w in words):
         kind = 1
-    elif any(w in _PHONE for w in words):
+    elif any(w in PHONE for w in words):
         kind = 2
-    elif "_".join(words) in _GENERIC_NAMES:
+    elif "_".join(words) in GENERIC_NAMES:
         kind = 3
     else:
         return None
-    return _tier(words), kind, any(w in _SECONDARY for w in words)
+    return _tier(words), kind, any(w in SECONDARY for w in words)
 
 
 def label_rank(label: Any) -> Rank | None:
     """The rank a label cell gives its number (`Mobile`, `* Work`, `Celular`); None for a fax."""
     words = _words(str(label))
-    if any(w in _NEVER or w in _FAX or w in _OTHER_PERSON for w in words):
+    if any(w in NEVER or w in FAX or w in OTHER_PERSON for w in words):
         return None
-    kind = 0 if any(w in _WHATSAPP for w in words) else 1 if any(w in _MOBILE for w in words) else 2
-    return _tier(words), kind, any(w in _SECONDARY for w in words)
+    kind = 0 if any(w in WHATSAPP for w in words) else 1 if any(w in MOBILE for w in words) else 2
+    return _tier(words), kind, any(w in SECONDARY for w in words)
 
 
 def names_another_person(name: str) -> bool:
     """A header naming another person's phone: `AssistantPhone`, `Teléfono del apoderado`."""
     words = _words(name)
     return (
-        any(w in _OTHER_PERSON for w in words)
-        and any(w in _WHATSAPP | _MOBILE | _PHONE for w in words)
-        and not any(w in _LABEL or w in _FAX for w in words)
+        any(w in OTHER_PERSON for w in words)
+        and any(w in WHATSAPP | MOBILE | PHONE for w in words)
+        and not any(w in LABEL or w in FAX for w in words)
     )
 
 
 def _tier(words: Sequence[str]) -> int:
-    return next((i for i, tier in enumerate(_TIERS, 1) if any(w in tier for w in words)), 0)
+    return next((i for i, tier in enumerate(TIERS, 1) if any(w in tier for w in words)), 0)
 
 
 def rank_phone_columns(
@@ -158,7 +120,7 @@ def find_phone_column(
 
 def _names_someone_else(name: str) -> bool:
     """A header that, holding numbers, would hold another person's, a fax or no phone at all."""
-    return any(w in _OTHER_PERSON or w in _FAX or w in _NEVER for w in _words(name))
+    return any(w in OTHER_PERSON or w in FAX or w in NEVER for w in _words(name))
 
 
 def left_out_columns(
@@ -293,13 +255,13 @@ def _label_columns(columns: Sequence[str]) -> dict[tuple[str, ...], int]:
     found = {}
     for index, name in enumerate(columns):
         words = _words(name)
-        if any(w in _LABEL for w in words) and any(w in _MOBILE | _PHONE for w in words):
+        if any(w in LABEL for w in words) and any(w in MOBILE | PHONE for w in words):
             found[_pair_key(name)] = index
     return found
 
 
 def _pair_key(name: str) -> tuple[str, ...]:
-    return tuple(w for w in _words(name) if w and w not in _PAIR_FILLER)
+    return tuple(w for w in _words(name) if w and w not in PAIR_FILLER)
 
 
 def choose_phone_columns(

@@ -1,7 +1,8 @@
 """Send: deliver messages to the Plazbot API with bounded concurrency, a rate limit and retries.
 
-One shared client (`wire.py`: aiohttp, or httpx over a given transport), N workers fed from
-a bounded queue. What each answer means is `classify.py`; how fast to go and when to stop
+One shared client (`make_client`, over `wire.py`: aiohttp, or httpx over a given transport),
+N workers fed from a bounded queue. Each message's request, where it goes and the settings
+are `wire.py`'s; what each answer means is `classify.py`'s; how fast to go and when to stop
 is `limits.py`.
 """
 
@@ -20,7 +21,6 @@ from typing import Any, Protocol
 import aiohttp
 import httpx
 
-from ..errors import ConfigError
 from ..lifecycle import Move, Status, apply
 from ..records import Message, Outcome
 from .classify import MAX_RETRY_AFTER, Kind, Verdict, classify_error, classify_response
@@ -32,40 +32,16 @@ from .limits import (
     StopReason,
     backoff_delay,
 )
-from .wire import AiohttpClient, ApiClient, HttpxClient, Timeouts, encode_body
-
-DEFAULT_API_URL = "https://api.plazbot.com"
-MESSAGE_PATH = "/api/message"
-CONVERSATION_PATH = "/api/conversation"
-
-
-@dataclass(frozen=True, slots=True)
-class SendSettings:
-    """How hard to push: the flags of `bulk-sender send`, with their defaults."""
-
-    concurrency: int = 16
-    rate: float = 20.0
-    """Messages per second over any one-second window; 0 for no limit."""
-    max_attempts: int = 5
-    """Attempts per message on connect errors and 503 (429s do not count)."""
-    connect_timeout: float = 10.0
-    """Seconds to open a connection; also the longest wait for a free one from the pool."""
-    read_timeout: float = 30.0
-    pair_interval: float = 6.0
-    """Seconds between two messages to the same phone (WhatsApp's pair rate limit)."""
-    backoff_base: float = 0.5
-    backoff_cap: float = 30.0
-
-
-@dataclass(frozen=True, slots=True)
-class Target:
-    """Where messages go. The workspace id and key are secrets: never printed."""
-
-    api_url: str
-    workspace_id: str = field(repr=False)
-    api_key: str | None = field(default=None, repr=False)
-    message_path: str = MESSAGE_PATH
-    conversation_path: str = CONVERSATION_PATH
+from .wire import (
+    AiohttpClient,
+    ApiClient,
+    HttpxClient,
+    SendSettings,
+    Target,
+    Timeouts,
+    build_request,
+    encode_body,
+)
 
 
 class Recorder(Protocol):
@@ -77,53 +53,6 @@ class Recorder(Protocol):
 
     def mark_in_flight(self, key: str, attempts: int) -> bool | Awaitable[bool] | None: ...
     def record(self, key: str, outcome: Outcome) -> None: ...
-
-
-def check_api_url(url: str) -> str:
-    """The API's base URL if it has an `http`/`https` scheme and a host; else a `ConfigError`."""
-    try:
-        parsed = httpx.URL(url)
-    except httpx.InvalidURL:
-        parsed = None
-    if parsed is None or parsed.scheme not in ("http", "https") or not parsed.host:
-        raise ConfigError(
-            f"API URL {url!r} (--api-url or PLAZBOT_API_URL) is not a web address: "
-            f"write it with http:// or https:// and a host, like {DEFAULT_API_URL}"
-        )
-    return url
-
-
-def build_request(message: Message, target: Target) -> tuple[str, dict[str, Any]]:
-    """The path and JSON body for one message (Plazbot's send-message and conversation pages)."""
-    if message.wa_template is None:
-        return target.message_path, {
-            "content": message.text,
-            "recipientPhone": message.phone,
-            "workspaceId": target.workspace_id,
-            "externalReferenceId": message.key,
-        }
-    wa = message.wa_template
-    body: dict[str, Any] = {
-        "workspaceId": target.workspace_id,
-        "template": wa.name,
-        "destination": message.phone,
-        "reference1": message.key,
-    }
-    if wa.body:
-        body["variablesBody"] = _variables(wa.body_variables())
-    if wa.header:
-        body["variablesHeader"] = _variables(wa.header_variables())
-    if wa.media_url:
-        body["file"] = {"fileUrl": wa.media_url, "fileName": wa.media_url.rsplit("/", 1)[-1]}
-    if wa.campaign_name:
-        body["campaignName"] = wa.campaign_name
-    if wa.send_type:
-        body["sendType"] = wa.send_type
-    return target.conversation_path, body
-
-
-def _variables(pairs: tuple[tuple[str, str], ...]) -> list[dict[str, str]]:
-    return [{"variable": name, "value": value} for name, value in pairs]
 
 
 def make_client(
@@ -360,16 +289,4 @@ def _pending(attempts: int, code: str, detail: str) -> Outcome:
     return Outcome(apply(Status.IN_FLIGHT, Move.NEVER_LEFT), code, detail, attempts)
 
 
-__all__ = [
-    "CONVERSATION_PATH",
-    "DEFAULT_API_URL",
-    "MESSAGE_PATH",
-    "Recorder",
-    "SendSettings",
-    "Sender",
-    "StopReason",
-    "Target",
-    "build_request",
-    "check_api_url",
-    "make_client",
-]
+__all__ = ["Recorder", "Sender", "make_client"]

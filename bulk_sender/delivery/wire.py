@@ -1,11 +1,16 @@
-"""Wire: one POST of JSON bytes to the API, at the least CPU per request.
+"""Wire: what goes to the Plazbot API, where, and one POST of its JSON bytes at the least CPU.
 
-By default aiohttp directly: one `ClientSession`, a keep-alive pool sized to the concurrency,
-each URL parsed once and each body encoded once per message. httpx's request and response
-models cost more CPU per message than the request itself (a cProfile of 20,000 messages:
-about 60% of the event loop's time in `httpx._client`, `_urlparse` and `_models`), which
-held the sender to 0.6 of a bare aiohttp loop. Given an `httpx.AsyncBaseTransport` (a test's
-mock, a caller's own), requests go through `httpx.AsyncClient` over it instead.
+Where messages go (`Target`, its base URL checked by `check_api_url`), how hard to push
+(`SendSettings`, the flags of `bulk-sender send`), and each message's request (`build_request`:
+its path and JSON body, docs/spec.md section 6).
+
+The POST itself is by default aiohttp directly: one `ClientSession`, a keep-alive pool sized
+to the concurrency, each URL parsed once and each body encoded once per message. httpx's
+request and response models cost more CPU per message than the request itself (a cProfile
+of 20,000 messages: about 60% of the event loop's time in `httpx._client`, `_urlparse` and
+`_models`), which held the sender to 0.6 of a bare aiohttp loop. Given an
+`httpx.AsyncBaseTransport` (a test's mock, a caller's own), requests go through
+`httpx.AsyncClient` over it instead.
 
 Either way failures are the libraries' own exceptions, for `classify.classify_error` to read
 (the aiohttp error itself, or under httpx the one in `__cause__`, docs/spec.md section 3).
@@ -15,12 +20,96 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, Protocol
 
 import aiohttp
 import httpx
 from yarl import URL
+
+from ..errors import ConfigError
+from ..records import Message
+
+DEFAULT_API_URL = "https://api.plazbot.com"
+MESSAGE_PATH = "/api/message"
+CONVERSATION_PATH = "/api/conversation"
+
+
+@dataclass(frozen=True, slots=True)
+class SendSettings:
+    """How hard to push: the flags of `bulk-sender send`, with their defaults."""
+
+    concurrency: int = 16
+    rate: float = 20.0
+    """Messages per second over any one-second window; 0 for no limit."""
+    max_attempts: int = 5
+    """Attempts per message on connect errors and 503 (429s do not count)."""
+    connect_timeout: float = 10.0
+    """Seconds to open a connection; also the longest wait for a free one from the pool."""
+    read_timeout: float = 30.0
+    pair_interval: float = 6.0
+    """Seconds between two messages to the same phone (WhatsApp's pair rate limit)."""
+    backoff_base: float = 0.5
+    backoff_cap: float = 30.0
+
+
+@dataclass(frozen=True, slots=True)
+class Target:
+    """Where messages go. The workspace id and key are secrets: never printed."""
+
+    api_url: str
+    workspace_id: str = field(repr=False)
+    api_key: str | None = field(default=None, repr=False)
+    message_path: str = MESSAGE_PATH
+    conversation_path: str = CONVERSATION_PATH
+
+
+def check_api_url(url: str) -> str:
+    """The API's base URL if it has an `http`/`https` scheme and a host; else a `ConfigError`."""
+    try:
+        parsed = httpx.URL(url)
+    except httpx.InvalidURL:
+        parsed = None
+    if parsed is None or parsed.scheme not in ("http", "https") or not parsed.host:
+        raise ConfigError(
+            f"API URL {url!r} (--api-url or PLAZBOT_API_URL) is not a web address: "
+            f"write it with http:// or https:// and a host, like {DEFAULT_API_URL}"
+        )
+    return url
+
+
+def build_request(message: Message, target: Target) -> tuple[str, dict[str, Any]]:
+    """The path and JSON body for one message (Plazbot's send-message and conversation pages)."""
+    if message.wa_template is None:
+        return target.message_path, {
+            "content": message.text,
+            "recipientPhone": message.phone,
+            "workspaceId": target.workspace_id,
+            "externalReferenceId": message.key,
+        }
+    wa = message.wa_template
+    body: dict[str, Any] = {
+        "workspaceId": target.workspace_id,
+        "template": wa.name,
+        "destination": message.phone,
+        "reference1": message.key,
+    }
+    if wa.body:
+        body["variablesBody"] = _variables(wa.body_variables())
+    if wa.header:
+        body["variablesHeader"] = _variables(wa.header_variables())
+    if wa.media_url:
+        body["file"] = {"fileUrl": wa.media_url, "fileName": wa.media_url.rsplit("/", 1)[-1]}
+    if wa.campaign_name:
+        body["campaignName"] = wa.campaign_name
+    if wa.send_type:
+        body["sendType"] = wa.send_type
+    return target.conversation_path, body
+
+
+def _variables(pairs: tuple[tuple[str, str], ...]) -> list[dict[str, str]]:
+    return [{"variable": name, "value": value} for name, value in pairs]
+
 
 JSON_HEADERS = {"Content-Type": "application/json"}
 

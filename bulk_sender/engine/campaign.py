@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING
 from ..contacts.load import Table, open_contacts
 from ..contacts.phone_columns import ColumnsUsed, phone_columns_for
 from ..contacts.phones import country_flag
-from ..delivery.sender import (
+from ..delivery.wire import (
     CONVERSATION_PATH,
     DEFAULT_API_URL,
     SendSettings,
@@ -27,7 +27,7 @@ from ..delivery.sender import (
     check_api_url,
 )
 from ..errors import ConfigError, InputError
-from ..journal.store import snapshot
+from ..journal.reading import snapshot
 from ..messages.compose import Composer, WaTemplateSpec
 from ..messages.render import MessageTemplate, default_locale, load_template_source
 from ..protect.rules import Gate, Protection, gate_for

@@ -23,9 +23,9 @@ from typing import Any
 
 from dotenv import dotenv_values
 
-from ..delivery.sender import DEFAULT_API_URL, SendSettings
+from ..delivery.wire import DEFAULT_API_URL, SendSettings
 from ..errors import ConfigError
-from ..journal.store import read_meta
+from ..journal.reading import read_meta
 from ..messages.compose import SEND_TYPES, WaTemplateSpec
 from ..protect.hours import parse_send_hours
 from ..protect.optouts import ENV_VAR as OPTOUTS_VAR

@@ -25,7 +25,8 @@ from typing import Any
 import httpx
 
 from ..errors import JournalError
-from ..journal.store import Journal, snapshot
+from ..journal.reading import snapshot
+from ..journal.store import Journal
 from ..journal.writer import JournalWriter
 from ..report.workbook import check_writable
 from . import ending

@@ -21,8 +21,8 @@ from .. import lifecycle
 from ..errors import JournalError
 from ..records import RowResult
 from .file import is_held, journal_error, read_only
+from .reading import Follower
 from .schema import refuse_newer
-from .store import Follower
 
 JOURNAL_SUFFIX = ".journal.sqlite3"
 

@@ -6,17 +6,14 @@ outcome; `rows` holds the latest complete plan's input rows in order, so a repor
 rebuilt from the journal alone (`bulk-sender report JOURNAL`). A new plan is written to
 `rows_next` and swapped in whole, so a run killed while planning leaves the last one intact.
 
-One process at a time writes a campaign's journal (`lock.py`); others read a snapshot
-(`snapshot`). Every SQLite error leaves as a `JournalError` naming the file
+One process at a time writes a campaign's journal (`lock.py`); others read it without the
+lock (`reading.py`). Every SQLite error leaves as a `JournalError` naming the file
 (`file.py`). The file's `PRAGMA user_version` says which shape its tables have: a run
 upgrades an older journal when it opens it, and a newer one is refused (`schema.py`).
 """
 
 from __future__ import annotations
 
-import contextlib
-import sqlite3
-import tempfile
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -24,22 +21,13 @@ from pathlib import Path
 from typing import Any
 
 from .. import lifecycle
-from ..contacts.cells import decode_cells, encode_cells
+from ..contacts.cells import encode_cells
 from ..errors import JournalError
 from ..lifecycle import Move, Status
 from ..records import Outcome, RowResult
-from .file import (
-    connect,
-    copy_journal,
-    forget_holder,
-    guarded,
-    is_held,
-    journal_error,
-    make_folder,
-    read_only,
-    take_campaign,
-)
-from .schema import STAGING, refuse_newer
+from .file import connect, forget_holder, guarded, make_folder, take_campaign
+from .results import RESULTS, row_result
+from .schema import STAGING
 
 # The moves the journal makes, as the lifecycle table has them: each SQL statement below
 # changes a status only from where the table allows it.
@@ -380,7 +368,7 @@ class Journal:
         last_seq = 0
         while found := self._fetch(RESULTS.format(table="rows"), (last_seq,)):  # in pages
             for _seq, *fields in found:
-                yield _row_result(fields, dry_run=dry_run)
+                yield row_result(fields, dry_run=dry_run)
             last_seq = found[-1][0]
 
     @guarded
@@ -399,89 +387,6 @@ RECORD = (
     "UPDATE messages SET status = ?, code = ?, detail = ?, attempts = ?, http_status = ?, "
     "message_id = ?, whatsapp_id = ?, sent_at = ? WHERE key = ?"
 )
-RESULTS = (
-    "SELECT r.seq, r.row, r.cells, r.phone, r.status, r.code, r.detail, m.message, "
-    "m.status, m.code, m.detail, m.attempts, m.http_status, m.message_id, "
-    "m.whatsapp_id, m.sent_at FROM {table} r LEFT JOIN messages m ON m.key = r.key "
-    "WHERE r.seq > ? ORDER BY r.seq LIMIT 1000"
-)
-"""A page of the plan's rows with their messages' outcomes, after a `seq`."""
-
-
-class Follower:
-    """A campaign's journal read by another process while its run writes it.
-
-    The report's process (`report/process.py`) reads this way while the run sends: WAL gives it
-    the last committed state without holding the run back. `settled()` gives the rows
-    whose outcome this run can no longer change, in input order, up to the first row still
-    to be sent; `rest()` gives every row after those, once the run is over.
-    """
-
-    def __init__(self, path: Path, table: str) -> None:
-        """`table`: `rows_next` while the run's plan is written, `rows` once it is whole."""
-        self.path, self._table, self._after = path, table, 0
-        try:
-            self._db = read_only(path)
-            # Read-only, so never upgraded: the run beside it has brought the file up to
-            # date as it opened it; a newer one is refused, its rows may mean other things.
-            refuse_newer(self._db, path)
-        except sqlite3.Error as exc:
-            raise journal_error(path, exc) from exc
-        except JournalError:
-            self._db.close()
-            raise
-
-    def close(self) -> None:
-        self._db.close()
-
-    def settled(self) -> Iterator[RowResult]:
-        while page := self._page():
-            for seq, *fields in page:
-                if not _settled(fields):
-                    return
-                self._after = seq
-                yield _row_result(fields, dry_run=False)
-
-    def rest(self) -> Iterator[RowResult]:
-        while page := self._page():
-            for _seq, *fields in page:
-                yield _row_result(fields, dry_run=False)
-            self._after = page[-1][0]
-
-    @guarded
-    def _page(self) -> list[Any]:
-        try:
-            return self._db.execute(RESULTS.format(table=self._table), (self._after,)).fetchall()
-        except sqlite3.OperationalError as exc:
-            if self._table == "rows" or "no such table" not in str(exc):
-                raise
-            self._table = "rows"  # the plan is whole: `rows_next` became `rows`, seq for seq
-            return self._page()
-
-
-def _settled(fields: Sequence[Any]) -> bool:
-    """Whether a row's outcome is final for this run (the `_row_result` fields)."""
-    own_status, status = fields[3], fields[7]
-    return bool(own_status and own_status != Status.SENT) or status not in lifecycle.UNSETTLED
-
-
-def _row_result(found: Sequence[Any], *, dry_run: bool) -> RowResult:
-    (row, cells, phone, own_status, own_code, own_detail, message, status, code, detail,
-     attempts, http_status, message_id, whatsapp_id, sent_at) = found  # fmt: skip
-    if own_status and own_status != Status.SENT:
-        outcome = Outcome(Status(own_status), own_code, own_detail)
-    elif status is None:  # planned without a message: it could not be composed
-        outcome = Outcome(lifecycle.first(Move.REJECTED), own_code, own_detail)
-    else:
-        if (shown := lifecycle.REPORTED_AS.get((status, dry_run))) is not None:
-            status, code, detail = shown  # in flight, or a dry run's pending: its own words
-        if own_detail and not own_status:  # the row's note: which column gave its phone
-            detail = f"{detail}; {own_detail}" if detail else own_detail
-        outcome = Outcome(
-            Status(status), code, detail, attempts or 0, http_status, message_id, whatsapp_id,
-            datetime.fromisoformat(sent_at) if sent_at else None,
-        )  # fmt: skip
-    return RowResult(row, decode_cells(cells), outcome, phone, message or "")
 
 
 def _describe(name: str, meta: dict[str, str]) -> str:
@@ -494,35 +399,3 @@ def _now() -> datetime:
 
 def _iso(when: datetime | None) -> str | None:
     return when.isoformat() if when else None
-
-
-@contextlib.contextmanager
-def snapshot(path: Path) -> Iterator[Journal]:
-    """A private copy of a journal, consistent even while a run writes to it.
-
-    A dry run and `bulk-sender report` read this, never the campaign's own journal: SQLite's
-    backup reads one committed state (WAL lets it while a run writes), and the lock stays free.
-    No journal yet gives an empty one.
-    """
-    with tempfile.TemporaryDirectory(prefix="bulk-sender-") as folder:
-        copy = Path(folder) / "snapshot.sqlite3"
-        if path.exists():
-            copy_journal(path, copy)
-        with Journal(copy, durable=False) as journal:
-            journal.sending_elsewhere = is_held(path)
-            yield journal
-
-
-def read_meta(path: Path) -> dict[str, str]:
-    """A journal's campaign details, read without copying it or taking its lock."""
-    if not path.is_file():
-        raise JournalError(f"{path}: no such journal")
-    try:
-        db = read_only(path)
-        try:
-            refuse_newer(db, path)
-            return dict(db.execute("SELECT key, value FROM meta").fetchall())
-        finally:
-            db.close()
-    except sqlite3.Error as exc:
-        raise journal_error(path, exc) from exc

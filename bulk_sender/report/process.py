@@ -28,7 +28,7 @@ from typing import Any
 
 from ..child import Child, ignore_stop_signals
 from ..errors import BulkSenderError, ReportError
-from ..journal.store import Follower
+from ..journal.reading import Follower
 from ..records import RowResult
 from .layout import Summary
 from .summary import Tally

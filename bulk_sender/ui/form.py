@@ -13,7 +13,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from ..delivery.sender import SendSettings
+from ..delivery.wire import SendSettings
 from ..engine.campaign import Mode, Settings
 from ..engine.options import command_line, with_environment
 from ..engine.waiting import parse_not_before

@@ -14,7 +14,7 @@ from typing import Any
 import jinja2
 from aiohttp import BodyPartReader, web
 
-from ..delivery.sender import DEFAULT_API_URL
+from ..delivery.wire import DEFAULT_API_URL
 from ..engine.campaign import Mode
 from ..engine.options import environment, recorded_settings
 from ..engine.run import run_engine

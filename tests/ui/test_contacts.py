@@ -8,7 +8,8 @@ import json
 import pytest
 
 from bulk_sender import InputError, run_campaign
-from bulk_sender.cli.main import build_parser, settings_from
+from bulk_sender.cli.main import settings_from
+from bulk_sender.cli.parser import build_parser
 from bulk_sender.contacts.load import read_all
 from bulk_sender.contacts.phones import normalise_phone
 from bulk_sender.ui.contacts import display, inspect_contacts, safe_name, save_upload, variables

@@ -9,7 +9,8 @@ import shlex
 import pytest
 
 from bulk_sender import ConfigError, InputError, Mode, Settings
-from bulk_sender.cli.main import build_parser, settings_from
+from bulk_sender.cli.main import settings_from
+from bulk_sender.cli.parser import build_parser
 from bulk_sender.engine.options import environment
 from bulk_sender.ui.form import PROTECTIONS, form_settings, form_test_settings
 

@@ -1,0 +1,295 @@
+"""The command line's words: every command, its flags, and how each flag's value is checked.
+
+`build_parser` declares the commands and their flags, each command bound to its handler
+(`main.py` holds them, and `settings_from`, which turns `send`'s flags into `Settings`). The
+protection flags and `optout` are declared in `protect.py`.
+"""
+
+from __future__ import annotations
+
+import argparse
+from collections.abc import Callable, Mapping, Sequence
+from pathlib import Path
+
+from .. import __version__
+from ..delivery.wire import CONVERSATION_PATH, DEFAULT_API_URL, SendSettings
+from ..engine.options import environment
+from ..messages.compose import SEND_TYPES
+from ..sandbox.server import ServerSettings
+from .protect import add_optout_command, add_protection_flags
+
+Command = Callable[[argparse.Namespace, Sequence[str]], int]
+"""A command's handler: its parsed flags and the words they came from, to an exit code."""
+
+
+def build_parser(handlers: Mapping[str, Command] | None = None) -> argparse.ArgumentParser:
+    """Every command's flags; `handlers` runs each command, by its name (`main.py`'s).
+
+    Without them the parser only reads flags, as `settings_from` wants them (tests do).
+    """
+    run = handlers or {}
+    parser = argparse.ArgumentParser(
+        prog="bulk-sender",
+        description="Send personalised WhatsApp messages through Plazbot to customers in a sheet.",
+    )
+    parser.add_argument("--version", action="version", version=f"bulk-sender {__version__}")
+    commands = parser.add_subparsers(dest="command", required=True)
+    send = commands.add_parser("send", help="send (or preview) a campaign")
+    _add_send(send)
+    send.set_defaults(handler=run.get("send"))
+    serve = commands.add_parser("serve", help="run the Plazbot-compatible server")
+    _add_serve(serve)
+    serve.set_defaults(handler=run.get("serve"))
+    report = commands.add_parser("report", help="rebuild a report from a journal alone")
+    report.add_argument("journal", type=Path, metavar="JOURNAL")
+    report.add_argument("--output", type=Path, help="report path (.xlsx or .csv)")
+    report.set_defaults(handler=run.get("report"))
+    add_optout_command(commands, environment)
+    ui = commands.add_parser("ui", help="open the web page (a local server on 127.0.0.1)")
+    ui.add_argument("--port", type=_non_negative_int, default=0, help="default: a free port")
+    ui.add_argument("--no-browser", action="store_true", help="only print the page's address")
+    ui.set_defaults(handler=run.get("ui"))
+    return parser
+
+
+def _add_send(send: argparse.ArgumentParser) -> None:
+    """`send`'s flags, in the order its help lists them."""
+    send.add_argument("contacts", type=Path, metavar="CONTACTS",
+                      help=".csv .tsv .txt .xlsx .xlsm .xls .ods")  # fmt: skip
+    _add_message_flags(send)
+    _add_destination_flags(send)
+    _add_contacts_flags(send)
+    _add_pace_flags(send)
+    _add_run_flags(send)
+    add_protection_flags(send)
+
+
+def _add_message_flags(send: argparse.ArgumentParser) -> None:
+    """What each row is sent: a template, a message, or an approved template and its call."""
+    what = send.add_mutually_exclusive_group()
+    what.add_argument("-t", "--template", help="template file, or a name under templates/")
+    what.add_argument("-m", "--message", help="the message text (a template itself)")
+    what.add_argument("--wa-template", metavar="NAME", help="an approved WhatsApp template")
+    send.add_argument(
+        "--var",
+        action="append",
+        default=[],
+        metavar="VAR=VALUE",
+        help="body variable VAR (1, 2, 3... or a name): a column name or a template expression",
+    )
+    send.add_argument(
+        "--header-var",
+        action="append",
+        default=[],
+        metavar="VAR=VALUE",
+        help="header variable VAR (1, 2, 3... or a name) of the approved template",
+    )
+    send.add_argument(
+        "--media-url-column",
+        metavar="COLUMN",
+        help="column with the URL of the template's media header",
+    )
+    send.add_argument("--campaign-name", metavar="TEXT", help="Plazbot's campaignName")
+    send.add_argument(
+        "--send-type",
+        choices=tuple(SEND_TYPES),
+        help="Plazbot's sendType for approved templates (default: none sent, Plazbot decides)",
+    )
+    send.add_argument(
+        "--conversation-path",
+        default=CONVERSATION_PATH,
+        metavar="PATH",
+        help=f"API path for approved templates (default {CONVERSATION_PATH})",
+    )
+
+
+def _add_destination_flags(send: argparse.ArgumentParser) -> None:
+    """Where the messages go, and the campaign's name, report and journal."""
+    mode = send.add_mutually_exclusive_group()
+    mode.add_argument("--live", action="store_true", help="send through the Plazbot API")
+    mode.add_argument("--sandbox", action="store_true", help="send to the bundled server")
+    send.add_argument(
+        "--campaign",
+        metavar="NAME",
+        help="names the report and journal; a new name sends the list again",
+    )
+    send.add_argument(
+        "--report",
+        type=Path,
+        metavar="PATH",
+        help="report file, .xlsx or .csv (default reports/<campaign>.xlsx)",
+    )
+    send.add_argument(
+        "--journal", type=Path, metavar="PATH", help="journal file (default beside the report)"
+    )
+
+
+def _add_contacts_flags(send: argparse.ArgumentParser) -> None:
+    """How the contacts file is read: its sheet, phone and country columns, locale."""
+    send.add_argument(
+        "--sheet",
+        metavar="NAME|N",
+        help="sheet to read, by name or number from 1 (default first visible)",
+    )
+    send.add_argument(
+        "--phone-column",
+        metavar="A,B,...",
+        help="the phone column, or several tried in order row by row (default: detected)",
+    )
+    send.add_argument(
+        "--country-column",
+        metavar="NAME|none",
+        help="the column giving each row's country, or none (default: detected)",
+    )
+    send.add_argument(
+        "--country",
+        metavar="CC",
+        help="country of phones without a code, e.g. PE (or BULK_SENDER_COUNTRY)",
+    )
+    send.add_argument("--locale", help="formatting of money and dates (default from --country)")
+    send.add_argument(
+        "--allow-landlines", action="store_true", help="keep numbers that are not mobiles"
+    )
+
+
+def _add_pace_flags(send: argparse.ArgumentParser) -> None:
+    """The sender's pace: concurrency, rate, attempts and timeouts (`SendSettings`)."""
+    defaults = SendSettings()
+    send.add_argument(
+        "--concurrency",
+        type=_positive_int,
+        default=defaults.concurrency,
+        metavar="N",
+        help="requests in flight at once (default %(default)s)",
+    )
+    send.add_argument(
+        "--rate",
+        type=_non_negative_float,
+        default=defaults.rate,
+        metavar="MSGS_PER_S",
+        help="messages per second, 0 = no limit (default %(default)s)",
+    )
+    send.add_argument(
+        "--max-attempts",
+        type=_positive_int,
+        default=defaults.max_attempts,
+        metavar="N",
+        help="tries for retriable failures (default %(default)s)",
+    )
+    send.add_argument(
+        "--connect-timeout",
+        type=_positive_float,
+        metavar="S",
+        default=defaults.connect_timeout,
+        help="seconds (default %(default)s)",
+    )
+    send.add_argument(
+        "--read-timeout",
+        type=_positive_float,
+        metavar="S",
+        default=defaults.read_timeout,
+        help="seconds (default %(default)s)",
+    )
+
+
+def _add_run_flags(send: argparse.ArgumentParser) -> None:
+    """This run: how much it sends, what it sends again, the API, the question, the display."""
+    send.add_argument(
+        "--limit", type=_non_negative_int, metavar="N", help="send at most N messages this run"
+    )
+    send.add_argument("--retry-failed", action="store_true", help="send again rows the API refused")
+    send.add_argument(
+        "--retry-uncertain", action="store_true", help="send again rows that may have been sent"
+    )
+    send.add_argument(
+        "--allow-resend",
+        action="store_true",
+        help="send to phones an earlier run of this campaign already messaged",
+    )
+    send.add_argument(
+        "--api-url", metavar="URL", help=f"default PLAZBOT_API_URL, else {DEFAULT_API_URL}"
+    )
+    send.add_argument("--yes", action="store_true", help="do not ask for confirmation")
+    send.add_argument("--quiet", action="store_true", help="no progress display")
+
+
+def _add_serve(serve: argparse.ArgumentParser) -> None:
+    """`serve`'s flags: where it listens, what it accepts, its faults, its logs."""
+    defaults = ServerSettings()
+    serve.add_argument("--host", default=defaults.host)
+    serve.add_argument("--port", type=_non_negative_int, default=defaults.port)
+    serve.add_argument(
+        "--workspace",
+        default=defaults.workspace,
+        help="the workspace id it accepts (default %(default)s)",
+    )
+    serve.add_argument("--api-key", help="require Authorization: Bearer API_KEY (else 401)")
+    _add_fault_flags(serve)
+    serve.add_argument("--log", type=Path, metavar="PATH", help="one JSON line per delivery")
+    serve.add_argument("--access-log", type=Path, metavar="PATH", help="one per request")
+
+
+def _add_fault_flags(serve: argparse.ArgumentParser) -> None:
+    """The server's faults: latency, 429s, errors, drops and closed windows, and their seed."""
+    serve.add_argument(
+        "--latency-ms",
+        type=_non_negative_float,
+        default=0.0,
+        metavar="N",
+        help="wait this long before answering",
+    )
+    serve.add_argument(
+        "--rate-limit",
+        type=_non_negative_float,
+        default=0.0,
+        metavar="MSGS_PER_S",
+        help="answer 429 over this many requests in any second",
+    )
+    for flag, share in _FAULT_SHARES:
+        serve.add_argument(flag, type=_probability, default=0.0, metavar="P", help=share)
+    serve.add_argument("--seed", type=int, help="makes the faults repeatable")
+
+
+_FAULT_SHARES = (
+    ("--unavailable-rate", "share of requests answered 503"),
+    ("--error-rate", "share of requests answered 500"),
+    ("--drop-rate", "share of messages accepted, then left unanswered"),
+    ("--closed-window-rate", "share of phones whose 24-hour window is closed (400, #131047)"),
+    ("--not-on-whatsapp-rate", "share of phones without WhatsApp (400, #131026)"),
+)
+"""The faults `serve` draws at random, each a share of requests, messages or phones."""
+
+
+def _positive_int(text: str) -> int:
+    value = int(text)
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"{text}: must be 1 or more")
+    return value
+
+
+def _non_negative_int(text: str) -> int:
+    value = int(text)
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"{text}: must be 0 or more")
+    return value
+
+
+def _positive_float(text: str) -> float:
+    value = float(text)
+    if value <= 0:
+        raise argparse.ArgumentTypeError(f"{text}: must be more than 0")
+    return value
+
+
+def _non_negative_float(text: str) -> float:
+    value = float(text)
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"{text}: must be 0 or more")
+    return value
+
+
+def _probability(text: str) -> float:
+    value = float(text)
+    if not 0 <= value <= 1:
+        raise argparse.ArgumentTypeError(f"{text}: must be between 0 and 1")
+    return value
