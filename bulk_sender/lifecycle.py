@@ -238,6 +238,8 @@ class ErrorRule:
     resend: Resend
     words: str
     """What it means, for the report's detail and the README."""
+    hint: str = ""
+    """What the user can do about it, said at the end of a run."""
 
 
 ERROR_RULES = {
@@ -248,8 +250,7 @@ ERROR_RULES = {
         ErrorRule("131056", "pair_rate_limit", None, Resend.SAME_RUN,
                   "too many messages to this customer in a short time: waited and tried again"),
         ErrorRule("131049", "meta_limited", Move.REFUSED, Resend.AFTER_BACKOFF,
-                  "Meta limited marketing messages to this customer for now: "
-                  "a later run tries again after"),
+                  "Meta limited marketing messages to this customer for now"),
         ErrorRule("130472", "meta_experiment", Move.REFUSED, Resend.NEVER,
                   "the customer is part of a Meta experiment: this campaign never sends it again"),
         ErrorRule("131050", "opted_out", Move.OPTED_OUT, Resend.NEVER,
@@ -258,7 +259,9 @@ ERROR_RULES = {
                   "undeliverable: not on WhatsApp, an old app, or WhatsApp's terms not accepted"),
         ErrorRule("131047", "window_closed", Move.REFUSED, Resend.IF_ASKED,
                   "more than 24 hours since the customer last wrote: only an approved template "
-                  "gets through (--wa-template)"),
+                  "gets through (--wa-template)",
+                  "only an approved template reaches these customers: send it as a new "
+                  "campaign with --wa-template NAME"),
     )
 }  # fmt: skip
 """WhatsApp's error codes that matter to a bulk sender, by code. Unknown codes keep the

@@ -90,6 +90,9 @@ class Outcome:
     message_id: str | None = None
     whatsapp_id: str | None = None
     sent_at: datetime | None = None
+    reply: str | None = None
+    """The customer's latest message after this one was sent (`bulk-sender replies`)."""
+    replied_at: datetime | None = None
 
     @property
     def result_detail(self) -> str:

@@ -13,7 +13,7 @@ import pytest
 from bulk_sender.errors import JournalError
 from bulk_sender.journal import file as journal_file
 from bulk_sender.journal.reading import Follower
-from bulk_sender.journal.schema import MIGRATIONS, SCHEMA_VERSION, upgrade
+from bulk_sender.journal.schema import FOLLOW_UP_COLUMNS, MIGRATIONS, SCHEMA_VERSION, upgrade
 from bulk_sender.journal.store import Journal
 from bulk_sender.lifecycle import Status
 
@@ -21,6 +21,8 @@ from .conftest import ROOT, report_rows, run_cli
 
 UNVERSIONED = ROOT / "tests" / "data" / "journal-schema0.journal.sqlite3"
 """A journal written by the release before versioning (how: `tests/data/README.md`)."""
+VERSION_1 = ROOT / "tests" / "data" / "journal-schema1.journal.sqlite3"
+"""A journal of schema version 1, before the columns for settling and replies."""
 SEND = ["send", "sample_data/clientes.xlsx", "-t", "pedido_enviado", "--country", "PE"]
 """The command that wrote it, run from the project's folder, with `--sandbox`."""
 
@@ -41,12 +43,40 @@ def user_version(path: Path) -> int:
 
 
 def contents(path: Path) -> dict[str, list[tuple[object, ...]]]:
-    """Every row of every table, the campaign's holder aside (written while a run holds it)."""
+    """Every row of every table, in the columns the kept journal has (later versions add some)."""
+    with (
+        contextlib.closing(sqlite3.connect(path)) as db,
+        contextlib.closing(sqlite3.connect(f"{UNVERSIONED.as_uri()}?mode=ro", uri=True)) as kept,
+    ):
+        found = {}
+        for table in ("meta", "runs", "messages", "rows"):
+            columns = ", ".join(c[1] for c in kept.execute(f"PRAGMA table_info({table})"))
+            found[table] = sorted(db.execute(f"SELECT {columns} FROM {table}"))
+        return found
+
+
+def columns_of(path: Path, table: str) -> list[str]:
     with contextlib.closing(sqlite3.connect(path)) as db:
-        return {
-            table: sorted(db.execute(f"SELECT * FROM {table}"))
-            for table in ("meta", "runs", "messages", "rows")
-        }
+        return [c[1] for c in db.execute(f"PRAGMA table_info({table})")]
+
+
+def test_a_journal_of_version_1_gains_the_follow_up_columns_losing_nothing(tmp_path):
+    path = tmp_path / "report.journal.sqlite3"
+    shutil.copyfile(VERSION_1, path)
+    assert user_version(path) == 1
+    before = contents(path)
+
+    with Journal(path) as journal:
+        statuses = [r.outcome.status for r in journal.results()]
+
+    assert user_version(path) == SCHEMA_VERSION
+    assert contents(path) == before
+    assert statuses.count(Status.SENT) == 43 and len(statuses) == 50
+    added = [name for name, _ in FOLLOW_UP_COLUMNS]
+    assert columns_of(path, "messages")[-len(added) :] == added
+    with Journal(tmp_path / "new.sqlite3"):
+        pass
+    assert columns_of(path, "messages") == columns_of(tmp_path / "new.sqlite3", "messages")
 
 
 def test_a_new_journal_is_created_at_the_current_version(tmp_path):

@@ -102,11 +102,13 @@ def test_closed_window_fails_text_for_good_and_an_approved_template_reaches_them
     assert text.returncode == 1, text.stderr
     rows = report_rows(tmp_path / "reports" / "contacts-message.xlsx")
     codes = Counter(
-        str(r["result_detail"]).split(":")[0] for r in rows if r["result_status"] == "failed"
-    )
-    assert set(codes) == {"window_closed", "not_on_whatsapp"}
-    assert 30 <= codes["window_closed"] <= 90 and codes["not_on_whatsapp"] <= 25
-    assert "window_closed" in text.stdout  # the summary counts them apart
+        (r["result_status"], str(r["result_detail"]).split(":")[0])
+        for r in rows if r["result_status"] in ("failed", "invalid")
+    )  # fmt: skip
+    window_closed, no_whatsapp = ("failed", "window_closed"), ("invalid", "not_on_whatsapp")
+    assert {window_closed, no_whatsapp} <= set(codes)
+    assert 30 <= codes[window_closed] <= 90 and 0 < codes[no_whatsapp] <= 25
+    assert "window_closed" in text.stdout and "--wa-template" in text.stdout
     requests = Counter(json.loads(line)["phone"] for line in access.read_text().splitlines())
     assert max(requests.values()) == 1  # never retried
 
@@ -116,12 +118,14 @@ def test_closed_window_fails_text_for_good_and_an_approved_template_reaches_them
         cwd=tmp_path, env=ENV,
     )  # fmt: skip
 
-    assert template.returncode == 1  # the phones without WhatsApp still fail
+    assert template.returncode == 0, template.stderr  # the phones without WhatsApp: invalid
     again = report_rows(tmp_path / "reports" / "contacts-aviso_pedido.xlsx")
     by_phone = {r["result_phone"]: r["result_status"] for r in again}
     for row in rows:
         if str(row["result_detail"]).startswith("window_closed"):
             assert by_phone[row["result_phone"]] == "sent"
+        if str(row["result_detail"]).startswith("not_on_whatsapp"):
+            assert by_phone[row["result_phone"]] == "invalid"
 
 
 def test_a_window_closed_for_everyone_stops_the_run_after_20_messages(tmp_path, serve):

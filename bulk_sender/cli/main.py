@@ -15,6 +15,7 @@ import sys
 from collections.abc import Callable, Mapping, Sequence
 from typing import TextIO
 
+from .. import lifecycle
 from ..delivery.wire import SendSettings
 from ..engine.campaign import Mode, RunResult, Settings, rebuild_report
 from ..engine.options import environment, when_and_to, with_environment
@@ -134,6 +135,8 @@ def _print_result(settings: Settings, result: RunResult) -> None:
     if result.reasons:
         reasons = ", ".join(f"{code} {n}" for code, n in sorted(result.reasons.items()))
         print(f"Reasons: {reasons}", file=out)
+    for line in _hints(result):
+        print(f"Hint: {line}", file=out)
     if result.sent_per_second:
         print(f"Sent at {result.sent_per_second:.1f} messages/s", file=out)
     if result.stop_detail:
@@ -145,6 +148,22 @@ def _print_result(settings: Settings, result: RunResult) -> None:
     if settings.mode is Mode.DRY_RUN:
         print("Dry run: nothing was sent. Add --sandbox to rehearse or --live to send.", file=out)
     print(f"To resume: {settings.command}", file=out)
+
+
+def _hints(result: RunResult) -> list[str]:
+    """What the user can do next about the rows a run left: WhatsApp's refusals, uncertain rows."""
+    hints = [
+        f"{count} {reason}: {rule.hint}"
+        for reason, count in sorted(result.reasons.items())
+        if (rule := lifecycle.RULES_BY_REASON.get(reason)) is not None and rule.hint
+    ]
+    uncertain = result.statuses.get(Status.UNCERTAIN, 0)
+    if uncertain and result.journal_path is not None:
+        hints.append(
+            f"{uncertain} uncertain: bulk-sender settle {result.journal_path} looks them up "
+            "in Plazbot's records, so the next run sends only those it never got"
+        )
+    return hints
 
 
 def _print_preview(result: RunResult, out: TextIO) -> None:

@@ -11,6 +11,7 @@ import email.utils
 import enum
 import json
 import math
+import re
 import time
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -20,9 +21,17 @@ from typing import Any
 import aiohttp
 import httpx
 
-# Meta's error codes and words for a closed 24-hour window and a phone not on WhatsApp.
-_WINDOW_CLOSED = ("131047", "24 hour", "24-hour", "24 horas", "re-engagement")
-_NOT_ON_WHATSAPP = ("131026", "not on whatsapp", "no tiene whatsapp", "not a whatsapp")
+from ..lifecycle import ERROR_RULES, ErrorRule
+
+# Words for a closed 24-hour window and a phone not on WhatsApp, when no code comes with them.
+_WORDS_FOR = {
+    "131047": ("24 hour", "24-hour", "24 horas", "re-engagement"),
+    "131026": ("not on whatsapp", "no tiene whatsapp", "not a whatsapp"),
+}
+_CODE = re.compile(r"(?<!\d)(1[34]\d{4})(?!\d)")
+"""A WhatsApp error code in an API's words: six digits, 13xxxx or 14xxxx (`(#131049)`)."""
+PAIR_RATE_PAUSE = 6.0
+"""Seconds to wait after 131056: WhatsApp's pair rate is about one message per 6 s."""
 MAX_RETRY_AFTER = 600.0
 """Longest `Retry-After` honoured, in seconds: 429 waits are capped at 10 minutes per row."""
 
@@ -53,12 +62,16 @@ class Verdict:
     retry_after: float | None = None
     message_id: str | None = None
     whatsapp_id: str | None = None
+    rule: ErrorRule | None = None
+    """WhatsApp's error code in the answer, when it is one the lifecycle has a rule for."""
 
 
 def classify_response(status: int, headers: Mapping[str, str], body: bytes) -> Verdict:
     """Turn an HTTP answer into a verdict."""
     payload = _json(body)
     words = _api_words(payload, body)
+    if status != 200 and (rule := whatsapp_rule(payload, words)) is not None:
+        return _by_rule(rule, status, headers, words)
     if status == 200:
         return _classify_200(payload, words)
     if status == 429:
@@ -70,14 +83,33 @@ def classify_response(status: int, headers: Mapping[str, str], body: bytes) -> V
     if status == 503:
         return Verdict(Kind.RETRY, "api_503", words, status, parse_retry_after(headers))
     if 300 <= status < 500:
-        lowered = words.lower()
-        if any(mark in lowered for mark in _WINDOW_CLOSED):
-            return Verdict(Kind.REFUSED, "window_closed", words, status)
-        if any(mark in lowered for mark in _NOT_ON_WHATSAPP):
-            return Verdict(Kind.REFUSED, "not_on_whatsapp", words, status)
         return Verdict(Kind.REFUSED, f"api_{status}", words, status)
     # 500, 502, 504 and the rest: the API may have sent the message before it failed.
     return Verdict(Kind.UNANSWERED, f"api_{status}", words, status)
+
+
+def whatsapp_rule(payload: Any, words: str) -> ErrorRule | None:
+    """The rule for WhatsApp's error code in an answer: its `errorCode`, its `code`, or its
+    words (`(#131049)`, or the words Plazbot uses for a closed window or no WhatsApp)."""
+    fields = payload if isinstance(payload, dict) else {}
+    for found in (fields.get("errorCode"), fields.get("code"), *_CODE.findall(words)):
+        if str(found).strip() in ERROR_RULES:
+            return ERROR_RULES[str(found).strip()]
+    lowered = words.lower()
+    for code, marks in _WORDS_FOR.items():
+        if any(mark in lowered for mark in marks):
+            return ERROR_RULES[code]
+    return None
+
+
+def _by_rule(rule: ErrorRule, status: int, headers: Mapping[str, str], words: str) -> Verdict:
+    """A refusal with a WhatsApp code: final as its rule says, or slow down and try again."""
+    if rule.move is None:  # throughput or pair rate: never a failure
+        wait = parse_retry_after(headers)
+        if wait is None and rule.code == "131056":
+            wait = PAIR_RATE_PAUSE
+        return Verdict(Kind.RATE_LIMITED, rule.reason, words, status, wait, rule=rule)
+    return Verdict(Kind.REFUSED, rule.reason, words, status, rule=rule)
 
 
 def _classify_200(payload: Any, words: str) -> Verdict:
@@ -100,6 +132,8 @@ def _classify_200(payload: Any, words: str) -> Verdict:
             whatsapp_id=_str_or_none(message.get("messageWhatsappId")),
         )  # fmt: skip
     if success is False:
+        if (rule := whatsapp_rule(payload, words)) is not None:
+            return _by_rule(rule, 200, {}, words)
         return Verdict(Kind.REFUSED, "api_refused", words or "success: false", 200)
     # A 200 we cannot read (a proxy's page, a cut body) says nothing about the message.
     return Verdict(Kind.UNANSWERED, "api_unreadable", f"200 without success: {words}"[:300], 200)

@@ -259,6 +259,9 @@ class Sender:
         """The message's final outcome: the move its last attempt makes (`lifecycle.py`)."""
         if verdict.kind is Kind.NOT_FOUND:  # a 404 after successes refuses this one message
             move = Move.REFUSED if self.guard.successes else Move.NEVER_LEFT
+        elif verdict.kind is Kind.REFUSED and verdict.rule is not None:
+            move = verdict.rule.move or Move.REFUSED  # WhatsApp's code decides (lifecycle.py)
+            why = why or verdict.rule.words
         else:
             move = _LAST_MOVE[verdict.kind]
         status = apply(Status.IN_FLIGHT, move)

@@ -129,6 +129,7 @@ class ApiClient(Protocol):
     async def __aenter__(self) -> ApiClient: ...
     async def __aexit__(self, *exc: object) -> None: ...
     async def post(self, path: str, body: bytes) -> Answer: ...
+    async def get(self, path: str, params: Mapping[str, str]) -> Answer: ...
 
 
 def encode_body(fields: dict[str, Any]) -> bytes:
@@ -185,6 +186,13 @@ class AiohttpClient:
         async with self._session.post(url, data=body, allow_redirects=False) as response:
             return Answer(response.status, response.headers, await response.read())
 
+    async def get(self, path: str, params: Mapping[str, str]) -> Answer:
+        """A read endpoint (`lookups.py`)."""
+        assert self._session is not None, "use the client as `async with`"
+        url = URL(self._base + path)
+        async with self._session.get(url, params=dict(params), allow_redirects=False) as response:
+            return Answer(response.status, response.headers, await response.read())
+
 
 class HttpxClient:
     """httpx over a given transport (tests, mocks)."""
@@ -214,4 +222,8 @@ class HttpxClient:
 
     async def post(self, path: str, body: bytes) -> Answer:
         response = await self._client.post(path, content=body)
+        return Answer(response.status_code, response.headers, response.content)
+
+    async def get(self, path: str, params: Mapping[str, str]) -> Answer:
+        response = await self._client.get(path, params=dict(params))
         return Answer(response.status_code, response.headers, response.content)

@@ -18,6 +18,8 @@ from .. import lifecycle
 from ..delivery.limits import StopReason
 from ..errors import BulkSenderError, JournalError, JournalFailed, ReportError, ReportNotWritten
 from ..journal.store import Journal
+from ..protect.optouts import DEFAULT_PATH as DEFAULT_OPTOUTS
+from ..protect.optouts import add_phones
 from ..report.summary import Tally
 from ..report.writers import Details, Report, WrittenAtFinish, start_report
 from .campaign import Mode, RunResult
@@ -33,6 +35,7 @@ if TYPE_CHECKING:
 
 def finish(run: Run, journal: Journal, elapsed: float) -> RunResult:
     """On the journal's thread: finish the report, counting the rows; the exit code."""
+    _remember_opt_outs(run)
     try:
         report_path, tally = _report(run, journal, elapsed)
     except BulkSenderError as exc:
@@ -99,6 +102,25 @@ def _report(run: Run, journal: Journal, elapsed: float) -> tuple[Path, Tally]:
     elif following is not None:
         following.close()
     return _finished(run, from_journal, details)
+
+
+def _remember_opt_outs(run: Run) -> None:
+    """Customers WhatsApp says stopped marketing messages (131050) go on the opt-out list, so
+    no later campaign messages them (docs/spec.md section 9)."""
+    if not run.opted_out:
+        return
+    path = run.settings.protection.optouts or DEFAULT_OPTOUTS
+    try:
+        added, _ = add_phones(
+            path, sorted(set(run.opted_out)), country=None, now=datetime.now(),
+            note="WhatsApp 131050: the customer stopped marketing messages",
+        )  # fmt: skip
+    except BulkSenderError as exc:
+        _warn(run, [f"bulk-sender: {exc}; add them with bulk-sender optout add"])
+        return
+    if added:
+        said = f"{len(added)} customers stopped marketing messages: added to {path}"
+        run.emit_threadsafe(Notice(said))
 
 
 def _finished(run: Run, report: Report, details: Details) -> tuple[Path, Tally]:

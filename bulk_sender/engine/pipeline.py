@@ -69,6 +69,8 @@ class Run:
         self.stop_detail = ""
         self.send_seconds = 0.0
         self.sent_now = 0
+        self.opted_out: list[str] = []
+        """Phones WhatsApp refused as opted out (131050): the opt-out list gets them."""
         self.interrupted = False
         self.estimate = 0
         self.total = 0
@@ -216,6 +218,8 @@ class Run:
     def _outcome(self, message: Message, outcome: Outcome) -> None:
         if outcome.status is Status.SENT:
             self.sent_now += 1
+        elif outcome.status is Status.EXCLUDED:  # WhatsApp says the customer opted out
+            self.opted_out.append(message.phone)
         self.emit(
             RowOutcome(message.row, message.phone, outcome.status.value, outcome.code,
                        outcome.detail)

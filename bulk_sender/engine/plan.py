@@ -150,8 +150,10 @@ def _plan_message(
         _add_message(journal, message, Outcome(lifecycle.first(Move.PLANNED)))
         sends = True
     elif lifecycle.rerun_move(
-        Status(known.status), retry_failed=rules.retry_failed, retry_uncertain=rules.retry_uncertain
-    ):
+        Status(known.status), retry_failed=rules.retry_failed,
+        retry_uncertain=rules.retry_uncertain, code=known.code,
+        retry_at=datetime.fromisoformat(known.retry_at) if known.retry_at else None,
+    ):  # fmt: skip
         journal.set_pending(key)  # the journal makes the move: only from failed or uncertain
         sends = True
     else:

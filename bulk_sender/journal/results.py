@@ -20,7 +20,8 @@ from ..records import Outcome, RowResult
 RESULTS = (
     "SELECT r.seq, r.row, r.cells, r.phone, r.status, r.code, r.detail, m.message, "
     "m.status, m.code, m.detail, m.attempts, m.http_status, m.message_id, "
-    "m.whatsapp_id, m.sent_at FROM {table} r LEFT JOIN messages m ON m.key = r.key "
+    "m.whatsapp_id, m.sent_at, m.reply, m.replied_at "
+    "FROM {table} r LEFT JOIN messages m ON m.key = r.key "
     "WHERE r.seq > ? ORDER BY r.seq LIMIT 1000"
 )
 """A page of the plan's rows with their messages' outcomes, after a `seq`."""
@@ -35,7 +36,8 @@ def is_settled(fields: Sequence[Any]) -> bool:
 def row_result(found: Sequence[Any], *, dry_run: bool) -> RowResult:
     """One row of `RESULTS`, after its `seq`, as the report's row."""
     (row, cells, phone, own_status, own_code, own_detail, message, status, code, detail,
-     attempts, http_status, message_id, whatsapp_id, sent_at) = found  # fmt: skip
+     attempts, http_status, message_id, whatsapp_id, sent_at,
+     reply, replied_at) = found  # fmt: skip
     if own_status and own_status != Status.SENT:
         outcome = Outcome(Status(own_status), own_code, own_detail)
     elif status is None:  # planned without a message: it could not be composed
@@ -47,6 +49,10 @@ def row_result(found: Sequence[Any], *, dry_run: bool) -> RowResult:
             detail = f"{detail}; {own_detail}" if detail else own_detail
         outcome = Outcome(
             Status(status), code, detail, attempts or 0, http_status, message_id, whatsapp_id,
-            datetime.fromisoformat(sent_at) if sent_at else None,
+            _time(sent_at), reply, _time(replied_at),
         )  # fmt: skip
     return RowResult(row, decode_cells(cells), outcome, phone, message or "")
+
+
+def _time(text: str | None) -> datetime | None:
+    return datetime.fromisoformat(text) if text else None

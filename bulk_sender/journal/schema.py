@@ -56,7 +56,12 @@ TABLES = (
     http_status INTEGER,
     message_id TEXT,
     whatsapp_id TEXT,
-    sent_at TEXT
+    sent_at TEXT,
+    tried_at TEXT,
+    retry_at TEXT,
+    limited INTEGER NOT NULL DEFAULT 0,
+    reply TEXT,
+    replied_at TEXT
 )""",
     # By phone alone, for the resend rule: a status change (two per message) leaves it as it is.
     "CREATE INDEX IF NOT EXISTS messages_by_phone ON messages (phone)",
@@ -80,7 +85,26 @@ def _v1_stamp_unversioned(db: sqlite3.Connection) -> None:
     db.execute("CREATE INDEX IF NOT EXISTS messages_by_phone ON messages (phone)")
 
 
-MIGRATIONS: tuple[Migration, ...] = (_v1_stamp_unversioned,)
+FOLLOW_UP_COLUMNS = (
+    ("tried_at", "TEXT"),
+    ("retry_at", "TEXT"),
+    ("limited", "INTEGER NOT NULL DEFAULT 0"),
+    ("reply", "TEXT"),
+    ("replied_at", "TEXT"),
+)
+"""What version 2 adds to `messages`: when its latest request left (`settle` looks around
+that time), when a refused one may go again and how often Meta limited it (131049), and the
+customer's latest reply after it was sent (`replies`)."""
+
+
+def _v2_add_follow_up_columns(db: sqlite3.Connection) -> None:
+    """Version 2: the columns of `FOLLOW_UP_COLUMNS`, empty for the messages already there
+    (`settle` then looks around the time of the run that sent them)."""
+    for name, kind in FOLLOW_UP_COLUMNS:
+        db.execute(f"ALTER TABLE messages ADD COLUMN {name} {kind}")
+
+
+MIGRATIONS: tuple[Migration, ...] = (_v1_stamp_unversioned, _v2_add_follow_up_columns)
 """`MIGRATIONS[n]` takes a journal of version n to version n + 1."""
 SCHEMA_VERSION = len(MIGRATIONS)
 

@@ -14,6 +14,7 @@ upgrades an older journal when it opens it, and a newer one is refused (`schema.
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -44,6 +45,9 @@ class Known:
     row: int
     run: int
     sent_at: str | None
+    code: str = ""
+    retry_at: str | None = None
+    """When a message Meta limited may go again (docs/spec.md section 9)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -104,6 +108,11 @@ class Journal:
         self.close()
 
     # -- identity of the campaign -------------------------------------------------------
+
+    @property
+    def connection(self) -> sqlite3.Connection:
+        """The journal's one connection, for the journal's own modules (`followup.py`)."""
+        return self._db
 
     @guarded
     def meta(self) -> dict[str, str]:
@@ -194,7 +203,8 @@ class Journal:
         if not self._history:
             return None  # a new journal: skip a query per row
         found = self._db.execute(
-            "SELECT status, row, run, sent_at FROM messages WHERE key = ?", (key,)
+            "SELECT status, row, run, sent_at, code, retry_at FROM messages WHERE key = ?",
+            (key,),
         ).fetchone()
         return Known(*found) if found else None
 
@@ -340,9 +350,9 @@ class Journal:
     @guarded
     def mark_many(self, marks: Sequence[tuple[str, int]]) -> list[bool]:
         """`mark_in_flight` for a group of (key, attempts): which of them this run claimed."""
-        execute = self._db.execute
+        execute, now = self._db.execute, _now().isoformat()
         return [
-            execute(MARK, (_CLAIM[0], attempts, self.run_id, key, *_CLAIM[1:])).rowcount == 1
+            execute(MARK, (_CLAIM[0], attempts, self.run_id, now, key, *_CLAIM[1:])).rowcount == 1
             for key, attempts in marks
         ]
 
@@ -353,12 +363,32 @@ class Journal:
 
     @guarded
     def record_many(self, outcomes: Sequence[tuple[str, Outcome]]) -> None:
-        """The outcomes of a group of messages, in one statement."""
+        """The outcomes of a group of messages, in one statement.
+
+        A refusal WhatsApp asks to retry later (131049) gets its time here: the journal
+        knows how often this customer was limited before, and each time waits longer.
+        """
         self._db.executemany(
             RECORD,
             ((outcome.status.value, outcome.code, outcome.detail, outcome.attempts,
               outcome.http_status, outcome.message_id, outcome.whatsapp_id,
               _iso(outcome.sent_at), key) for key, outcome in outcomes),
+        )  # fmt: skip
+        for key, outcome in outcomes:
+            rule = lifecycle.RULES_BY_REASON.get(outcome.code)
+            if rule is not None and rule.resend is lifecycle.Resend.AFTER_BACKOFF:
+                self._back_off(key, outcome)
+
+    def _back_off(self, key: str, outcome: Outcome) -> None:
+        (limited,) = self._db.execute(
+            "SELECT limited FROM messages WHERE key = ?", (key,)
+        ).fetchone()
+        retry_at = _now() + lifecycle.backoff(limited + 1)
+        shown = f"{retry_at.astimezone():%Y-%m-%d %H:%M}"
+        self._db.execute(
+            "UPDATE messages SET limited = limited + 1, retry_at = ?, detail = ? WHERE key = ?",
+            (retry_at.isoformat(), f"{outcome.detail}; a later run tries again after {shown}",
+             key),
         )  # fmt: skip
 
     # -- reporting ------------------------------------------------------------------------
@@ -376,7 +406,10 @@ class Journal:
         return self._db.execute(query, parameters).fetchall()
 
 
-MARK = "UPDATE messages SET status = ?, attempts = ?, run = ? WHERE key = ? AND status = ?"
+MARK = (
+    "UPDATE messages SET status = ?, attempts = ?, run = ?, tried_at = ? "
+    "WHERE key = ? AND status = ?"
+)
 """A claim: only while the message is still where `Move.CLAIMED` leaves from."""
 REQUEUE = (
     "UPDATE messages SET status = ?, code = '', detail = '', run = ? "

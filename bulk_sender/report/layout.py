@@ -17,12 +17,13 @@ from ..records import RowResult
 RESULT_COLUMNS = (
     "result_row", "result_status", "result_detail", "result_phone", "result_message",
     "result_attempts", "result_http_status", "result_message_id", "result_whatsapp_id",
-    "result_sent_at",
+    "result_sent_at", "result_reply", "result_replied_at",
 )  # fmt: skip
 # Stored as text with Excel's "@" format, so every digit shows and an edit keeps it text.
 TEXT_COLUMNS = frozenset(
-    ("result_detail", "result_phone", "result_message", "result_message_id", "result_whatsapp_id")
-)
+    ("result_detail", "result_phone", "result_message", "result_message_id", "result_whatsapp_id",
+     "result_reply")
+)  # fmt: skip
 RESULTS_SHEET = "results"
 SUMMARY_SHEET = "summary"
 EXCEL_MAX_ROWS = 1_048_576
@@ -45,12 +46,15 @@ def summary_csv_path(path: Path) -> Path:
 def result_cells(result: RowResult) -> tuple[Any, ...]:
     """The `result_*` cells of one row; times are local, as Excel has no time zones."""
     outcome = result.outcome
-    sent_at = _to_millisecond(outcome.sent_at.astimezone()) if outcome.sent_at else None
     return (
         result.row, outcome.status.value, outcome.result_detail, result.phone, result.message,
         outcome.attempts or None, outcome.http_status, outcome.message_id, outcome.whatsapp_id,
-        sent_at,
+        _local(outcome.sent_at), outcome.reply, _local(outcome.replied_at),
     )  # fmt: skip
+
+
+def _local(when: datetime | None) -> datetime | None:
+    return _to_millisecond(when.astimezone()) if when else None
 
 
 def _to_millisecond(when: datetime) -> datetime:
