@@ -13,7 +13,14 @@ import pytest
 from aiohttp.client_reqrep import ConnectionKey
 from httpx_aiohttp.transport import map_aiohttp_exceptions
 
-from bulk_sender.delivery.classify import Kind, classify_error, classify_response, parse_retry_after
+from bulk_sender.delivery.classify import (
+    PAIR_RATE_PAUSE,
+    Kind,
+    classify_error,
+    classify_response,
+    parse_retry_after,
+)
+from bulk_sender.lifecycle import ERROR_RULES
 
 
 def body(**fields: object) -> bytes:
@@ -216,3 +223,45 @@ def test_retry_after_as_an_http_date():
 def test_no_retry_after():
     assert parse_retry_after(httpx.Headers({})) is None
     assert parse_retry_after(None) is None
+
+
+@pytest.mark.parametrize("code", sorted(ERROR_RULES))
+@pytest.mark.parametrize(
+    "answer",
+    [
+        lambda code: body(success=False, code=400, errorCode=code, message="refused"),
+        lambda code: body(success=False, code=code, message="refused"),
+        lambda code: body(success=False, message=f"WhatsApp refused it (#{code})"),
+    ],
+    ids=["errorCode", "code", "words"],
+)
+def test_whatsapp_s_error_codes_are_found_wherever_plazbot_puts_them(code, answer):
+    rule = ERROR_RULES[code]
+
+    verdict = classify_response(400, {}, answer(code))
+
+    assert verdict.rule is rule and verdict.code == rule.reason
+    expected = Kind.RATE_LIMITED if rule.move is None else Kind.REFUSED
+    assert verdict.kind is expected
+
+
+def test_a_pair_rate_refusal_waits_for_the_pair_rate_without_a_retry_after():
+    verdict = classify_response(400, {}, body(success=False, errorCode="131056"))
+
+    assert verdict.kind is Kind.RATE_LIMITED and verdict.retry_after == PAIR_RATE_PAUSE
+    again = classify_response(429, {"Retry-After": "2"}, body(success=False, errorCode="130429"))
+    assert again.retry_after == 2.0
+
+
+def test_a_200_saying_success_false_with_a_code_follows_the_code_s_rule():
+    verdict = classify_response(200, {}, body(success=False, errorCode="131050"))
+
+    assert (verdict.kind, verdict.code) == (Kind.REFUSED, "opted_out")
+
+
+def test_an_unknown_code_and_a_phone_in_the_words_keep_today_s_classes():
+    verdict = classify_response(
+        400, {}, body(success=False, errorCode="100", message="bad number 51999999999")
+    )
+
+    assert (verdict.kind, verdict.code, verdict.rule) == (Kind.REFUSED, "api_400", None)

@@ -84,7 +84,7 @@ def test_results_sheet_keeps_the_columns_and_shows_statuses_in_colour(tmp_path):
     assert [c.value for c in header] == [*COLUMNS, *RESULT_COLUMNS]
     assert all(cell.font.bold for cell in header)
     assert sheet.freeze_panes == "A2"
-    assert sheet.auto_filter.ref == "A1:P8"
+    assert sheet.auto_filter.ref == "A1:R8"  # the input's 6 columns and the 12 result_* ones
     rows = cells_by_header(sheet)
     statuses = ["sent", "failed", "uncertain", "invalid", "duplicate", "pending", "ready"]
     assert [r["result_status"].value for r in rows] == statuses
@@ -407,5 +407,5 @@ def test_result_columns_are_the_spec_s():
     assert RESULT_COLUMNS == (
         "result_row", "result_status", "result_detail", "result_phone", "result_message",
         "result_attempts", "result_http_status", "result_message_id", "result_whatsapp_id",
-        "result_sent_at",
+        "result_sent_at", "result_reply", "result_replied_at",
     )  # fmt: skip

@@ -100,8 +100,10 @@ customer's latest reply after it was sent (`replies`)."""
 def _v2_add_follow_up_columns(db: sqlite3.Connection) -> None:
     """Version 2: the columns of `FOLLOW_UP_COLUMNS`, empty for the messages already there
     (`settle` then looks around the time of the run that sent them)."""
+    has = {column[1] for column in db.execute("PRAGMA table_info(messages)")}
     for name, kind in FOLLOW_UP_COLUMNS:
-        db.execute(f"ALTER TABLE messages ADD COLUMN {name} {kind}")
+        if name not in has:  # a journal stamped older than its shape loses nothing either
+            db.execute(f"ALTER TABLE messages ADD COLUMN {name} {kind}")
 
 
 MIGRATIONS: tuple[Migration, ...] = (_v1_stamp_unversioned, _v2_add_follow_up_columns)
