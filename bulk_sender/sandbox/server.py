@@ -17,39 +17,16 @@ import random
 import time
 import uuid
 from collections.abc import AsyncIterator
-from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import IO, Any
 
 from aiohttp import web
 
-_DIGITS = set("0123456789")
+from .bodies import check_conversation, check_message, conversation_answer, message_answer
+from .settings import ServerSettings
 
-
-@dataclass(frozen=True, slots=True)
-class ServerSettings:
-    """The flags of `bulk-sender serve`."""
-
-    host: str = "127.0.0.1"
-    port: int = 8080
-    workspace: str = "sandbox"
-    api_key: str | None = field(default=None, repr=False)
-    """When set, requests need `Authorization: Bearer <api_key>` (401 otherwise)."""
-    latency_ms: float = 0.0
-    rate_limit: float = 0.0
-    unavailable_rate: float = 0.0
-    error_rate: float = 0.0
-    drop_rate: float = 0.0
-    closed_window_rate: float = 0.0
-    """Share of phones outside WhatsApp's 24-hour window: free text to them gets 400 (131047)."""
-    not_on_whatsapp_rate: float = 0.0
-    """Share of phones without WhatsApp: anything to them gets 400 (131026)."""
-    seed: int | None = None
-    log: Path | None = None
-    """Appends one JSON line per delivered message: every 200 and every drop."""
-    access_log: Path | None = None
-    """Appends one JSON line per request, whatever the answer (429s included)."""
+__all__ = ["PlazbotServer", "ServerSettings", "running_server", "serve_forever"]
 
 
 class PlazbotServer:
@@ -82,10 +59,10 @@ class PlazbotServer:
                 log.close()
 
     async def send_message(self, request: web.Request) -> web.StreamResponse:
-        return await self._handle(request, _check_message, "Message sent successfully.")
+        return await self._handle(request, check_message, "Message sent successfully.")
 
     async def send_conversation(self, request: web.Request) -> web.StreamResponse:
-        return await self._handle(request, _check_conversation, "Conversation sent successfully.")
+        return await self._handle(request, check_conversation, "Conversation sent successfully.")
 
     async def _handle(self, request: web.Request, check: Any, success: str) -> web.StreamResponse:
         body, response = await self._answer(request, check, success)
@@ -232,92 +209,23 @@ class PlazbotServer:
         )  # fmt: skip
 
 
+def _success(body: dict[str, Any], message: str, path: str) -> dict[str, Any]:
+    contact_id = uuid.uuid4().hex[:24]
+    if path.endswith("conversation"):
+        return conversation_answer(
+            body, message, contact_id=contact_id, conversation_id=uuid.uuid4().hex[:24]
+        )
+    return message_answer(
+        body, message, contact_id=contact_id, message_id=uuid.uuid4().hex[:24],
+        whatsapp_id=f"wamid.{uuid.uuid4().hex}",
+    )  # fmt: skip
+
+
 def _open_append(path: Path | None) -> IO[str] | None:
     if path is None:
         return None
     path.parent.mkdir(parents=True, exist_ok=True)
     return path.open("a", encoding="utf-8")
-
-
-def _check_message(body: dict[str, Any]) -> str | None:
-    for name in ("content", "recipientPhone", "workspaceId"):
-        if not isinstance(body.get(name), str) or not body[name].strip():
-            return f"{name} is required and must be a non-empty string."
-    for name in ("externalReferenceId", "contactId", "agentSendedId"):
-        if name in body and not isinstance(body[name], str):
-            return f"{name} must be a string."
-    return _check_phone(body["recipientPhone"], "recipientPhone")
-
-
-def _check_conversation(body: dict[str, Any]) -> str | None:
-    for name in ("template", "destination", "workspaceId"):
-        if not isinstance(body.get(name), str) or not body[name].strip():
-            return f"{name} is required and must be a non-empty string."
-    for name in ("variablesBody", "variablesHeader"):
-        variables = body.get(name, [])
-        if not isinstance(variables, list) or not all(
-            isinstance(v, dict) and isinstance(v.get("variable"), str)
-            and isinstance(v.get("value"), str) for v in variables
-        ):  # fmt: skip
-            return f"{name} must be a list of {{variable, value}} strings."
-    file = body.get("file")
-    if file is not None and not (isinstance(file, dict) and isinstance(file.get("fileUrl"), str)):
-        return "file must be an object with fileUrl."
-    for name in ("reference1", "reference2", "reference3", "campaignName"):
-        if name in body and not isinstance(body[name], str):
-            return f"{name} must be a string."
-    if body.get("sendType") is not None and _send_type(body["sendType"]) is None:
-        return 'sendType must be "1" (campaign), "2" (individual) or "3" (API).'
-    return _check_phone(body["destination"], "destination")
-
-
-def _send_type(value: Any) -> str | None:
-    """`sendType` as the page documents it, a string, or the number it names; else None."""
-    if isinstance(value, bool):  # JSON true is no send type, though Python counts it an int
-        return None
-    text = str(value).strip() if isinstance(value, str | int) else ""
-    return text if text in ("1", "2", "3") else None
-
-
-def _check_phone(phone: str, name: str) -> str | None:
-    if not set(phone) <= _DIGITS or not 8 <= len(phone) <= 15:
-        return f"{name} must be 8 to 15 digits with country code, no symbols."
-    return None
-
-
-def _success(body: dict[str, Any], message: str, path: str) -> dict[str, Any]:
-    contact_id = uuid.uuid4().hex[:24]
-    if path.endswith("conversation"):
-        return {"success": True, "message": message, "code": 200,
-                "data": {"contactId": contact_id, "conversationId": uuid.uuid4().hex[:24],
-                         "details": _conversation_details(body)}}  # fmt: skip
-    sent = {
-        "id": uuid.uuid4().hex[:24],
-        "messageWhatsappId": f"wamid.{uuid.uuid4().hex}",
-        "contactId": contact_id,
-        "content": body["content"],
-        "workspaceId": body["workspaceId"],
-        "recipientPhone": body["recipientPhone"],
-        "externalReferenceId": body.get("externalReferenceId", ""),
-        "platformId": "whatsapp",
-        "answerAgentId": "",
-        "answerType": "api",
-    }
-    return {"success": True, "message": message, "code": 200,
-            "data": {"contactId": contact_id, "message": sent}}  # fmt: skip
-
-
-def _conversation_details(body: dict[str, Any]) -> dict[str, Any]:
-    """The request echoed back, as Plazbot's Send Conversation example shows it."""
-    return {
-        "template": body["template"],
-        "destination": body["destination"],
-        "sendType": _send_type(body.get("sendType")) or "3",  # the page's default: API
-        "campaignName": body.get("campaignName"),
-        "variablesBody": body.get("variablesBody", []),
-        "variablesHeader": body.get("variablesHeader", []),
-        "reference1": body.get("reference1"),
-    }
 
 
 @contextlib.asynccontextmanager
