@@ -1,7 +1,7 @@
 """Sandbox: a Plazbot-compatible server for rehearsals and tests.
 
-`server.py` is the application: its checks, faults and logs; `settings.py` its settings;
-`bodies.py` what a send must hold and what its 200 answers.
+`server.py` is the application: its checks and faults; `settings.py` its settings;
+`bodies.py` what a send must hold and what its 200 answers; `logs.py` its two JSON-lines logs.
 
 May import: `bulk_sender.errors`. Nothing of the sending side: it is the other end of the wire.
 """

@@ -17,13 +17,12 @@ import random
 import time
 import uuid
 from collections.abc import AsyncIterator
-from datetime import UTC, datetime
-from pathlib import Path
-from typing import IO, Any
+from typing import Any
 
 from aiohttp import web
 
 from .bodies import check_conversation, check_message, conversation_answer, message_answer
+from .logs import Logs
 from .settings import ServerSettings
 
 __all__ = ["PlazbotServer", "ServerSettings", "running_server", "serve_forever"]
@@ -36,8 +35,7 @@ class PlazbotServer:
         self.settings = settings
         self._random = random.Random(settings.seed)
         self._window: collections.deque[float] = collections.deque()
-        self._log: IO[str] | None = None
-        self._access: IO[str] | None = None
+        self.logs = Logs(settings.log, settings.access_log)
         self.counts: collections.Counter[int | str] = collections.Counter()
 
     def app(self) -> web.Application:
@@ -50,13 +48,10 @@ class PlazbotServer:
         return app
 
     async def _open_log(self, app: web.Application) -> None:
-        self._log = _open_append(self.settings.log)
-        self._access = _open_append(self.settings.access_log)
+        self.logs.open()
 
     async def _close_log(self, app: web.Application) -> None:
-        for log in (self._log, self._access):
-            if log:
-                log.close()
+        self.logs.close()
 
     async def send_message(self, request: web.Request) -> web.StreamResponse:
         return await self._handle(request, check_message, "Message sent successfully.")
@@ -66,7 +61,7 @@ class PlazbotServer:
 
     async def _handle(self, request: web.Request, check: Any, success: str) -> web.StreamResponse:
         body, response = await self._answer(request, check, success)
-        self._write_access(request.path, body, response)
+        self.logs.access(request.path, body, None if response is None else response.status)
         if response is not None:
             return response
         # Accepted and delivered, then the connection dies unanswered: the client cannot
@@ -104,7 +99,7 @@ class PlazbotServer:
             return body, fault
         answer = _success(body, success, request.path)
         dropped = self._random.random() < self.settings.drop_rate
-        self._deliver(request.path, body, answer, dropped=dropped)
+        self.logs.delivery(request.path, body, answer, dropped=dropped)
         if dropped:
             self.counts["dropped"] += 1
             return body, None
@@ -146,46 +141,6 @@ class PlazbotServer:
             return self._error(500, "Internal server error.")
         return None
 
-    def _write_access(self, path: str, body: Any, response: web.Response | None) -> None:
-        """`--access-log`: one line per request, whatever the answer (tests count 429s)."""
-        if self._access is None:
-            return
-        body = body if isinstance(body, dict) else {}
-        line = {
-            "time": datetime.now(UTC).isoformat(),
-            "path": path,
-            "status": None if response is None else response.status,
-            "dropped": response is None,
-            "phone": body.get("recipientPhone") or body.get("destination"),
-            "reference": body.get("externalReferenceId") or body.get("reference1"),
-        }
-        self._access.write(json.dumps(line, ensure_ascii=False) + "\n")
-        self._access.flush()
-
-    def _deliver(
-        self, path: str, body: dict[str, Any], answer: dict[str, Any], *, dropped: bool
-    ) -> None:
-        if self._log is None:
-            return
-        data = answer["data"]
-        line = {
-            "time": datetime.now(UTC).isoformat(),
-            "path": path,
-            "phone": body.get("recipientPhone") or body.get("destination"),
-            "content": body.get("content"),
-            "template": body.get("template"),
-            "variablesBody": body.get("variablesBody"),
-            "variablesHeader": body.get("variablesHeader"),
-            "reference": body.get("externalReferenceId") or body.get("reference1"),
-            "id": (data.get("message") or {}).get("id") or data.get("conversationId"),
-            "contactId": data.get("contactId"),
-            "dropped": dropped,
-        }
-        if "sendType" in body:  # as it came: tests tell "2" from 2 and from no field at all
-            line["sendType"] = body["sendType"]
-        self._log.write(json.dumps(line, ensure_ascii=False) + "\n")
-        self._log.flush()
-
     def _error(
         self,
         status: int,
@@ -219,13 +174,6 @@ def _success(body: dict[str, Any], message: str, path: str) -> dict[str, Any]:
         body, message, contact_id=contact_id, message_id=uuid.uuid4().hex[:24],
         whatsapp_id=f"wamid.{uuid.uuid4().hex}",
     )  # fmt: skip
-
-
-def _open_append(path: Path | None) -> IO[str] | None:
-    if path is None:
-        return None
-    path.parent.mkdir(parents=True, exist_ok=True)
-    return path.open("a", encoding="utf-8")
 
 
 @contextlib.asynccontextmanager
