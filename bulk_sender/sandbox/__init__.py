@@ -1,7 +1,8 @@
 """Sandbox: a Plazbot-compatible server for rehearsals and tests.
 
 `server.py` is the application: its checks and faults; `settings.py` its settings;
-`bodies.py` what a send must hold and what its 200 answers; `logs.py` its two JSON-lines logs.
+`bodies.py` what a send must hold and what its 200 answers; `logs.py` its two JSON-lines logs;
+`whatsapp.py` what WhatsApp decides per phone (Meta's error codes), as pure functions.
 
 May import: `bulk_sender.errors`. Nothing of the sending side: it is the other end of the wire.
 """

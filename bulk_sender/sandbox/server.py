@@ -1,8 +1,9 @@
 """A Plazbot-compatible server for rehearsals and tests (docs/spec.md section 6).
 
 It validates requests as Plazbot does, answers with the documented envelope, and can inject
-the faults a real API shows: 429 over a rate limit, 503, 500, and connections dropped after
-the message was accepted. `--log` appends one JSON line per delivered message.
+the faults a real API shows: 429 over a rate limit, 503, 500, connections dropped after the
+message was accepted, and WhatsApp's refusals by Meta error code (`whatsapp.py`).
+`--log` appends one JSON line per delivered message.
 """
 
 from __future__ import annotations
@@ -10,7 +11,6 @@ from __future__ import annotations
 import asyncio
 import collections
 import contextlib
-import hashlib
 import json
 import math
 import random
@@ -21,9 +21,16 @@ from typing import Any
 
 from aiohttp import web
 
-from .bodies import check_conversation, check_message, conversation_answer, message_answer
+from .bodies import (
+    check_conversation,
+    check_message,
+    conversation_answer,
+    message_answer,
+    phone_of,
+)
 from .logs import Logs
 from .settings import ServerSettings
+from .whatsapp import TRANSIENT, phone_refusal, request_refusal
 
 __all__ = ["PlazbotServer", "ServerSettings", "running_server", "serve_forever"]
 
@@ -36,6 +43,8 @@ class PlazbotServer:
         self._random = random.Random(settings.seed)
         self._window: collections.deque[float] = collections.deque()
         self.logs = Logs(settings.log, settings.access_log)
+        self._shares = settings.refusal_shares()
+        self._transient = any(self._shares.get(code) for code in TRANSIENT)
         self.counts: collections.Counter[int | str] = collections.Counter()
 
     def app(self) -> web.Application:
@@ -106,23 +115,16 @@ class PlazbotServer:
         return body, self._json(200, answer)
 
     def _refusal(self, path: str, body: dict[str, Any]) -> web.Response | None:
-        """WhatsApp's refusals for a phone, the same on every try (drawn from phone and seed)."""
-        phone = str(body.get("recipientPhone") or body.get("destination"))
-        if self._phone_draw(phone, "whatsapp") < self.settings.not_on_whatsapp_rate:
-            message = "Message undeliverable: the recipient is not a WhatsApp user. (#131026)"
-            return self._error(400, message, error_code="131026")
+        """WhatsApp's refusal, if any: per request (may pass on a retry), then per phone."""
+        refusal = request_refusal(self._random.random(), self._shares) if self._transient else None
         free_text = path == "/api/message"
-        if free_text and self._phone_draw(phone, "window") < self.settings.closed_window_rate:
-            message = (
-                "Message failed to send because more than 24 hours have passed since the "
-                "customer last replied to this number; use an approved template. (#131047)"
-            )
-            return self._error(400, message, error_code="131047")
-        return None
-
-    def _phone_draw(self, phone: str, what: str) -> float:
-        digest = hashlib.blake2b(f"{self.settings.seed}:{what}:{phone}".encode(), digest_size=4)
-        return int.from_bytes(digest.digest(), "big") / 2**32
+        refusal = refusal or phone_refusal(
+            self.settings.seed, phone_of(body), self._shares, free_text=free_text
+        )
+        if refusal is None:
+            return None
+        wait = {"Retry-After": str(refusal.retry_after)} if refusal.retry_after else None
+        return self._error(refusal.status, refusal.message, wait, error_code=refusal.code)
 
     def _fault(self) -> web.Response | None:
         """429 over the rate limit, then 503 and 500 drawn at random from the seed."""

@@ -5,6 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from ..errors import ConfigError
+from .whatsapp import REFUSALS, TRANSIENT
+
 
 @dataclass(frozen=True, slots=True)
 class ServerSettings:
@@ -24,8 +27,38 @@ class ServerSettings:
     """Share of phones outside WhatsApp's 24-hour window: free text to them gets 400 (131047)."""
     not_on_whatsapp_rate: float = 0.0
     """Share of phones without WhatsApp: anything to them gets 400 (131026)."""
+    whatsapp_errors: tuple[tuple[str, float], ...] = ()
+    """Meta's error codes and the share answered with each, e.g. `(("131049", 0.02),)`.
+
+    131026, 131050, 130472 and 131049 (both endpoints) and 131047 (free text only) refuse a
+    share of phones, the same on every try, with 400. 130429 and 131056 refuse a share of
+    requests with 429 and `Retry-After` 1 and 6, so a retry can get through. 131026 and 131047
+    here add to `not_on_whatsapp_rate` and `closed_window_rate` (the larger share counts).
+    """
     seed: int | None = None
     log: Path | None = None
     """Appends one JSON line per delivered message: every 200 and every drop."""
     access_log: Path | None = None
     """Appends one JSON line per request, whatever the answer (429s included)."""
+
+    def __post_init__(self) -> None:
+        codes = [code for code, _ in self.whatsapp_errors]
+        for code in codes:
+            if code not in REFUSALS:
+                known = ", ".join(sorted(REFUSALS))
+                raise ConfigError(f"whatsapp_errors: {code} is not a code it knows ({known})")
+        if len(set(codes)) < len(codes):
+            raise ConfigError("whatsapp_errors: a code is given twice")
+        for name, share in self.whatsapp_errors:
+            if not 0.0 <= share <= 1.0:
+                raise ConfigError(f"{name}: {share} is not a share between 0 and 1")
+        if sum(dict(self.whatsapp_errors).get(code, 0.0) for code in TRANSIENT) > 1.0:
+            raise ConfigError("whatsapp_errors: 130429 and 131056 add up to more than 1")
+
+    def refusal_shares(self) -> dict[str, float]:
+        """Each WhatsApp error code's share, the older two rates included."""
+        shares = dict(self.whatsapp_errors)
+        for code, rate in (("131026", self.not_on_whatsapp_rate),
+                           ("131047", self.closed_window_rate)):  # fmt: skip
+            shares[code] = max(shares.get(code, 0.0), rate)
+        return shares
