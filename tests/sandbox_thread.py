@@ -16,6 +16,7 @@ import requests
 from bulk_sender.sandbox.server import ServerSettings, running_server
 
 WS = {"x-workspace-id": "sandbox"}
+SEARCH = "/api/contact/searchByCellphone"
 
 
 class Sandbox:
@@ -45,6 +46,37 @@ class Sandbox:
 
     def post(self, body: dict[str, Any], path: str = "/api/message") -> requests.Response:
         return requests.post(self.url + path, json=body, headers=WS, timeout=5)
+
+    def get(
+        self, path: str, headers: dict[str, str] = WS, **params: str | None
+    ) -> requests.Response:
+        return requests.get(self.url + path, params=params, headers=headers, timeout=5)
+
+    def read(self, path: str, **params: str | None) -> dict[str, Any]:
+        """A read endpoint's `data`, checking it answered 200 in the usual envelope."""
+        answer = self.get(path, **params)
+        assert answer.status_code == 200, answer.text
+        body = answer.json()
+        assert (body["success"], body["code"]) == (True, 200)
+        return dict(body["data"])
+
+    def contact(self, phone: str) -> dict[str, Any]:
+        return self.read(SEARCH, cellphone=phone)
+
+    def every_page(self, path: str, **params: str | None) -> list[list[dict[str, Any]]]:
+        """Each page of a listing, following `newContinuationToken` to the end."""
+        pages, token = [], None
+        while True:
+            data = self.read(path, **params, continuationToken=token)
+            pages.append(data["data"])
+            token = data["newContinuationToken"]
+            if token is None:
+                return pages
+
+    def chat(self, phone: str) -> list[dict[str, Any]]:
+        """The messages of this phone's contact, both ways, every page."""
+        contact_id = self.contact(phone)["contactId"]
+        return [m for page in self.every_page("/api/message", contactId=contact_id) for m in page]
 
 
 def servers() -> Iterator[Callable[..., Sandbox]]:

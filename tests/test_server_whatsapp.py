@@ -36,6 +36,7 @@ def test_a_per_phone_code_refuses_the_phone_on_every_try_and_is_not_kept(sandbox
         assert (body["success"], body["code"], body["errorCode"]) == (False, 400, code)
         assert body["message"].endswith(f"(#{code})")
     assert not (tmp_path / "log.jsonl").read_text()
+    assert server.contact(PHONE) == {"contactId": None, "data": []}  # nothing kept
 
 
 def test_131047_refuses_free_text_only_an_approved_template_gets_through(sandbox):
@@ -81,6 +82,7 @@ def test_a_transient_code_is_a_429_with_retry_after(sandbox, tmp_path, code, wai
     assert (body["success"], body["code"], body["errorCode"]) == (False, 429, code)
     assert body["message"].endswith(f"(#{code})")
     assert not (tmp_path / "log.jsonl").read_text()
+    assert server.contact(PHONE) == {"contactId": None, "data": []}
 
 
 def test_a_transient_code_is_drawn_per_request_so_a_retry_gets_through(sandbox, tmp_path):
@@ -93,6 +95,7 @@ def test_a_transient_code_is_drawn_per_request_so_a_retry_gets_through(sandbox, 
     assert {None, "130429", "131056"} == set(codes)
     accepted = [a.json()["data"]["message"]["id"] for a in answers if a.status_code == 200]
     assert [json.loads(line)["id"] for line in log.read_text().splitlines()] == accepted
+    assert [m["id"] for m in server.chat(PHONE)] == accepted
 
 
 @pytest.mark.parametrize(

@@ -35,6 +35,9 @@ class ServerSettings:
     requests with 429 and `Retry-After` 1 and 6, so a retry can get through. 131026 and 131047
     here add to `not_on_whatsapp_rate` and `closed_window_rate` (the larger share counts).
     """
+    lookups: bool = True
+    """Keep every accepted message in memory for the read endpoints; False answers those 404,
+    as a Plazbot without them would, and keeps nothing (for very long rehearsals)."""
     seed: int | None = None
     log: Path | None = None
     """Appends one JSON line per delivered message: every 200 and every drop."""
