@@ -1,17 +1,25 @@
-"""The bundled server's WhatsApp error codes over real HTTP (docs/spec.md section 9).
+"""What the bundled server's WhatsApp decides per phone, over real HTTP (docs/spec.md 9).
 
-The settings for error codes have no `serve` flags yet, so the server runs here in a thread
-of the test's process.
+Replies, blocked contacts and Meta's error codes, as the pure draw functions predict them.
+Their settings have no `serve` flags yet, so the server runs in a thread of the test process.
 """
 
 from __future__ import annotations
 
 import json
+from datetime import datetime, timedelta
 
 import pytest
 
 from bulk_sender.errors import ConfigError
 from bulk_sender.sandbox.server import ServerSettings
+from bulk_sender.sandbox.whatsapp import (
+    ORDINARY_REPLIES,
+    STOP_REPLIES,
+    is_blocked,
+    phone_draw,
+    reply_for,
+)
 
 from .sandbox_thread import servers
 
@@ -22,6 +30,59 @@ PHONES = [f"5198{n:07d}" for n in range(40)]
 PER_PHONE = ["131026", "131050", "130472", "131049", "131047"]
 
 sandbox = pytest.fixture(name="sandbox")(servers)
+
+
+def moment(text: str) -> datetime:
+    return datetime.fromisoformat(text.replace("Z", "+00:00"))
+
+
+REPLIES = {"seed": 11, "reply_rate": 0.5, "stop_rate": 0.2, "blocked_rate": 0.3}
+
+
+def test_replies_and_blocks_are_the_ones_the_draw_functions_predict(sandbox):
+    server = sandbox(**REPLIES)
+    expected = {p: reply_for(11, p, 0.5, 0.2) for p in PHONES}
+    # The seed gives every case, or the test would prove little.
+    assert {None} < set(expected.values())
+    assert set(expected.values()) & set(STOP_REPLIES)
+    assert set(expected.values()) & set(ORDINARY_REPLIES)
+    assert 0 < sum(is_blocked(11, p, 0.3) for p in PHONES) < len(PHONES)
+
+    for phone in reversed(PHONES):  # the order of sends changes nothing
+        server.post({**MESSAGE, "recipientPhone": phone})
+        server.post({**MESSAGE, "recipientPhone": phone, "content": "again"})
+
+    for phone in PHONES:
+        (entry,) = server.contact(phone)["data"]
+        assert entry["blocked"] is is_blocked(11, phone, 0.3)
+        chat = server.chat(phone)
+        replies = [m for m in chat if m["direction"] == "inbound"]
+        if expected[phone] is None:
+            assert replies == []
+            continue
+        (reply,) = replies  # one reply, to the first message only
+        assert reply["content"] == expected[phone]
+        assert "externalReferenceId" not in reply
+        first = chat[0]
+        assert moment(reply["createdAt"]) - moment(first["createdAt"]) == timedelta(seconds=5)
+        last = chat[-1]  # the reply, unless "again" took more than 5 s to send
+        assert (entry["lastMessage"], entry["lastMessageDate"]) == (
+            last["content"], last["createdAt"],
+        )  # fmt: skip
+        assert entry["isRead"] is (last["direction"] == "outbound")
+
+
+def test_replies_follow_their_rates_and_stop_requests_are_part_of_them():
+    phones = [f"5491{n:07d}" for n in range(4000)]
+
+    replies = [reply_for(3, phone, 0.3, 0.1) for phone in phones]
+
+    answered = [r for r in replies if r is not None]
+    assert 0.27 < len(answered) / len(phones) < 0.33
+    assert 0.08 < sum(r in STOP_REPLIES for r in answered) / len(phones) < 0.12
+    assert 0.27 < sum(is_blocked(3, phone, 0.3) for phone in phones) / len(phones) < 0.33
+    assert replies == [reply_for(3, phone, 0.3, 0.1) for phone in phones]  # pure
+    assert 0.0 <= phone_draw(3, "reply", phones[0]) < 1.0
 
 
 @pytest.mark.parametrize("code", PER_PHONE)
@@ -105,6 +166,8 @@ def test_a_transient_code_is_drawn_per_request_so_a_retry_gets_through(sandbox, 
         ({"whatsapp_errors": (("131049", 0.1), ("131049", 0.2))}, "given twice"),
         ({"whatsapp_errors": (("131049", 1.5),)}, "between 0 and 1"),
         ({"whatsapp_errors": (("130429", 0.6), ("131056", 0.6))}, "more than 1"),
+        ({"reply_rate": 0.1, "stop_rate": 0.2}, "cannot be larger"),
+        ({"blocked_rate": -0.1}, "between 0 and 1"),
     ],
 )
 def test_settings_that_cannot_be_are_refused(settings, words):

@@ -2,8 +2,8 @@
 
 Every accepted send is kept, answered or dropped after it was accepted, and nothing refused:
 the same messages as `--log` (docs/spec.md section 6). Per phone a contact with a stable id,
-made by its first message; its messages (both ways, once customers reply); and for each
-template, the conversation record Plazbot lists.
+made by its first message; its messages both ways, the customer's reply included; and for
+each template, the conversation record Plazbot lists.
 """
 
 from __future__ import annotations
@@ -11,6 +11,8 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass, field
 from datetime import datetime
+
+from .whatsapp import REPLY_DELAY
 
 
 def new_id() -> str:
@@ -43,7 +45,7 @@ class Contact:
 
     id: str
     phone: str
-    blocked: bool = False
+    blocked: bool
     messages: list[Message] = field(default_factory=list)
 
     def chat(self) -> list[Message]:
@@ -82,14 +84,17 @@ class Records:
         return self._by_id.get(contact_id)
 
     def accept(
-        self, phone: str, content: str, reference: str, *, created: datetime
-    ) -> tuple[Contact, Message]:
-        """Keep an outbound message, and its contact if it is the first."""
+        self, phone: str, content: str, reference: str, *,
+        created: datetime, blocked: bool, reply: str | None,
+    ) -> tuple[Contact, Message]:  # fmt: skip
+        """Keep an outbound message; a new contact gets `blocked` and, 5 s later, `reply`."""
         contact = self._by_phone.get(phone)
         if contact is None:
-            contact = Contact(new_id(), phone)
+            contact = Contact(new_id(), phone, blocked)
             if self.keep:
                 self._by_phone[phone] = self._by_id[contact.id] = contact
+            if reply is not None:
+                self._add(contact, reply, "", inbound=True, created=created + REPLY_DELAY)
         message = self._add(contact, content, reference, inbound=False, created=created)
         return contact, message
 

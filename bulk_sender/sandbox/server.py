@@ -35,7 +35,7 @@ from .bodies import (
 from .logs import Logs
 from .records import Conversation, Records, new_id
 from .settings import ServerSettings
-from .whatsapp import TRANSIENT, phone_refusal, request_refusal
+from .whatsapp import TRANSIENT, is_blocked, phone_refusal, reply_for, request_refusal
 
 __all__ = ["PlazbotServer", "ServerSettings", "running_server", "serve_forever"]
 
@@ -148,13 +148,14 @@ class PlazbotServer:
 
     def _accept(self, path: str, body: dict[str, Any], raw: str, success: str) -> dict[str, Any]:
         """Keep the message (and a template's conversation); its 200 answer."""
-        phone = phone_of(body)
+        phone, seed, settings = phone_of(body), self.settings.seed, self.settings
         template = path.endswith("conversation")
         created = datetime.now(UTC)
         contact, message = self.records.accept(
             phone, body["template"] if template else body["content"],
             "" if template else body.get("externalReferenceId", ""),
-            created=created,
+            created=created, blocked=is_blocked(seed, phone, settings.blocked_rate),
+            reply=reply_for(seed, phone, settings.reply_rate, settings.stop_rate),
         )  # fmt: skip
         if not template:
             return message_answer(

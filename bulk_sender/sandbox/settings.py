@@ -35,6 +35,13 @@ class ServerSettings:
     requests with 429 and `Retry-After` 1 and 6, so a retry can get through. 131026 and 131047
     here add to `not_on_whatsapp_rate` and `closed_window_rate` (the larger share counts).
     """
+    reply_rate: float = 0.0
+    """Share of phones messaged whose customer replies, 5 s after the first message to them."""
+    stop_rate: float = 0.0
+    """Share of phones messaged whose reply asks to stop ("BAJA", "STOP", "Sair da lista"...);
+    part of `reply_rate`, so never more than it."""
+    blocked_rate: float = 0.0
+    """Share of phones messaged whose contact shows `blocked: true` (sends still succeed)."""
     lookups: bool = True
     """Keep every accepted message in memory for the read endpoints; False answers those 404,
     as a Plazbot without them would, and keeps nothing (for very long rehearsals)."""
@@ -52,9 +59,13 @@ class ServerSettings:
                 raise ConfigError(f"whatsapp_errors: {code} is not a code it knows ({known})")
         if len(set(codes)) < len(codes):
             raise ConfigError("whatsapp_errors: a code is given twice")
-        for name, share in self.whatsapp_errors:
+        shares = [("reply_rate", self.reply_rate), ("stop_rate", self.stop_rate),
+                  ("blocked_rate", self.blocked_rate), *self.whatsapp_errors]  # fmt: skip
+        for name, share in shares:
             if not 0.0 <= share <= 1.0:
                 raise ConfigError(f"{name}: {share} is not a share between 0 and 1")
+        if self.stop_rate > self.reply_rate:
+            raise ConfigError("stop_rate is part of reply_rate: it cannot be larger")
         if sum(dict(self.whatsapp_errors).get(code, 0.0) for code in TRANSIENT) > 1.0:
             raise ConfigError("whatsapp_errors: 130429 and 131056 add up to more than 1")
 

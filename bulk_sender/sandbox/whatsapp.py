@@ -1,4 +1,4 @@
-"""What WhatsApp decides for each phone: refusals with Meta's error codes.
+"""What WhatsApp decides for each phone: refusals with Meta's error codes, replies, blocks.
 
 Pure functions, so a test can predict what the server will do. A phone's fate is a hash of the
 seed, the phone and what is drawn (`phone_draw`): the same on every try and in any request
@@ -12,6 +12,19 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Mapping
 from dataclasses import dataclass
+from datetime import timedelta
+
+REPLY_DELAY = timedelta(seconds=5)
+"""A customer who replies does so this long after the server's first message to them."""
+
+STOP_REPLIES = (
+    "BAJA", "Baja por favor", "STOP", "stop", "No me escriban más", "no me escriban",
+    "cancelar", "SAIR", "Sair da lista", "unsubscribe",
+)  # fmt: skip
+"""Replies asking to stop, in Spanish, Portuguese and English, in any case, accents or not."""
+
+ORDINARY_REPLIES = ("Gracias!", "¿A qué hora llega?", "ok", "Obrigado", "Thanks")
+"""Replies that ask for nothing to stop."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -86,3 +99,21 @@ def request_refusal(draw: float, shares: Mapping[str, float]) -> Refusal | None:
         if draw < bound:
             return REFUSALS[code]
     return None
+
+
+def reply_for(seed: int | None, phone: str, reply_rate: float, stop_rate: float) -> str | None:
+    """What this phone's customer answers to the first message, or None if they stay silent.
+
+    Both rates are shares of all phones messaged (a stop request is a reply: stop_rate <=
+    reply_rate); the text is drawn from `STOP_REPLIES` or `ORDINARY_REPLIES`.
+    """
+    draw = phone_draw(seed, "reply", phone)
+    if draw >= reply_rate:
+        return None
+    texts = STOP_REPLIES if draw < stop_rate else ORDINARY_REPLIES
+    return texts[int(phone_draw(seed, "reply-text", phone) * len(texts))]
+
+
+def is_blocked(seed: int | None, phone: str, blocked_rate: float) -> bool:
+    """Whether this phone's customer blocked the business (the contact's `blocked`)."""
+    return phone_draw(seed, "blocked", phone) < blocked_rate
