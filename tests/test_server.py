@@ -157,3 +157,21 @@ def test_faults_follow_the_seed_and_their_rates(serve):
     assert 10 <= a.count(503) <= 50
     assert 3 <= a.count(500) <= 30
     assert a.count(200) + a.count(503) + a.count(500) == 150
+
+
+def test_serve_keeps_what_it_accepted_for_the_read_endpoints(serve):
+    server = serve()
+    sent = post(server, {**MESSAGE, "externalReferenceId": "ref1"}).json()["data"]
+
+    search = "/api/contact/searchByCellphone?cellphone=51987654321"
+    found = requests.get(server.url + search, headers=WS, timeout=5).json()["data"]
+    chat = requests.get(
+        server.url + "/api/message", params={"contactId": found["contactId"]}, headers=WS,
+        timeout=5,
+    ).json()["data"]  # fmt: skip
+
+    assert found["contactId"] == sent["contactId"]
+    assert [(m["id"], m["externalReferenceId"]) for m in chat["data"]] == [
+        (sent["message"]["id"], "ref1")
+    ]
+    assert chat["newContinuationToken"] is None
