@@ -184,8 +184,10 @@ def _serve(options: argparse.Namespace, args: Sequence[str]) -> int:
         latency_ms=options.latency_ms, rate_limit=options.rate_limit,
         unavailable_rate=options.unavailable_rate, error_rate=options.error_rate,
         drop_rate=options.drop_rate, closed_window_rate=options.closed_window_rate,
-        not_on_whatsapp_rate=options.not_on_whatsapp_rate, seed=options.seed, log=options.log,
-        access_log=options.access_log,
+        not_on_whatsapp_rate=options.not_on_whatsapp_rate,
+        whatsapp_errors=options.whatsapp_errors, reply_rate=options.reply_rate,
+        stop_rate=options.stop_rate, blocked_rate=options.blocked_rate,
+        seed=options.seed, log=options.log, access_log=options.access_log,
     )  # fmt: skip
     with contextlib.suppress(KeyboardInterrupt):
         asyncio.run(serve_forever(settings))

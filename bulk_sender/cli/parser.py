@@ -249,6 +249,11 @@ def _add_fault_flags(serve: argparse.ArgumentParser) -> None:
     )
     for flag, share in _FAULT_SHARES:
         serve.add_argument(flag, type=_probability, default=0.0, metavar="P", help=share)
+    serve.add_argument(
+        "--whatsapp-errors", type=_code_shares, default=(), metavar="CODE=P,...",
+        help="WhatsApp's error codes and the share of phones (or, for 130429 and 131056, of "
+        "requests) that get each, e.g. 131049=0.05,131050=0.02",
+    )  # fmt: skip
     serve.add_argument("--seed", type=int, help="makes the faults repeatable")
 
 
@@ -258,8 +263,22 @@ _FAULT_SHARES = (
     ("--drop-rate", "share of messages accepted, then left unanswered"),
     ("--closed-window-rate", "share of phones whose 24-hour window is closed (400, #131047)"),
     ("--not-on-whatsapp-rate", "share of phones without WhatsApp (400, #131026)"),
+    ("--reply-rate", "share of customers who reply to their first message"),
+    ("--stop-rate", "share of customers whose reply asks to stop (part of --reply-rate)"),
+    ("--blocked-rate", "share of customers who blocked the business"),
 )
 """The faults `serve` draws at random, each a share of requests, messages or phones."""
+
+
+def _code_shares(text: str) -> tuple[tuple[str, float], ...]:
+    """`131049=0.05,131050=0.02` as ((code, share), ...)."""
+    pairs = []
+    for part in filter(None, (p.strip() for p in text.split(","))):
+        code, equals, share = part.partition("=")
+        if not equals:
+            raise argparse.ArgumentTypeError(f"{part}: write CODE=SHARE, e.g. 131049=0.05")
+        pairs.append((code.strip(), _probability(share)))
+    return tuple(pairs)
 
 
 def _positive_int(text: str) -> int:

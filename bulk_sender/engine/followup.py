@@ -71,12 +71,18 @@ def campaign_target(journal: Path, env: Mapping[str, str], api_url: str | None) 
     if api_url:
         settings = dataclasses.replace(settings, api_url=api_url)
     target, _ = target_for(settings)
-    if target != read_meta(journal).get("target", target):
+    recorded = read_meta(journal).get("target", target)
+    if _workspace(target) != _workspace(recorded):  # the URL may move; the workspace may not
         raise ConfigError(
-            f"{journal}: PLAZBOT_WORKSPACE_ID or the API URL is not the one this campaign "
-            "sent with; Plazbot's records of another workspace cannot settle its rows",
+            f"{journal}: PLAZBOT_WORKSPACE_ID is not the workspace this campaign sent with; "
+            "another workspace's records cannot tell what became of its messages",
         )
     return settings
+
+
+def _workspace(target: str) -> str:
+    """The hash of the workspace id in a journal's target (`campaign.target_for`)."""
+    return target.rpartition("#")[2]
 
 
 async def looked_up(
