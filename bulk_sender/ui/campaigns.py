@@ -8,16 +8,25 @@ journal: the preview's problem rows are read from the report it wrote (`preview_
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Collection, Iterable
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 from .. import lifecycle
 from ..contacts.load import open_contacts
+from ..engine.followup import FollowUpResult, campaign_target
+from ..engine.hearing import hear_replies
+from ..engine.options import environment
+from ..engine.settling import settle
 from ..errors import InputError
 from ..journal.overview import JOURNAL_SUFFIX, Campaign, campaign_rows, read_campaign
 from ..journal.overview import list_campaigns as journals_of
 from ..lifecycle import Status
+from ..protect.optouts import DEFAULT_PATH as DEFAULT_OPTOUTS
+from ..protect.optouts import ENV_VAR as OPTOUTS_ENV
+from ..protect.stopwords import load_stop_words
 from .contacts import display
 
 PROBLEMS = tuple(s.value for s in lifecycle.PROBLEMS)
@@ -114,3 +123,15 @@ def _row_number(cell: Any, fallback: int) -> int:
         return int(float(cell))
     except (TypeError, ValueError):
         return fallback
+
+
+def follow_up(journal: Path, action: str) -> FollowUpResult:
+    """`settle` or `replies` for a campaign, as the CLI runs them, with today's credentials."""
+    env = environment()
+    settings = campaign_target(journal, env, None)
+    if action == "settle":
+        work = settle(journal, settings, now=lambda: datetime.now(UTC))
+    else:
+        optouts = Path(env[OPTOUTS_ENV]) if env.get(OPTOUTS_ENV) else DEFAULT_OPTOUTS
+        work = hear_replies(journal, settings, load_stop_words(), optouts)
+    return asyncio.run(work)

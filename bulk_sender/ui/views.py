@@ -69,6 +69,8 @@ class Views:
         app.router.add_get("/api/campaigns/{name}/rows", self.rows)
         app.router.add_get("/api/campaigns/{name}/report", self.report)
         app.router.add_post("/api/campaigns/{name}/resume", self.resume)
+        app.router.add_post("/api/campaigns/{name}/settle", self.settle)
+        app.router.add_post("/api/campaigns/{name}/replies", self.replies)
 
     async def index(self, request: web.Request) -> web.Response:
         language = i18n.choose_language(request.headers.get("Accept-Language"))
@@ -220,6 +222,18 @@ class Views:
         settings = await asyncio.to_thread(recorded_settings, journal, environment())
         self.runs.start(settings, Path(str(settings.contacts)).name)
         return _json(self.runs.snapshot())
+
+    async def settle(self, request: web.Request) -> web.Response:
+        """`bulk-sender settle` for the campaign: its uncertain rows looked up in Plazbot."""
+        journal = campaigns.journal_of(self.reports_dir, self._campaign(request))
+        result = await asyncio.to_thread(campaigns.follow_up, journal, "settle")
+        return _json({"counts": result.counts, "notices": list(result.notices)})
+
+    async def replies(self, request: web.Request) -> web.Response:
+        """`bulk-sender replies` for the campaign: who answered, who asked to stop."""
+        journal = campaigns.journal_of(self.reports_dir, self._campaign(request))
+        result = await asyncio.to_thread(campaigns.follow_up, journal, "replies")
+        return _json({"counts": result.counts, "notices": list(result.notices)})
 
     def _campaign(self, request: web.Request) -> str:
         """The campaign the URL names; 404 if it has no journal in the reports folder."""

@@ -183,3 +183,36 @@ def test_the_page_cannot_send_a_campaign_the_cli_is_sending(ui, serve, tmp_path)
 
     assert failed["state"] == "failed"
     assert "clientes-pedido_enviado.journal.sqlite3" in failed["error"]
+
+
+def test_the_page_settles_a_campaign_and_reads_its_replies(ui, serve):
+    plazbot = serve("--drop-rate", "0.4", "--reply-rate", "0.5", "--stop-rate", "0.25",
+                    "--seed", "6")  # fmt: skip
+    env = {"PLAZBOT_WORKSPACE_ID": "sandbox"}
+    page = ui(env=env)
+    shutil.copy(SAMPLE, page.folder)
+    cli = run_cli("send", "clientes.csv", "-t", "pedido_enviado", "--country", "PE", "--live",
+                  "--yes", "--api-url", plazbot.url, "--read-timeout", "2", "--rate", "0",
+                  cwd=page.folder, env=env)  # fmt: skip
+    assert cli.returncode == 1, cli.stderr
+    report = page.folder / "reports" / "clientes-pedido_enviado.xlsx"
+    uncertain = statuses(report)["uncertain"]
+    assert uncertain > 0
+    client = Client(page)
+    [listed] = client.get("/api/campaigns").json()
+
+    settled = client.post(f"/api/campaigns/{listed['name']}/settle", {})
+    heard = client.post(f"/api/campaigns/{listed['name']}/replies", {})
+
+    assert settled.status_code == heard.status_code == 200
+    assert settled.json()["counts"] == {"confirmed": uncertain}  # each was a drop: all found
+    assert statuses(report)["sent"] == 43
+    counts = heard.json()["counts"]
+    assert counts["asked_to_stop"] > 0 and sum(counts.values()) == len(plazbot_phones(report))
+    assert (page.folder / "optouts.csv").is_file()
+    rows = client.get(f"/api/campaigns/{listed['name']}/rows?status=uncertain").json()
+    assert rows["matched"] == 0
+
+
+def plazbot_phones(report):
+    return {r["result_phone"] for r in report_rows(report) if r["result_status"] == "sent"}

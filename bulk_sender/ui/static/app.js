@@ -463,6 +463,8 @@ async function loadResult() {
   $("download").href = `/api/campaigns/${encodeURIComponent(found.name)}/report`;
   $("download").setAttribute("download", found.report);
   $("resume").hidden = !found.resumable;
+  $("settle").hidden = found.mode !== "live" || !found.counts.uncertain;
+  $("replies").hidden = found.mode !== "live" || !found.counts.sent;
   const options = [["", t("all_rows")], ...STATUSES.filter((s) => found.counts[s]).map((s) => [s, statusName(s)])];
   fillSelect($("status-filter"), options, status);
   $("result-rows").tBodies[0].replaceChildren(...found.rows.map((r) => {
@@ -585,6 +587,21 @@ function wire() {
   $("confirm-no").addEventListener("click", guarded(async () => showRun(await api("/api/confirm", { yes: false }))));
   $("stop").addEventListener("click", guarded(async () => showRun(await api("/api/stop", {}))));
   $("status-filter").addEventListener("change", guarded(loadResult));
+  for (const action of ["settle", "replies"]) {
+    $(action).addEventListener("click", guarded(async () => {
+      $(action).disabled = true;
+      $("follow-up").hidden = false;
+      $("follow-up").textContent = t("looking_up");
+      try {
+        const found = await api(`/api/campaigns/${encodeURIComponent(currentCampaign)}/${action}`, {});
+        const lines = Object.entries(found.counts).map(([code, n]) => t(`${action}_${code}`, { n }));
+        $("follow-up").textContent = lines.length ? lines.join(" ") : t("nothing_to_look_up");
+        await loadResult();
+      } finally {
+        $(action).disabled = false;
+      }
+    }));
+  }
   $("resume").addEventListener("click", guarded(async () => {
     showRun(await api(`/api/campaigns/${encodeURIComponent(currentCampaign)}/resume`, {}));
     showStep("send");
