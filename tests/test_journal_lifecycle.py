@@ -2,8 +2,9 @@
 lifecycle's model after every step (hypothesis's state machines).
 
 What must hold whatever happens: nothing is claimed again after its request may have
-reached the customer, unless the user said `--retry-uncertain`; the journal's status of each
-message is the one the lifecycle table gives; the report shows one status per row.
+reached the customer, unless the user said `--retry-uncertain` or `settle` proved it
+absent; the journal's status of each message is the one the lifecycle table gives; the
+report shows one status per row.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from hypothesis.stateful import RuleBasedStateMachine, invariant, precondition, 
 from bulk_sender import lifecycle
 from bulk_sender.engine.plan import ResumeRules, plan_row
 from bulk_sender.journal.file import read_only
+from bulk_sender.journal.followup import FollowUp
 from bulk_sender.journal.store import Journal
 from bulk_sender.lifecycle import Move, Status, apply
 from bulk_sender.messages.compose import identity
@@ -104,6 +106,23 @@ class JournalRuns(RuleBasedStateMachine):
         if answer in (Move.NEVER_LEFT, Move.REFUSED):
             self.reached.discard(key)  # it never left, or the API refused it: not delivered
         self.model[key] = status
+
+    @precondition(lambda self: any(s is Status.UNCERTAIN for s in self.model.values()))
+    @rule(data=st.data(), found=st.booleans())
+    def settle(self, data: st.DataObject, found: bool) -> None:
+        """`bulk-sender settle`: Plazbot's records hold the message, or prove it never came."""
+        assert self.journal is not None
+        uncertain = [k for k, s in self.model.items() if s is Status.UNCERTAIN]
+        key = data.draw(st.sampled_from(uncertain))
+        follow_up = FollowUp(self.journal)
+        if found:
+            assert follow_up.confirm(key, Outcome(Status.SENT, "confirmed_by_lookup"))
+            self.model[key] = apply(Status.UNCERTAIN, Move.CONFIRMED)
+        else:
+            assert follow_up.not_found(key, "not in Plazbot's records")
+            self.model[key] = apply(Status.UNCERTAIN, Move.NOT_FOUND)
+            self.reached.discard(key)  # proved never delivered: the next run sends it once
+        assert not follow_up.confirm(key, Outcome(Status.SENT))  # only from uncertain
 
     @invariant()
     def the_journal_holds_the_model_s_statuses(self) -> None:
