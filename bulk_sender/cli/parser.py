@@ -16,6 +16,7 @@ from ..delivery.wire import CONVERSATION_PATH, DEFAULT_API_URL, SendSettings
 from ..engine.options import environment
 from ..messages.compose import SEND_TYPES
 from ..sandbox.server import ServerSettings
+from .budget import add_budget_command
 from .followup import add_follow_up_commands
 from .protect import add_optout_command, add_protection_flags
 
@@ -47,6 +48,7 @@ def build_parser(handlers: Mapping[str, Command] | None = None) -> argparse.Argu
     report.set_defaults(handler=run.get("report"))
     add_optout_command(commands, environment)
     add_follow_up_commands(commands, environment)
+    add_budget_command(commands, environment)
     ui = commands.add_parser("ui", help="open the web page (a local server on 127.0.0.1)")
     ui.add_argument("--port", type=_non_negative_int, default=0, help="default: a free port")
     ui.add_argument("--no-browser", action="store_true", help="only print the page's address")

@@ -41,8 +41,14 @@ def add_protection_flags(send: argparse.ArgumentParser) -> None:
         "--send-hours", metavar="HH:MM-HH:MM", help="send only in this window, customer's time"
     )
     group.add_argument(
-        "--wait", action="store_true", help="with --send-hours: stay and send as windows open"
-    )
+        "--wait", action="store_true",
+        help="stay and send as send-hour windows open and the daily budget frees room",
+    )  # fmt: skip
+    group.add_argument(
+        "--daily-limit", type=int, metavar="N",
+        help="start at most N different customers in any 24 hours (default: bulk-sender "
+        "budget set)",
+    )  # fmt: skip
     group.add_argument(
         "--not-before", metavar="TIME", help='first message at TIME, e.g. "2026-12-03 09:00"'
     )
@@ -54,8 +60,8 @@ def add_protection_flags(send: argparse.ArgumentParser) -> None:
 
 def protection_from(options: argparse.Namespace) -> Protection:
     """The protection flags, checked (`BULK_SENDER_OPTOUTS` comes from `with_environment`)."""
-    if options.wait and not options.send_hours:
-        raise ConfigError("--wait goes with --send-hours")
+    if options.daily_limit is not None and options.daily_limit < 1:
+        raise ConfigError(f"--daily-limit {options.daily_limit}: must be 1 or more")
     if options.test_count is not None and not options.test_to:
         raise ConfigError("--test-count goes with --test-to PHONE")
     if options.test_count is not None and options.test_count < 1:
@@ -68,6 +74,7 @@ def protection_from(options: argparse.Namespace) -> Protection:
         not_before=parse_not_before(options.not_before) if options.not_before else None,
         test_to=options.test_to,
         test_count=options.test_count or 1,
+        daily_limit=options.daily_limit,
     )
 
 

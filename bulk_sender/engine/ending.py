@@ -75,6 +75,7 @@ def preview(run: Run) -> RunResult:
         report_path, tally = _finished(run, report, lambda: _details(run, run.elapsed()))
     counted = sum(tally.statuses.values())
     run.emit_threadsafe(Planned(counted, memory.messages, len(memory.phones), True))
+    run.budget_said(len(memory.phones))
     return _result(run, _exit_code(run, tally.statuses), report_path, tally, run.elapsed())
 
 
@@ -140,7 +141,8 @@ def _warn(run: Run, lines: list[str]) -> None:
 def _result(run: Run, exit_code: int, report_path: Path, tally: Tally, elapsed: float) -> RunResult:
     dry = run.settings.mode is Mode.DRY_RUN
     plan = run.plan
-    notices = (*plan.gate.notices, *(run.schedule.notices if run.schedule else ()))
+    schedule = run.schedule.notices if run.schedule else ()
+    notices = (*plan.gate.notices, *run.budget_notices, *schedule)
     return RunResult(
         exit_code, report_path, None if dry else plan.journal_path,
         dict(tally.statuses), dict(tally.reasons), tuple(tally.preview),

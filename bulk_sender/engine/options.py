@@ -27,6 +27,7 @@ from ..delivery.wire import DEFAULT_API_URL, SendSettings
 from ..errors import ConfigError
 from ..journal.reading import read_meta
 from ..messages.compose import SEND_TYPES, WaTemplateSpec
+from ..protect.budget import data_folder
 from ..protect.hours import parse_send_hours
 from ..protect.optouts import ENV_VAR as OPTOUTS_VAR
 from ..protect.rules import Protection
@@ -53,6 +54,8 @@ def with_environment(
     protection = settings.protection
     if protection.optouts is None and env.get(OPTOUTS_VAR):
         protection = dataclasses.replace(protection, optouts=Path(env[OPTOUTS_VAR]))
+    if protection.data_folder is None:
+        protection = dataclasses.replace(protection, data_folder=data_folder(env))
     return dataclasses.replace(
         settings,
         country=settings.country or env.get("BULK_SENDER_COUNTRY") or None,
@@ -113,6 +116,8 @@ def _protection_words(protection: Protection) -> list[str]:
         words.append("--wait")
     if protection.not_before is not None:
         words.append(f"--not-before={protection.not_before.isoformat()}")
+    if protection.daily_limit is not None:
+        words.append(f"--daily-limit={protection.daily_limit}")
     return words
 
 
@@ -147,6 +152,7 @@ def record(settings: Settings) -> str:
             "optouts": _text(protection.optouts), "consent_column": protection.consent_column,
             "send_hours": _text(protection.send_hours), "wait": protection.wait,
             "not_before": protection.not_before.isoformat() if protection.not_before else None,
+            "daily_limit": protection.daily_limit,
         },
     }  # fmt: skip
     return json.dumps(fields, ensure_ascii=False, sort_keys=True)
@@ -199,6 +205,7 @@ def _protection(fields: dict[str, Any]) -> Protection:
         send_hours=parse_send_hours(fields["send_hours"]) if fields["send_hours"] else None,
         wait=fields["wait"],
         not_before=datetime.fromisoformat(fields["not_before"]) if fields["not_before"] else None,
+        daily_limit=fields.get("daily_limit"),
     )  # fmt: skip
 
 

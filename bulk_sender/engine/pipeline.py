@@ -32,6 +32,7 @@ from .events import (
     AwaitingConfirmation,
     CancelToken,
     Event,
+    Notice,
     Paused,
     Planned,
     PreviewReady,
@@ -40,7 +41,7 @@ from .events import (
     Sending,
 )
 from .planning import Feed, Planner, row_estimate
-from .schedule import Schedule
+from .schedule import Schedule, budget_preview, daily_budget
 from .waiting import Timer
 
 Confirm = Callable[[int, int, str], Awaitable[bool]]
@@ -69,6 +70,8 @@ class Run:
         self.stop_detail = ""
         self.send_seconds = 0.0
         self.sent_now = 0
+        self.budget_notices: list[str] = []
+        """The daily budget's line, when the run has one: for the result's notices."""
         self.opted_out: list[str] = []
         """Phones WhatsApp refused as opted out (131050): the opt-out list gets them."""
         self.interrupted = False
@@ -92,11 +95,16 @@ class Run:
             planner = Planner(self, None, streaming=False)
             await self.writer.call(planner)
             self.emit(Planned(planner.rows, planner.messages, len(planner.phones), True))
+            self.budget_said(len(planner.phones))
             return
-        self.schedule = Schedule(
-            self.settings.protection, self.writer.record, self.timer, self.clock,
-            emit=self.emit, limit=self.settings.limit,
-        )  # fmt: skip
+        with daily_budget(self.settings, self.writer.record, self.timer) as budget:
+            self.schedule = Schedule(
+                self.settings.protection, self.writer.record, self.timer, self.clock,
+                emit=self.emit, limit=self.settings.limit, budget=budget,
+            )  # fmt: skip
+            await self._plan_and_send(confirm, target_label)
+
+    async def _plan_and_send(self, confirm: Confirm | None, target_label: str) -> None:
         self.estimate = row_estimate(self.plan.table)
         plan = self.plan
         self.report = follow_journal(
@@ -115,7 +123,8 @@ class Run:
         """No start time or send hours to wait for, and nothing queued again: the journal
         queues failed or uncertain messages again (`--retry-*`) only once the plan is whole."""
         settings, protection = self.settings, self.settings.protection
-        waits = protection.send_hours or protection.not_before
+        assert self.schedule is not None
+        waits = protection.send_hours or protection.not_before or self.schedule.budget
         return not (waits or settings.retry_failed or settings.retry_uncertain)
 
     async def _stream(self) -> None:
@@ -131,6 +140,7 @@ class Run:
         await self.writer.call(planner)
         messages, phones = self._limited(planner.messages), len(planner.phones)
         self.emit(Planned(planner.rows, planner.messages, phones, True))
+        self.budget_said(phones, now=True)
         if self.cancel.cancelled or messages == 0:
             return
         if confirm is not None:
@@ -227,6 +237,15 @@ class Run:
 
     def _retry(self, message: Message, verdict: Any) -> None:
         self.emit(Retrying(message.row, verdict.code, verdict.detail))
+
+    def budget_said(self, phones: int, *, now: bool = False) -> None:
+        """The daily budget's line, if the run has a budget (section 10): in a dry run's
+        result, or `now`, before a live run's question, as a notice."""
+        line = budget_preview(self.settings, phones, self.timer.now())
+        if line is not None and now:
+            self.emit_threadsafe(Notice(line))
+        elif line is not None:
+            self.budget_notices.append(line)
 
     def elapsed(self) -> float:
         """Seconds since the run began, on its clock."""

@@ -1,6 +1,6 @@
-"""Schedule: when a run's messages may leave, `--not-before` and `--send-hours`.
+"""Schedule: when a run's messages may leave, `--not-before`, `--send-hours` and the budget.
 
-As docs/spec.md section 7 has it.
+As docs/spec.md sections 7 and 10 have it.
 
 The run asks it three things: may sending start (it waits for the start time first), which
 of these messages may go now (the others are held back until their window opens), and,
@@ -10,13 +10,23 @@ nothing: its waits and notices are events (`Paused`, `Waiting`, `Notice`) for th
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Awaitable, Callable, Iterable, Iterator
 from datetime import datetime
 
 from ..delivery.limits import RunGuard
+from ..protect.budget import (
+    DailyBudget,
+    budget_line,
+    data_folder,
+    opened_ledger,
+    read_tier,
+    workspace_key,
+)
 from ..protect.hours import HeldBack, SendWindow
 from ..protect.rules import Protection
 from ..records import Message, Outcome
+from .campaign import Mode, Settings
 from .events import Event, Notice, Paused, Waiting
 from .waiting import Timer, Waiter, shown_time
 
@@ -33,6 +43,7 @@ class Schedule:
         *,
         emit: Callable[[Event], None] = lambda event: None,
         limit: int | None = None,
+        budget: DailyBudget | None = None,
     ) -> None:
         self.protection, self.timer, self.clock, self.emit = protection, timer, clock, emit
         self.waiter = Waiter(timer, self._waiting, step=timer.step)
@@ -40,6 +51,8 @@ class Schedule:
         hours = protection.send_hours
         self.held = HeldBack(SendWindow(hours), record, timer.now, limit=limit) if hours else None
         """With send hours, the held-back messages; it applies `--limit` itself."""
+        self.budget = budget
+        """With a daily limit, the messages held for room in the budget."""
         self.waited = 0.0
         """Seconds spent waiting for windows: not sending, so not part of the rate."""
         self.notices: list[str] = []
@@ -64,28 +77,49 @@ class Schedule:
         return reached
 
     def admit(self, messages: Iterable[Message], *, only_held: bool = False) -> Iterator[Message]:
-        """The messages that may go now; without send hours, all of them."""
-        if self.held is None:
-            return iter(messages)
-        return self.held.admit(messages, only_held=only_held)
+        """The messages that may go now: in their send hours, then within the budget.
+
+        `only_held` offers only those held before, by either.
+        """
+        if only_held:
+            held = self._held_keys()
+            messages = (message for message in messages if message.key in held)
+        if self.held is not None:
+            messages = self.held.admit(messages)
+        if self.budget is not None:
+            messages = self.budget.admit(messages)
+        return iter(messages)
+
+    def _held_keys(self) -> set[str]:
+        return (self.held.held if self.held else set()) | (
+            self.budget.held if self.budget else set()
+        )
 
     async def send_held(
         self, guard: RunGuard, send_again: Callable[[], Awaitable[RunGuard]]
     ) -> RunGuard:
-        """With `--wait`: wait for each next window, then `send_again` the held messages."""
-        held, wait = self.held, self.protection.wait
-        while held and held.held and held.next_opening and wait and not guard.stopped:
+        """With `--wait`: wait for each next window or room, then `send_again` those held."""
+        while self.protection.wait and not guard.stopped and (opening := self._next_opening()):
             before = self.clock()
-            self.emit(Notice(held.notice(waiting=True)))
-            opens = f"Next window at {shown_time(held.next_opening)}"
-            reached = await self._wait(held.next_opening, opens)
+            for holder in self._holders():
+                self.emit(Notice(holder.notice(waiting=True)))
+            what = "Next window" if self.held and self.held.held else "Room in the daily budget"
+            reached = await self._wait(opening, f"{what} at {shown_time(opening)}")
             self.waited += self.clock() - before
             if not reached:
                 break
             guard = await send_again()
-        if held and held.held:
-            self.notices.append(held.notice(wait_flag=wait))
+        self.notices += [holder.notice(wait_flag=self.protection.wait)
+                         for holder in self._holders()]  # fmt: skip
         return guard
+
+    def _holders(self) -> list[HeldBack | DailyBudget]:
+        """What holds messages back now: the send hours, the budget."""
+        return [holder for holder in (self.held, self.budget) if holder and holder.held]
+
+    def _next_opening(self) -> datetime | None:
+        openings = [h.next_opening for h in self._holders() if h.next_opening is not None]
+        return min(openings, default=None)
 
     async def _wait(self, when: datetime, what: str) -> bool:
         """Wait until `when`, reported as a pause, then as it goes; False when stopped."""
@@ -95,3 +129,40 @@ class Schedule:
 
     def _waiting(self, what: str, left: float) -> None:
         self.emit(Waiting(self._until, what, left))
+
+
+def budget_preview(settings: Settings, phones: int, now: datetime) -> str | None:
+    """The preview's line on the daily budget, when there is one: used, left, days needed."""
+    protection = settings.protection
+    folder = protection.data_folder or data_folder({})
+    workspace = budget_workspace(settings)
+    limit = protection.daily_limit or read_tier(folder, workspace)
+    if limit is None or not phones:
+        return None
+    with opened_ledger(folder) as ledger:
+        used = len(ledger.started(workspace, now))
+    return f"Daily budget: {budget_line(phones, max(0, limit - used), limit, now)}"
+
+
+@contextlib.contextmanager
+def daily_budget(
+    settings: Settings, record: Callable[[str, Outcome], None], timer: Timer
+) -> Iterator[DailyBudget | None]:
+    """The run's daily budget (docs/spec.md section 10): `--daily-limit`, else the tier set
+    for its workspace; None when neither says a number. Its ledger is open while it runs."""
+    protection = settings.protection
+    folder = protection.data_folder or data_folder({})
+    workspace = budget_workspace(settings)
+    limit = protection.daily_limit or read_tier(folder, workspace)
+    if limit is None:
+        yield None
+        return
+    with opened_ledger(folder) as ledger:
+        yield DailyBudget(limit, ledger, workspace, settings.campaign or "", record, timer.now)
+
+
+def budget_workspace(settings: Settings) -> str:
+    """Whose budget a run uses: its workspace's, or the sandbox's own."""
+    if settings.mode is Mode.LIVE and settings.workspace_id:
+        return workspace_key(settings.workspace_id)
+    return "sandbox"

@@ -22,7 +22,8 @@ from .optouts import OptOuts, find_optouts, read_optouts
 
 @dataclass(frozen=True, slots=True)
 class Protection:
-    """`--optouts`, `--consent-column`, `--send-hours`, `--wait`, `--not-before`, `--test-to`."""
+    """`--optouts`, `--consent-column`, `--send-hours`, `--wait`, `--not-before`, `--test-to`,
+    `--daily-limit`."""
 
     optouts: Path | None = None
     """The opt-out list named by the user; None reads `optouts.csv` when there is one."""
@@ -35,6 +36,10 @@ class Protection:
     test_to: str | None = None
     """Send the first `test_count` distinct messages to this phone instead of the customers."""
     test_count: int = 1
+    daily_limit: int | None = None
+    """`--daily-limit N`: customers started in any 24 hours, for this run (`budget.py`)."""
+    data_folder: Path | None = None
+    """Where the daily budgets and their ledger live; None: the user's data folder."""
 
 
 class Gate:

@@ -54,6 +54,7 @@ SCRIPT_STRINGS = {
     "reason_opted_out": N_("asked not to be messaged"),
     "reason_no_consent": N_("no consent"),
     "reason_outside_hours": N_("outside the send hours"),
+    "reason_daily_limit": N_("over the daily budget"),
     "reason_window_closed": N_("24-hour window closed"),
     "reason_not_on_whatsapp": N_("not on WhatsApp"),
     "reason_api_refused": N_("refused by Plazbot"),

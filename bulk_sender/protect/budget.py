@@ -1,0 +1,225 @@
+"""Budget: how many different customers the business may start conversations with in any
+rolling 24 hours (docs/spec.md section 10).
+
+WhatsApp's tiers: 250 for a new business, then 2,000, 10,000, 100,000, then unlimited, shared
+by every number and every campaign of the business. The user states the tier once per
+workspace (`bulk-sender budget set 2000`, kept in the user's data folder, never in the
+project's) or for one run (`--daily-limit N`). A ledger beside it, shared by every campaign
+on this computer, keeps each customer a run let go and when; a customer already started in
+the last 24 hours costs nothing more. A message over the budget is held `pending`,
+`daily_limit`, with when room opens; with `--wait` the run waits for it.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import json
+import os
+import sqlite3
+import tempfile
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import platformdirs
+
+from ..errors import ConfigError
+from ..lifecycle import Move, Status, apply
+from ..records import Message, Outcome
+
+DATA_ENV = "BULK_SENDER_DATA"
+"""Names another data folder (tests; a shared drive for a team on one workspace)."""
+WINDOW = timedelta(hours=24)
+TIERS = (250, 2_000, 10_000, 100_000)
+BUDGETS_FILE = "budgets.json"
+LEDGER_FILE = "ledger.sqlite3"
+
+
+def data_folder(env: Mapping[str, str]) -> Path:
+    """The user's data folder for bulk-sender (`BULK_SENDER_DATA` names another)."""
+    if env.get(DATA_ENV):
+        return Path(env[DATA_ENV])
+    return Path(platformdirs.user_data_dir("bulk-sender", appauthor=False))
+
+
+def workspace_key(workspace_id: str) -> str:
+    """The workspace as the data folder knows it: a hash, never the id itself."""
+    return hashlib.sha256(workspace_id.encode()).hexdigest()[:16]
+
+
+def read_tier(folder: Path, workspace: str) -> int | None:
+    """The daily limit set for a workspace; None when unlimited or never set."""
+    found = _budgets(folder).get(workspace) or {}
+    limit = found.get("limit")
+    return limit if isinstance(limit, int) else None
+
+
+def is_set(folder: Path, workspace: str) -> bool:
+    return workspace in _budgets(folder)
+
+
+def set_tier(folder: Path, workspace: str, limit: int | None, now: datetime) -> None:
+    """Keep a workspace's daily limit (None: unlimited), written atomically."""
+    budgets = _budgets(folder)
+    budgets[workspace] = {"limit": limit, "set_at": now.isoformat(timespec="seconds")}
+    folder.mkdir(parents=True, exist_ok=True)
+    with tempfile.NamedTemporaryFile("w", dir=folder, delete=False, suffix=".tmp") as f:
+        json.dump(budgets, f, indent=2)
+    os.replace(f.name, folder / BUDGETS_FILE)
+
+
+def _budgets(folder: Path) -> dict[str, dict[str, object]]:
+    try:
+        found = json.loads((folder / BUDGETS_FILE).read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        return {}
+    except (OSError, ValueError) as exc:
+        path = folder / BUDGETS_FILE
+        raise ConfigError(f"{path}: cannot read the daily budgets ({exc})") from exc
+    return found if isinstance(found, dict) else {}
+
+
+class Ledger:
+    """The customers started by every campaign on this computer, per workspace, with when."""
+
+    def __init__(self, folder: Path) -> None:
+        folder.mkdir(parents=True, exist_ok=True)
+        self.path = folder / LEDGER_FILE
+        try:
+            self._db = sqlite3.connect(self.path, isolation_level=None, timeout=30)
+            self._db.execute("PRAGMA journal_mode=WAL")
+            # A commit per customer let go, on the event loop: no fsync each (WAL keeps it
+            # safe from a killed process; a power cut may lose the last few, as it would
+            # lose them from the journal).
+            self._db.execute("PRAGMA synchronous=NORMAL")
+            self._db.execute(
+                "CREATE TABLE IF NOT EXISTS started (workspace TEXT NOT NULL, phone TEXT NOT "
+                "NULL, at TEXT NOT NULL, campaign TEXT NOT NULL DEFAULT '')"
+            )
+            self._db.execute("CREATE INDEX IF NOT EXISTS started_at ON started (workspace, at)")
+        except sqlite3.Error as exc:
+            raise ConfigError(f"{self.path}: cannot open the daily ledger ({exc})") from exc
+
+    def close(self) -> None:
+        self._db.close()
+
+    def started(self, workspace: str, now: datetime) -> dict[str, datetime]:
+        """Each customer started in the 24 hours before `now`, with the latest time."""
+        since = _utc(now - WINDOW)  # kept in UTC, so text compares as time
+        found = self._db.execute(
+            "SELECT phone, max(at) FROM started WHERE workspace = ? AND at > ? AND at <= ? "
+            "GROUP BY phone",
+            (workspace, since, _utc(now)),
+        )
+        return {phone: datetime.fromisoformat(at) for phone, at in found}
+
+    def record(self, workspace: str, phone: str, at: datetime, campaign: str) -> None:
+        with self._db:
+            self._db.execute(
+                "INSERT INTO started (workspace, phone, at, campaign) VALUES (?, ?, ?, ?)",
+                (workspace, phone, _utc(at), campaign),
+            )
+
+
+def _utc(when: datetime) -> str:
+    return when.astimezone(UTC).isoformat()
+
+
+@dataclass
+class DailyBudget:
+    """At send time, lets go the messages the budget has room for; holds the others.
+
+    A held message is journaled `pending`, `daily_limit`, with when room opens; a rerun (or
+    the next pass of `--wait`) offers it again.
+    """
+
+    limit: int
+    ledger: Ledger
+    workspace: str
+    campaign: str
+    record: Callable[[str, Outcome], None]
+    now: Callable[[], datetime]
+    held: set[str] = field(default_factory=set)
+    next_opening: datetime | None = None
+
+    def used(self) -> dict[str, datetime]:
+        return self.ledger.started(self.workspace, self.now())
+
+    def left(self) -> int:
+        return max(0, self.limit - len(self.used()))
+
+    def admit(self, messages: Iterable[Message]) -> Iterator[Message]:
+        """The messages to customers already started, and to new ones while there is room."""
+        self.next_opening = None
+        started = self.used()
+        for message in messages:
+            now = self.now()
+            if message.phone not in started and len(started) >= self.limit:
+                self._hold(message, started)
+                continue
+            if message.phone not in started:
+                self.ledger.record(self.workspace, message.phone, now, self.campaign)
+                started[message.phone] = now
+            self.held.discard(message.key)
+            yield message
+
+    def _hold(self, message: Message, started: dict[str, datetime]) -> None:
+        opens = min(started.values()) + WINDOW
+        self.held.add(message.key)
+        self.next_opening = opens if self.next_opening is None else min(opens, self.next_opening)
+        detail = (
+            f"the daily budget of {self.limit} customers is spent; "
+            f"room opens at {opens.astimezone():%Y-%m-%d %H:%M}"
+        )
+        self.record(message.key, Outcome(apply(Status.PENDING, Move.HELD), "daily_limit", detail))
+
+    def notice(self, *, waiting: bool = False, wait_flag: bool = False) -> str:
+        count = len(self.held)
+        held = f"{count} message{'s' if count != 1 else ''} over the daily budget ({self.limit})"
+        if self.next_opening is None:
+            return held
+        when = f"{self.next_opening.astimezone():%Y-%m-%d %H:%M} (this computer's time)"
+        if waiting:
+            return f"Waiting for room in the daily budget for {held}: next at {when}"
+        advice = "" if wait_flag else ", or add --wait to stay and send them as room opens"
+        return f"{held}: room opens at {when}; run the same command again then{advice}"
+
+
+def days_needed(new: int, left: int, limit: int, now: datetime) -> list[tuple[datetime, int]]:
+    """How a campaign of `new` customers spreads over days: (when, how many) from now."""
+    plan, when = [], now
+    first = min(new, left)
+    if first:
+        plan.append((when, first))
+    rest = new - first
+    while rest > 0:
+        when += WINDOW
+        plan.append((when, min(rest, limit)))
+        rest -= limit
+    return plan
+
+
+def budget_line(new: int, left: int, limit: int, now: datetime) -> str:
+    """The preview's line: "3412 to send; 1180 left in the last 24 h (tier 2000, 820 used);
+    this campaign needs 3 days: 1180 now, about 2000 at 2026-12-08 10:14, 232 at ..."."""
+    used = limit - left
+    head = f"{new} customers to start; {left} left in the last 24 h (tier {limit}, {used} used)"
+    plan = days_needed(new, left, limit, now)
+    if len(plan) <= 1:
+        return head
+    parts = [
+        f"{count} now" if when == now else f"about {count} at {when.astimezone():%Y-%m-%d %H:%M}"
+        for when, count in plan
+    ]
+    return f"{head}; this campaign needs {len(plan)} days: {', '.join(parts)}"
+
+
+@contextlib.contextmanager
+def opened_ledger(folder: Path) -> Iterator[Ledger]:
+    ledger = Ledger(folder)
+    try:
+        yield ledger
+    finally:
+        ledger.close()
