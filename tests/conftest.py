@@ -105,8 +105,18 @@ def _no_process_left_running() -> Iterator[None]:
 
 
 def clean_env() -> dict[str, str]:
-    """This process's environment without the user's own Plazbot or bulk-sender settings."""
-    return {k: v for k, v in os.environ.items() if not k.startswith(("PLAZBOT_", "BULK_"))}
+    """This process's environment without the user's own Plazbot or bulk-sender settings
+    (the data folder stays the test's own, `_own_data_folder`)."""
+    return {
+        k: v for k, v in os.environ.items()
+        if not k.startswith(("PLAZBOT_", "BULK_")) or k == "BULK_SENDER_DATA"
+    }  # fmt: skip
+
+
+@pytest.fixture(autouse=True)
+def _own_data_folder(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch):
+    """Daily budgets and their ledger in a folder of the test session's, never the user's."""
+    monkeypatch.setenv("BULK_SENDER_DATA", str(tmp_path_factory.mktemp("data")))
 
 
 def run_cli(

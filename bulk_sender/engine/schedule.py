@@ -11,6 +11,7 @@ nothing: its waits and notices are events (`Paused`, `Waiting`, `Notice`) for th
 from __future__ import annotations
 
 import contextlib
+import os
 from collections.abc import Awaitable, Callable, Iterable, Iterator
 from datetime import datetime
 
@@ -134,7 +135,7 @@ class Schedule:
 def budget_preview(settings: Settings, phones: int, now: datetime) -> str | None:
     """The preview's line on the daily budget, when there is one: used, left, days needed."""
     protection = settings.protection
-    folder = protection.data_folder or data_folder({})
+    folder = protection.data_folder or data_folder(os.environ)
     workspace = budget_workspace(settings)
     limit = protection.daily_limit or read_tier(folder, workspace)
     if limit is None or not phones:
@@ -151,7 +152,7 @@ def daily_budget(
     """The run's daily budget (docs/spec.md section 10): `--daily-limit`, else the tier set
     for its workspace; None when neither says a number. Its ledger is open while it runs."""
     protection = settings.protection
-    folder = protection.data_folder or data_folder({})
+    folder = protection.data_folder or data_folder(os.environ)
     workspace = budget_workspace(settings)
     limit = protection.daily_limit or read_tier(folder, workspace)
     if limit is None:
