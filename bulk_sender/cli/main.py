@@ -135,7 +135,7 @@ def _print_result(settings: Settings, result: RunResult) -> None:
     if result.reasons:
         reasons = ", ".join(f"{code} {n}" for code, n in sorted(result.reasons.items()))
         print(f"Reasons: {reasons}", file=out)
-    for line in _hints(result):
+    for line in _hints(result, live=settings.mode is Mode.LIVE):
         print(f"Hint: {line}", file=out)
     if result.sent_per_second:
         print(f"Sent at {result.sent_per_second:.1f} messages/s", file=out)
@@ -150,15 +150,16 @@ def _print_result(settings: Settings, result: RunResult) -> None:
     print(f"To resume: {settings.command}", file=out)
 
 
-def _hints(result: RunResult) -> list[str]:
-    """What the user can do next about the rows a run left: WhatsApp's refusals, uncertain rows."""
+def _hints(result: RunResult, *, live: bool) -> list[str]:
+    """What the user can do next about the rows a run left: WhatsApp's refusals, and a live
+    run's uncertain rows (the sandbox's records end with its run)."""
     hints = [
         f"{count} {reason}: {rule.hint}"
         for reason, count in sorted(result.reasons.items())
         if (rule := lifecycle.RULES_BY_REASON.get(reason)) is not None and rule.hint
     ]
     uncertain = result.statuses.get(Status.UNCERTAIN, 0)
-    if uncertain and result.journal_path is not None:
+    if uncertain and live and result.journal_path is not None:
         hints.append(
             f"{uncertain} uncertain: bulk-sender settle {result.journal_path} looks them up "
             "in Plazbot's records, so the next run sends only those it never got"
