@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import collections
 import os
+import shutil
 from collections.abc import Callable, Iterator
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -22,7 +23,7 @@ from selenium.webdriver.remote.webdriver import WebDriver
 from selenium.webdriver.support import expected_conditions as shown
 from selenium.webdriver.support.ui import Select, WebDriverWait
 
-from ..conftest import ROOT, report_rows
+from ..conftest import ROOT, report_rows, run_cli
 
 # Every control a keyboard or a screen reader reaches has a name: a label, an aria-label or text.
 UNLABELLED = """return [...document.querySelectorAll("input, select, textarea, button")]
@@ -284,3 +285,37 @@ def test_a_test_to_one_s_own_phone_touches_nothing_of_the_campaign(ui, browser):
     campaign = [p.name for p in (page.folder / "reports").glob("clientes-pedido_enviado-sandbox*")]
     assert campaign == []  # neither the sandbox campaign's report nor its journal
     assert not browser.driver.find_element(By.ID, "send-form").get_attribute("hidden")
+
+
+def test_a_campaign_left_uncertain_is_settled_and_its_replies_read_from_the_page(
+    ui, browser, serve
+):
+    plazbot = serve("--drop-rate", "0.4", "--reply-rate", "0.5", "--stop-rate", "0.25",
+                    "--seed", "6")  # fmt: skip
+    env = {"PLAZBOT_WORKSPACE_ID": "sandbox"}
+    page = ui(env=env)
+    shutil.copy(SAMPLE, page.folder)
+    sent = run_cli("send", "clientes.csv", "-t", "pedido_enviado", "--country", "PE", "--live",
+                   "--yes", "--api-url", plazbot.url, "--read-timeout", "2", "--rate", "0",
+                   cwd=page.folder, env=env)  # fmt: skip
+    assert sent.returncode == 1, sent.stderr
+    browser.driver.get(page.url)
+
+    browser.click("[data-step=campaigns]")
+    browser.click("#campaign-rows tbody button")
+    browser.text_in("#result-summary", "incierto")
+    browser.scroll_to("#settle")
+    browser.shot("ui-7-uncertain")
+    browser.click("#settle")
+    browser.text_in("#follow-up", "encontrados en los registros de Plazbot")
+
+    browser.wait(lambda d: "incierto" not in browser.text("#result-summary"))
+    browser.click("#replies")
+    browser.text_in("#follow-up", "pidieron no recibir más")
+    browser.shot("ui-8-settled")
+    report = page.folder / "reports" / "clientes-pedido_enviado.xlsx"
+    statuses = collections.Counter(str(r["result_status"]) for r in report_rows(report))
+    assert statuses["uncertain"] == 0 and statuses["sent"] == 43
+    assert (page.folder / "optouts.csv").is_file()
+    out, err = page.stop()
+    assert err == "" and "Traceback" not in out, (out, err)
