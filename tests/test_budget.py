@@ -134,3 +134,29 @@ def test_two_campaigns_share_one_budget(tmp_path):
                if r["result_status"] == "pending")  # fmt: skip
     assert "in the last 24 h 20 used, 0 left" in shown.stdout
     assert "room opens at" in first.stdout
+
+
+def test_conversations_plazbot_started_for_others_use_the_same_budget(tmp_path, serve):
+    server = serve()
+    write_contacts(tmp_path, 30)
+    env = {"PLAZBOT_WORKSPACE_ID": "sandbox", "BULK_SENDER_DATA": str(tmp_path / "data")}
+    elsewhere = dict(env, BULK_SENDER_DATA=str(tmp_path / "another-computer"))
+    live = ["--country", "PE", "--live", "--yes", "--api-url", server.url, "--rate", "0",
+            "--quiet"]  # fmt: skip
+    # Another computer (or Plazbot's own screens) starts 6 customers with an approved template.
+    with (tmp_path / "others.csv").open("w", newline="", encoding="utf-8") as f:
+        csv.writer(f).writerows(
+            [["Nombre", "Celular"]] + [[f"O {n}", f"98{n:07d}"] for n in range(6)]
+        )
+    other = run_cli("send", "others.csv", "--wa-template", "aviso", "--var", "1=Nombre", *live,
+                    cwd=tmp_path, env=elsewhere)  # fmt: skip
+    assert other.returncode == 0, other.stderr
+    assert run_cli("budget", "set", "10", cwd=tmp_path, env=env).returncode == 0
+
+    ours = run_cli("send", "clientes.csv", "-m", "Hola {{ nombre }}", *live, cwd=tmp_path, env=env)
+
+    assert ours.returncode == 1, ours.stderr
+    rows = Counter(
+        str(r["result_status"]) for r in report_rows(tmp_path / "reports" / "clientes-message.xlsx")
+    )
+    assert rows == {"sent": 4, "pending": 26}  # 10, less the 6 the listing shows

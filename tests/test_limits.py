@@ -12,6 +12,7 @@ import pytest
 from bulk_sender.delivery.classify import Kind, Verdict
 from bulk_sender.delivery.limits import (
     EARLY_STOP_ATTEMPTS,
+    QUALITY_WINDOW,
     PairSpacing,
     RateLimiter,
     RunGuard,
@@ -272,3 +273,28 @@ def test_the_first_stop_reason_wins():
     guard.observe(verdict(Kind.UNAUTHORIZED, "api_401", "Unauthorized", 401))
 
     assert guard.reason is StopReason.INTERRUPTED
+
+
+def test_the_quality_brake_pauses_past_its_share_of_harmful_refusals_in_the_last_answers():
+    limited = verdict(Kind.REFUSED, "meta_limited", "(#131049)", 400)
+    guard = RunGuard(max_refusal_rate=0.2)
+    for n in range(QUALITY_WINDOW):  # one in five: at the threshold, not past it
+        guard.observe(limited if n % 5 == 0 else SENT)
+    assert not guard.stopped
+
+    guard.observe(limited)  # the window moves on: the oldest answer, a refusal, leaves it
+    assert not guard.stopped
+    guard.observe(limited)
+
+    assert guard.reason is StopReason.QUALITY
+    assert "meta_limited 11" in guard.detail and "of the last 50" in guard.detail
+
+
+def test_answers_that_do_not_hurt_the_number_never_pull_the_brake():
+    guard = RunGuard(max_refusal_rate=0.1)
+    for _ in range(3 * QUALITY_WINDOW):
+        guard.observe(verdict(Kind.UNANSWERED, "api_500", "", 500))
+        guard.observe(verdict(Kind.RATE_LIMITED, "api_429", "", 429))
+        guard.observe(SENT)
+
+    assert not guard.stopped

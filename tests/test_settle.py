@@ -163,8 +163,8 @@ def test_each_whatsapp_error_code_lands_in_its_documented_state(tmp_path, serve)
     server = serve("--whatsapp-errors", codes, "--seed", "3")
     write_contacts(tmp_path, 150)
 
-    first = send(tmp_path, server.url)
-    again = send(tmp_path, server.url, "--retry-failed")
+    first = send(tmp_path, server.url, "--max-refusal-rate", "1")  # every code, not the brake
+    again = send(tmp_path, server.url, "--retry-failed", "--max-refusal-rate", "1")
 
     assert first.returncode == again.returncode == 1
     rows = report_rows(tmp_path / REPORT)
@@ -181,3 +181,17 @@ def test_each_whatsapp_error_code_lands_in_its_documented_state(tmp_path, serve)
     with (tmp_path / "optouts.csv").open(encoding="utf-8-sig") as f:
         opted_out = {row["phone"].lstrip("'+") for row in csv.DictReader(f)}
     assert opted_out == {r["result_phone"] for r in rows if r["result_status"] == "excluded"}
+
+
+def test_a_burst_of_refusals_that_hurt_the_number_pauses_the_run_in_one_line(tmp_path, serve):
+    server = serve("--whatsapp-errors", "131049=0.3,131050=0.2", "--seed", "4")
+    write_contacts(tmp_path, 300)
+
+    paused = send(tmp_path, server.url)
+
+    assert paused.returncode == 1, paused.stderr
+    assert "sending paused before WhatsApp limits it" in paused.stdout
+    rows = Counter(str(r["result_status"]) for r in report_rows(tmp_path / REPORT))
+    assert rows["pending"] > 0  # the rest wait for the user's look, then the same command
+    assert sum(delivered(server).values()) == rows["sent"]  # what was let go is known
+    assert rows["pending"] > 300 - 100  # it stopped within the window, not at the list's end

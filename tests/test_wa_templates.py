@@ -97,7 +97,9 @@ def test_closed_window_fails_text_for_good_and_an_approved_template_reaches_them
                    "--seed", "4", "--access-log", str(access))  # fmt: skip
     write_contacts(tmp_path / "contacts.csv", 200)
 
-    text = run_cli(*send_args(server.url), cwd=tmp_path, env=ENV)
+    # A third of the phones refused: the quality brake would pause the run; this test wants
+    # every refusal's state, so it is off.
+    text = run_cli(*send_args(server.url, "--max-refusal-rate", "1"), cwd=tmp_path, env=ENV)
 
     assert text.returncode == 1, text.stderr
     rows = report_rows(tmp_path / "reports" / "contacts-message.xlsx")
@@ -115,7 +117,7 @@ def test_closed_window_fails_text_for_good_and_an_approved_template_reaches_them
     template = run_cli(
         "send", "contacts.csv", "--wa-template", "aviso_pedido", "--var", "1=Nombre",
         "--country", "PE", "--live", "--yes", "--api-url", server.url, "--rate", "0", "--quiet",
-        cwd=tmp_path, env=ENV,
+        "--max-refusal-rate", "1", cwd=tmp_path, env=ENV,
     )  # fmt: skip
 
     assert template.returncode == 0, template.stderr  # the phones without WhatsApp: invalid

@@ -85,6 +85,7 @@ def settings_from(
     send = SendSettings(
         concurrency=options.concurrency, rate=options.rate, max_attempts=options.max_attempts,
         connect_timeout=options.connect_timeout, read_timeout=options.read_timeout,
+        max_refusal_rate=options.max_refusal_rate,
     )  # fmt: skip
     settings = Settings(
         contacts=options.contacts, template=options.template, message=options.message,

@@ -181,6 +181,14 @@ def _add_pace_flags(send: argparse.ArgumentParser) -> None:
         help="tries for retriable failures (default %(default)s)",
     )
     send.add_argument(
+        "--max-refusal-rate",
+        type=_probability,
+        default=defaults.max_refusal_rate,
+        metavar="P",
+        help="pause when more than this share of the last 50 answers hurt the number "
+        "(131049, 131050, 131026, 4xx); 1 = never (default %(default)s)",
+    )
+    send.add_argument(
         "--connect-timeout",
         type=_positive_float,
         metavar="S",

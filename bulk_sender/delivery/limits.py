@@ -128,12 +128,21 @@ class StopReason(enum.Enum):
     ABORTED = "aborted"
     NETWORK_DOWN = "network_down"
     JOURNAL_FAILED = "journal_failed"
+    QUALITY = "quality"
+    """Too many of the last answers were refusals that hurt the number: paused to look."""
+
+
+QUALITY_WINDOW = 50
+"""The last final answers the quality brake looks at; it waits for this many."""
 
 
 class RunGuard:
     """Stops a run early when every request would fail anyway (docs/spec.md section 3)."""
 
-    def __init__(self) -> None:
+    def __init__(self, max_refusal_rate: float = 1.0) -> None:
+        self.max_refusal_rate = max_refusal_rate
+        self.recent: collections.deque[str] = collections.deque(maxlen=QUALITY_WINDOW)
+        """The last final answers: the reason of a refusal that hurts the number, else ''."""
         self.successes = 0
         self.connect_failures_in_a_row = 0
         self.first_answers: list[str] = []
@@ -165,6 +174,25 @@ class RunGuard:
         self._count_connect_failures(verdict)
         if verdict.kind not in (Kind.RETRY, Kind.RATE_LIMITED):
             self._count_first_answers(verdict)
+            self._watch_quality(verdict)
+
+    def _watch_quality(self, verdict: Verdict) -> None:
+        """The quality brake: WhatsApp lowers a number's quality, then its limits, for the
+        refusals its customers and Meta give it (131049, 131050, 131026, any 4xx)."""
+        hurts = verdict.kind is Kind.REFUSED and 400 <= (verdict.http_status or 0) < 500
+        self.recent.append(verdict.code if hurts else "")
+        if len(self.recent) < QUALITY_WINDOW:
+            return
+        refused = [code for code in self.recent if code]
+        if len(refused) > self.max_refusal_rate * len(self.recent):
+            counts = ", ".join(f"{code} {n}" for code, n in collections.Counter(refused).items())
+            self.stop(
+                StopReason.QUALITY,
+                f"{len(refused)} of the last {len(self.recent)} messages were refused in ways "
+                f"that hurt the number ({counts}): sending paused before WhatsApp limits it; "
+                "look at the report, then run the same command again to go on "
+                "(--max-refusal-rate sets the threshold)",
+            )
 
     def _count_connect_failures(self, verdict: Verdict) -> None:
         if verdict.code not in ("connect_error", "connect_timeout"):

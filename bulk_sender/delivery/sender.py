@@ -87,6 +87,7 @@ class Sender:
     rng: Callable[[], float] = random.random
 
     def __post_init__(self) -> None:
+        self.guard.max_refusal_rate = self.settings.max_refusal_rate
         self.limiter = RateLimiter(self.settings.rate, clock=self.clock)
         self.spacing = PairSpacing(self.settings.pair_interval, clock=self.clock)
         self._wake = asyncio.Event()

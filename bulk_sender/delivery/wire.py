@@ -51,6 +51,9 @@ class SendSettings:
     """Seconds between two messages to the same phone (WhatsApp's pair rate limit)."""
     backoff_base: float = 0.5
     backoff_cap: float = 30.0
+    max_refusal_rate: float = 0.3
+    """Pause the run when more than this share of the last answers were refusals that hurt
+    the number (`limits.QUALITY_WINDOW`); 1 never pauses (docs/spec.md section 10)."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -159,7 +159,7 @@ def _exit_code(run: Run, statuses: collections.Counter[str]) -> int:
     counted = [status for status, n in statuses.items() if n]
     if run.settings.mode is not Mode.DRY_RUN and lifecycle.unfinished(counted):
         return 1
-    return 1 if run.stop is StopReason.NETWORK_DOWN else 0
+    return 1 if run.stop in (StopReason.NETWORK_DOWN, StopReason.QUALITY) else 0
 
 
 def _details(run: Run, elapsed: float) -> list[tuple[str, Any]]:

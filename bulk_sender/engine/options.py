@@ -80,6 +80,8 @@ def command_line(settings: Settings) -> str:
     words += _protection_words(settings.protection)
     if settings.send.rate != SendSettings().rate:
         words.append(f"--rate={settings.send.rate:g}")
+    if settings.send.max_refusal_rate != SendSettings().max_refusal_rate:
+        words.append(f"--max-refusal-rate={settings.send.max_refusal_rate:g}")
     if (switch := MODE_FLAGS[settings.mode]) is not None:
         words.append(switch)
     return shlex.join(words)

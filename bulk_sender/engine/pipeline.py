@@ -25,6 +25,7 @@ from ..delivery.sender import Sender, make_client
 from ..errors import JournalError
 from ..journal.writer import JournalWriter
 from ..lifecycle import Status
+from ..protect.budget import budget_line
 from ..records import Message, Outcome
 from ..report.writers import FollowingReport, follow_journal
 from .campaign import Mode, Plan, Settings, open_target
@@ -97,7 +98,9 @@ class Run:
             self.emit(Planned(planner.rows, planner.messages, len(planner.phones), True))
             self.budget_said(len(planner.phones))
             return
-        with daily_budget(self.settings, self.writer.record, self.timer) as budget:
+        async with daily_budget(
+            self.settings, self.writer.record, self.timer, self.transport, self.emit
+        ) as budget:
             self.schedule = Schedule(
                 self.settings.protection, self.writer.record, self.timer, self.clock,
                 emit=self.emit, limit=self.settings.limit, budget=budget,
@@ -241,7 +244,14 @@ class Run:
     def budget_said(self, phones: int, *, now: bool = False) -> None:
         """The daily budget's line, if the run has a budget (section 10): in a dry run's
         result, or `now`, before a live run's question, as a notice."""
-        line = budget_preview(self.settings, phones, self.timer.now())
+        budget = self.schedule.budget if self.schedule else None
+        if budget is not None:  # a live run's: Plazbot's own listing counted too
+            left = max(0, budget.limit - len(budget.used()))
+            line: str | None = (
+                f"Daily budget: {budget_line(phones, left, budget.limit, self.timer.now())}"
+            )
+        else:
+            line = budget_preview(self.settings, phones, self.timer.now())
         if line is not None and now:
             self.emit_threadsafe(Notice(line))
         elif line is not None:

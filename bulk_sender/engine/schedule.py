@@ -12,8 +12,10 @@ from __future__ import annotations
 
 import contextlib
 import os
-from collections.abc import Awaitable, Callable, Iterable, Iterator
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Iterator
 from datetime import datetime
+
+import httpx
 
 from ..delivery.limits import RunGuard
 from ..protect.budget import (
@@ -27,6 +29,7 @@ from ..protect.budget import (
 from ..protect.hours import HeldBack, SendWindow
 from ..protect.rules import Protection
 from ..records import Message, Outcome
+from .budgeting import started_elsewhere
 from .campaign import Mode, Settings
 from .events import Event, Notice, Paused, Waiting
 from .waiting import Timer, Waiter, shown_time
@@ -145,12 +148,17 @@ def budget_preview(settings: Settings, phones: int, now: datetime) -> str | None
     return f"Daily budget: {budget_line(phones, max(0, limit - used), limit, now)}"
 
 
-@contextlib.contextmanager
-def daily_budget(
-    settings: Settings, record: Callable[[str, Outcome], None], timer: Timer
-) -> Iterator[DailyBudget | None]:
+@contextlib.asynccontextmanager
+async def daily_budget(
+    settings: Settings,
+    record: Callable[[str, Outcome], None],
+    timer: Timer,
+    transport: httpx.AsyncBaseTransport | None = None,
+    emit: Callable[[Event], None] = lambda event: None,
+) -> AsyncIterator[DailyBudget | None]:
     """The run's daily budget (docs/spec.md section 10): `--daily-limit`, else the tier set
-    for its workspace; None when neither says a number. Its ledger is open while it runs."""
+    for its workspace; None when neither says a number. Its ledger is open while it runs; a
+    live run's counts Plazbot's own listing too (`budgeting.py`)."""
     protection = settings.protection
     folder = protection.data_folder or data_folder(os.environ)
     workspace = budget_workspace(settings)
@@ -159,7 +167,12 @@ def daily_budget(
         yield None
         return
     with opened_ledger(folder) as ledger:
-        yield DailyBudget(limit, ledger, workspace, settings.campaign or "", record, timer.now)
+        budget = DailyBudget(limit, ledger, workspace, settings.campaign or "", record, timer.now)
+        known = set(ledger.started(workspace, timer.now()))
+        budget.elsewhere, said = await started_elsewhere(settings, known, timer.now(), transport)
+        if said:
+            emit(Notice(said, warning=True))
+        yield budget
 
 
 def budget_workspace(settings: Settings) -> str:

@@ -143,9 +143,14 @@ class DailyBudget:
     now: Callable[[], datetime]
     held: set[str] = field(default_factory=set)
     next_opening: datetime | None = None
+    elsewhere: dict[str, datetime] = field(default_factory=dict)
+    """Customers Plazbot's listing shows started by others (`engine/budgeting.py`), with when."""
 
     def used(self) -> dict[str, datetime]:
-        return self.ledger.started(self.workspace, self.now())
+        """Every customer started in the last 24 hours, here or elsewhere, with when."""
+        now = self.now()
+        others = {p: at for p, at in self.elsewhere.items() if now - WINDOW < at <= now}
+        return others | self.ledger.started(self.workspace, now)
 
     def left(self) -> int:
         return max(0, self.limit - len(self.used()))

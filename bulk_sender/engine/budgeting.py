@@ -1,0 +1,51 @@
+"""Budgeting: what the daily budget counts beyond this computer's ledger (docs/spec.md
+section 10).
+
+Before a live run with a budget, Plazbot's listing of the workspace's conversations
+(`GET /api/message/conversation`) gives the customers started in the last 24 hours by other
+tools, colleagues or Plazbot's own screens; those this computer's ledger does not know use
+the same budget. When the listing is not available the run says so in one line and counts its
+own ledger only.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import httpx
+
+from ..delivery.limits import RateLimiter
+from ..delivery.lookups import Lookups, LookupUnavailable
+from ..delivery.sender import make_client
+from ..delivery.wire import Target
+from ..protect.budget import WINDOW
+from .campaign import Mode, Settings
+
+
+async def started_elsewhere(
+    settings: Settings, known: set[str], now: datetime, transport: httpx.AsyncBaseTransport | None
+) -> tuple[dict[str, datetime], str]:
+    """Phones Plazbot started a conversation with in the last 24 hours that `known` (this
+    computer's ledger) lacks, with when, and a line for the user when the listing could not
+    be read."""
+    if settings.mode is not Mode.LIVE or not settings.workspace_id:
+        return {}, ""
+    target = Target(settings.api_url, settings.workspace_id, settings.api_key)
+    try:
+        async with make_client(target, settings.send, transport) as client:
+            lookups = Lookups(client, RateLimiter(settings.send.rate), target.workspace_id)
+            found = await lookups.conversations()
+    except LookupUnavailable as exc:
+        return {}, (
+            f"Plazbot's list of conversations could not be read ({exc}): the daily budget "
+            "counts only the customers this computer started"
+        )
+    since, started = now - WINDOW, dict[str, datetime]()
+    for conversation in found:
+        when, phone = conversation.created_at, conversation.phone
+        if phone and phone not in known and when is not None and since < when <= now:
+            started[phone] = max(when, started.get(phone, when))
+    return started, ""
+
+
+__all__ = ["started_elsewhere"]
