@@ -28,6 +28,16 @@ SCRIPT_STRINGS = {
     **{f"status_{status.value}": STATUS_LABELS[status] for status in lifecycle.REPORTED},
     **{f"meaning_{status.value}": lifecycle.MEANINGS[status] for status in lifecycle.REPORTED},
     "looking_up": N_("Looking it up in Plazbot's records…"),
+    "budget_unknown": N_(
+        "Tell the page your WhatsApp tier, so no campaign starts more customers in 24 hours "
+        "than WhatsApp allows."
+    ),
+    "budget_unlimited": N_("No daily limit for this number."),
+    "budget_state": N_("{limit} customers in any 24 hours: {used} used, {left} left."),
+    "budget_opens": N_("More room at {when}."),
+    "budget_days": N_("This campaign needs {days} days: {plan}."),
+    "budget_day_now": N_("{n} now"),
+    "budget_day_later": N_("about {n} at {when}"),
     "nothing_to_look_up": N_("Nothing to look up."),
     "settle_confirmed": N_("{n} found in Plazbot's records: now sent."),
     "settle_not_found": N_("{n} never reached Plazbot: pending, the next send sends them once."),

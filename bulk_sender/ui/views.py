@@ -20,7 +20,9 @@ from ..engine.options import environment, recorded_settings
 from ..engine.run import run_engine
 from ..engine.testsend import run_test_send
 from ..errors import BulkSenderError, ConfigError, InputError
+from ..lifecycle import Status
 from . import campaigns, i18n
+from .budget import budget_state, save_tier
 from .contacts import UPLOADS_DIR, inspect_contacts, save_upload
 from .form import (
     PROTECTIONS,
@@ -70,6 +72,8 @@ class Views:
         app.router.add_get("/api/campaigns/{name}/report", self.report)
         app.router.add_post("/api/campaigns/{name}/resume", self.resume)
         app.router.add_post("/api/campaigns/{name}/settle", self.settle)
+        app.router.add_get("/api/budget", self.budget)
+        app.router.add_post("/api/budget", self.set_budget)
         app.router.add_post("/api/campaigns/{name}/replies", self.replies)
 
     async def index(self, request: web.Request) -> web.Response:
@@ -134,7 +138,10 @@ class Views:
             problems = await asyncio.to_thread(
                 campaigns.preview_rows, result.report_path, campaigns.PROBLEMS
             )
+        ready = result.statuses.get(Status.READY, 0)
+        budget = await asyncio.to_thread(budget_state, environment(), ready)
         return _json({
+            "budget": budget,
             "preview": [{"row": r, "phone": f"+{p}", "text": t} for r, p, t in result.preview],
             "distinct": result.distinct_messages, "statuses": result.statuses,
             "reasons": result.reasons, "problems": problems, "report": result.report_path.name,
@@ -222,6 +229,14 @@ class Views:
         settings = await asyncio.to_thread(recorded_settings, journal, environment())
         self.runs.start(settings, Path(str(settings.contacts)).name)
         return _json(self.runs.snapshot())
+
+    async def budget(self, request: web.Request) -> web.Response:
+        """The daily budget: used, left, when room opens (docs/spec.md section 10)."""
+        return _json(await asyncio.to_thread(budget_state, environment()))
+
+    async def set_budget(self, request: web.Request) -> web.Response:
+        form = await _form(request)
+        return _json(await asyncio.to_thread(save_tier, environment(), str(form.get("limit"))))
 
     async def settle(self, request: web.Request) -> web.Response:
         """`bulk-sender settle` for the campaign: its uncertain rows looked up in Plazbot."""

@@ -319,3 +319,23 @@ def test_a_campaign_left_uncertain_is_settled_and_its_replies_read_from_the_page
     assert (page.folder / "optouts.csv").is_file()
     out, err = page.stop()
     assert err == "" and "Traceback" not in out, (out, err)
+
+
+def test_the_send_step_asks_for_the_tier_and_shows_the_days_a_campaign_needs(ui, browser):
+    page = ui()
+    browser.driver.get(page.url)
+    browser.choose_contacts(SAMPLE)
+    browser.choose_template("pedido_enviado")
+
+    browser.click("[data-goto=send]")
+    browser.text_in("#budget-state", "Indique su nivel en WhatsApp")
+    Select(browser.visible("#budget-tier")).select_by_value("250")
+    browser.click("#budget-save")
+    browser.text_in("#budget-state", "250 clientes en 24 horas: 0 usados, quedan 250.")
+    browser.click("[data-step=message]")
+    browser.text_in("#preview-status", " listo")
+    Select(browser.visible("#template")).select_by_value("recordatorio_cita")  # a new preview
+    browser.click("[data-goto=send]")
+    browser.scroll_to("#budget-state")
+    browser.shot("ui-9-budget")
+    assert "quedan 250" in browser.text("#budget-state")

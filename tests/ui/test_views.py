@@ -216,3 +216,26 @@ def test_the_page_settles_a_campaign_and_reads_its_replies(ui, serve):
 
 def plazbot_phones(report):
     return {r["result_phone"] for r in report_rows(report) if r["result_status"] == "sent"}
+
+
+def test_the_page_asks_for_the_tier_keeps_it_and_says_the_days_a_campaign_needs(ui, tmp_path):
+    data = tmp_path / "data"
+    client = Client(ui(env={"BULK_SENDER_DATA": str(data)}))
+
+    unknown = client.get("/api/budget").json()
+    saved = client.post("/api/budget", {"limit": "20"}).json()
+    uploaded = client.upload(SAMPLE)
+    form = {"file": uploaded["file"], "country": "PE", "kind": "template",
+            "template": "pedido_enviado"}  # fmt: skip
+    preview = client.post("/api/preview", form).json()
+    refused = client.post("/api/budget", {"limit": "lots"})
+
+    assert (unknown["whose"], unknown["set"], unknown["limit"]) == ("sandbox", False, None)
+    assert (saved["limit"], saved["used"], saved["left"]) == (20, 0, 20)
+    shown = run_cli("budget", "show", "--sandbox", cwd=tmp_path,
+                    env={"BULK_SENDER_DATA": str(data)})  # fmt: skip
+    assert "Daily budget of the sandbox: 20;" in shown.stdout  # the CLI's budget, the same
+    ready = preview["statuses"]["ready"]
+    assert 40 < ready <= 60  # the sample's 43: three days at 20 a day
+    assert [n for _, n in preview["budget"]["days"]] == [20, 20, ready - 40]
+    assert refused.status_code == 400

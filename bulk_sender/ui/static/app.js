@@ -70,6 +70,7 @@ function showStep(name) {
   heading.tabIndex = -1;
   heading.focus();
   if (name === "campaigns") guarded(loadCampaigns)();
+  if (name === "send" && !lastBudget) guarded(loadBudget)();
   if (name === "message") schedulePreview(0);
   if (name === "send") describeSend();
 }
@@ -268,6 +269,7 @@ async function preview() {
   }
   if (asked !== previewAsked || result.superseded) return;
   status.textContent = `${countsText(result.statuses)}. ${t("distinct", { n: result.distinct })}`;
+  if (result.budget) showBudget(result.budget);
   $("preview").replaceChildren(...result.preview.map((m) => {
     const bubble = element("div", undefined, "bubble");
     bubble.appendChild(element("p", t("to_phone", { row: m.row, phone: m.phone }), "to"));
@@ -318,6 +320,31 @@ function reasonText(detail) {
   const label = api ? t("reason_api", { status: api[1] }) : S[`reason_${code}`];
   if (!label) return detail;
   return rest.length ? `${label}: ${rest.join(": ")}` : label;
+}
+
+// ---- the daily budget (the Send step) ------------------------------------------------------
+
+let lastBudget = null;  // what the server last said of the daily budget
+
+function showBudget(budget) {
+  lastBudget = budget;
+  const lines = [];
+  if (budget.limit === null || budget.limit === undefined) {
+    lines.push(t(budget.set ? "budget_unlimited" : "budget_unknown"));
+  } else {
+    lines.push(t("budget_state", budget));
+    if (budget.opens) lines.push(t("budget_opens", { when: budget.opens }));
+    if (budget.days && budget.days.length > 1) {
+      const plan = budget.days.map(([when, n], i) => (i === 0 ? t("budget_day_now", { n }) : t("budget_day_later", { n, when })));
+      lines.push(t("budget_days", { days: budget.days.length, plan: plan.join(", ") }));
+    }
+  }
+  $("budget-state").textContent = lines.join(" ");
+  $("budget-tier").value = budget.limit ? String(budget.limit) : (budget.set ? "unlimited" : "");
+}
+
+async function loadBudget() {
+  showBudget(await api("/api/budget"));
 }
 
 function statusName(status) {
@@ -587,6 +614,9 @@ function wire() {
   $("confirm-no").addEventListener("click", guarded(async () => showRun(await api("/api/confirm", { yes: false }))));
   $("stop").addEventListener("click", guarded(async () => showRun(await api("/api/stop", {}))));
   $("status-filter").addEventListener("change", guarded(loadResult));
+  $("budget-save").addEventListener("click", guarded(async () => {
+    showBudget(await api("/api/budget", { limit: $("budget-tier").value }));
+  }));
   for (const action of ["settle", "replies"]) {
     $(action).addEventListener("click", guarded(async () => {
       $(action).disabled = true;
