@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import json
 from collections import Counter
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -160,3 +161,35 @@ def test_conversations_plazbot_started_for_others_use_the_same_budget(tmp_path, 
         str(r["result_status"]) for r in report_rows(tmp_path / "reports" / "clientes-message.xlsx")
     )
     assert rows == {"sent": 4, "pending": 26}  # 10, less the 6 the listing shows
+
+
+def test_within_its_budget_a_campaign_never_meets_the_tier_s_refusal(tmp_path, serve):
+    server = serve("--tier", "20")
+    write_contacts(tmp_path, 30)
+    env = {"PLAZBOT_WORKSPACE_ID": "sandbox", "BULK_SENDER_DATA": str(tmp_path / "data")}
+
+    def live(url: str) -> list[str]:
+        return ["send", "clientes.csv", "-m", "Hola {{ nombre }}", "--country", "PE", "--live",
+                "--yes", "--api-url", url, "--rate", "0", "--quiet"]  # fmt: skip
+
+    elsewhere = dict(env, BULK_SENDER_DATA=str(tmp_path / "nowhere"))
+    unbudgeted = run_cli(*live(server.url), "--campaign", "blind", "--max-refusal-rate", "1",
+                         cwd=tmp_path, env=elsewhere)  # fmt: skip
+    blind = Counter(
+        str(r["result_status"]) for r in report_rows(tmp_path / "reports" / "blind.xlsx")
+    )
+    assert unbudgeted.returncode == 1 and blind == {"sent": 20, "failed": 10}  # the tier bites
+
+    access = tmp_path / "access.jsonl"
+    server = serve("--tier", "20", "--access-log", str(access))  # a new day, a fresh server
+    assert run_cli("budget", "set", "20", cwd=tmp_path, env=env).returncode == 0
+    ours = run_cli(*live(server.url), cwd=tmp_path, env=env)
+
+    assert ours.returncode == 1, ours.stderr
+    rows = Counter(
+        str(r["result_status"]) for r in report_rows(tmp_path / "reports" / "clientes-message.xlsx")
+    )
+    assert rows == {"sent": 20, "pending": 10}
+    sends = [json.loads(line) for line in access.read_text().splitlines()]
+    answers = Counter(s["status"] for s in sends if s["path"] == "/api/message")
+    assert answers == {200: 20}  # not a single refusal

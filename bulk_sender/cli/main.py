@@ -188,7 +188,7 @@ def _serve(options: argparse.Namespace, args: Sequence[str]) -> int:
         drop_rate=options.drop_rate, closed_window_rate=options.closed_window_rate,
         not_on_whatsapp_rate=options.not_on_whatsapp_rate,
         whatsapp_errors=options.whatsapp_errors, reply_rate=options.reply_rate,
-        stop_rate=options.stop_rate, blocked_rate=options.blocked_rate,
+        stop_rate=options.stop_rate, blocked_rate=options.blocked_rate, tier=options.tier,
         seed=options.seed, log=options.log, access_log=options.access_log,
     )  # fmt: skip
     with contextlib.suppress(KeyboardInterrupt):

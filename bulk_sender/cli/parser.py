@@ -236,6 +236,11 @@ def _add_serve(serve: argparse.ArgumentParser) -> None:
         help="the workspace id it accepts (default %(default)s)",
     )
     serve.add_argument("--api-key", help="require Authorization: Bearer API_KEY (else 401)")
+    serve.add_argument(
+        "--tier", type=_non_negative_int, default=0, metavar="N",
+        help="WhatsApp's daily limit: refuse (131048) a new customer past N different ones in "
+        "24 hours; 0 = no limit",
+    )  # fmt: skip
     _add_fault_flags(serve)
     serve.add_argument("--log", type=Path, metavar="PATH", help="one JSON line per delivery")
     serve.add_argument("--access-log", type=Path, metavar="PATH", help="one per request")

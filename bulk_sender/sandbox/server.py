@@ -35,11 +35,23 @@ from .bodies import (
 from .logs import Logs
 from .records import Conversation, Records, new_id
 from .settings import ServerSettings
-from .whatsapp import TRANSIENT, is_blocked, phone_refusal, reply_for, request_refusal
+from .whatsapp import (
+    OVER_TIER,
+    TRANSIENT,
+    Refusal,
+    is_blocked,
+    phone_refusal,
+    reply_for,
+    request_refusal,
+)
 
 __all__ = ["PlazbotServer", "ServerSettings", "running_server", "serve_forever"]
 
 Lookup = Callable[[Records, Mapping[str, str], str], lookups.Answer]
+
+
+DAY = 24 * 3600.0
+"""Seconds in WhatsApp's rolling window of different customers (the tier)."""
 
 
 class PlazbotServer:
@@ -57,6 +69,8 @@ class PlazbotServer:
         self._shares = settings.refusal_shares()
         self._transient = any(self._shares.get(code) for code in TRANSIENT)
         self.records = Records(keep=settings.lookups)
+        self._started: dict[str, float] = {}
+        """Each customer's first accepted message, for the tier (time.time())."""
         self.counts: collections.Counter[int | str] = collections.Counter()
 
     def app(self) -> web.Application:
@@ -151,6 +165,7 @@ class PlazbotServer:
         phone, seed, settings = phone_of(body), self.settings.seed, self.settings
         template = path.endswith("conversation")
         created = datetime.now(UTC)
+        self._started.setdefault(phone, time.time())  # the tier counts this customer
         contact, message = self.records.accept(
             phone, body["template"] if template else body["content"],
             "" if template else body.get("externalReferenceId", ""),
@@ -180,10 +195,19 @@ class PlazbotServer:
         refusal = refusal or phone_refusal(
             self.settings.seed, phone_of(body), self._shares, free_text=free_text
         )
+        refusal = refusal or self._over_tier(phone_of(body))
         if refusal is None:
             return None
         wait = {"Retry-After": str(refusal.retry_after)} if refusal.retry_after else None
         return self._error(refusal.status, refusal.message, wait, error_code=refusal.code)
+
+    def _over_tier(self, phone: str) -> Refusal | None:
+        """A new customer past the daily limit of different customers in 24 hours."""
+        if not self.settings.tier or phone in self._started:
+            return None
+        now = time.time()
+        self._started = {p: at for p, at in self._started.items() if at > now - DAY}
+        return OVER_TIER if len(self._started) >= self.settings.tier else None
 
     async def _lookup(self, request: web.Request, read: Lookup) -> web.Response:
         """A read endpoint: the caller's checks, then its answer or a 429 or 503 fault."""

@@ -42,6 +42,9 @@ class ServerSettings:
     part of `reply_rate`, so never more than it."""
     blocked_rate: float = 0.0
     """Share of phones messaged whose contact shows `blocked: true` (sends still succeed)."""
+    tier: int = 0
+    """WhatsApp's daily limit of different customers in any 24 hours; past it, a message to a
+    new customer is refused (131048). 0: no limit."""
     lookups: bool = True
     """Keep every accepted message in memory for the read endpoints; False answers those 404,
     as a Plazbot without them would, and keeps nothing (for very long rehearsals)."""

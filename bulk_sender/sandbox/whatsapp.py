@@ -62,6 +62,9 @@ _REFUSALS = (
             "many messages sent to the same phone number in a short time.", retry_after=6),
 )  # fmt: skip
 REFUSALS = {refusal.code: refusal for refusal in _REFUSALS}
+OVER_TIER = Refusal("131048", 400, "Spam rate limit hit: the business reached its limit of "
+                    "different users messaged in 24 hours.")  # fmt: skip
+"""A new customer past the server's `tier` (its daily limit; docs/spec.md section 10)."""
 """The WhatsApp error codes the server can answer, by code."""
 
 TRANSIENT = ("130429", "131056")
