@@ -307,6 +307,12 @@ def row_status(own: str | None, message: str | None, *, dry_run: bool) -> Status
     return as_reported(Status(message), dry_run=dry_run)
 
 
+def source_of_settling() -> Status:
+    """The status `settle` looks up: the one its moves leave from."""
+    (found,) = sources(Move.CONFIRMED) | sources(Move.NOT_FOUND)
+    return found
+
+
 def unfinished(statuses: Iterable[str]) -> bool:
     """Whether any of these statuses leaves the user something to do."""
     return any(s in UNFINISHED for s in statuses)

@@ -144,6 +144,10 @@ def page_statuses() -> dict[str, object]:
     return {
         "order": [status.value for status in lifecycle.REPORTED],
         "problems": [status.value for status in lifecycle.PROBLEMS],
+        "while_sending": [status.value for status in lifecycle.WHILE_SENDING],
+        "unsent": Status.PENDING.value,  # the count the rows not planned yet join
+        "sent": Status.SENT.value,
+        "settles": lifecycle.source_of_settling().value,
         "colours": {status.value: colour for status, colour in lifecycle.COLOURS.items()},
     }
 

@@ -385,7 +385,7 @@ async function testSend(mode) {
     const found = await api("/api/test-send", options);
     const lines = found.sent.map((s) => {
       const line = t("test_line", { row: s.row, phone: found.phone, status: statusName(s.status) });
-      const why = s.detail && s.status !== "sent" ? ` (${reasonText(s.detail)})` : "";
+      const why = s.detail && s.status !== LIFECYCLE.sent ? ` (${reasonText(s.detail)})` : "";
       return element("li", line + why, `status-${s.status}`);
     });
     $("test-results").replaceChildren(...(lines.length ? lines : [element("li", found.stopped)]));
@@ -429,7 +429,7 @@ function showRun(run) {
 function showProgress(run) {
   const total = run.total || 0;
   const c = run.counts;
-  const done = c.sent + c.failed + c.uncertain + c.pending;
+  const done = LIFECYCLE.while_sending.reduce((n, status) => n + (c[status] || 0), 0);
   $("progress").max = Math.max(total, 1);
   $("progress").value = done;
   const waiting = run.waiting && { ...run.waiting, left: duration(run.waiting.seconds) };
@@ -437,8 +437,8 @@ function showProgress(run) {
     : run.state === "planning" ? t("planning", { rows: run.planned })
     : t("sending", { done, total, label: run.label });
   $("progress-label").textContent = label;
-  const items = [["sent", c.sent], ["failed", c.failed], ["uncertain", c.uncertain],
-                 ["pending", run.remaining + c.pending],  // not sent yet, or given back
+  const items = [...LIFECYCLE.while_sending.map((status) => [status, status === LIFECYCLE.unsent
+                   ? run.remaining + c[status] : c[status]]),  // not sent yet, or given back
                  ["rate", run.rate === null ? "…" : t("per_second", { n: run.rate })],
                  ["time_left", run.eta_seconds === null ? "…" : duration(run.eta_seconds)]];
   $("progress-counts").replaceChildren(...items.flatMap(([key, value]) => {
@@ -490,8 +490,8 @@ async function loadResult() {
   $("download").href = `/api/campaigns/${encodeURIComponent(found.name)}/report`;
   $("download").setAttribute("download", found.report);
   $("resume").hidden = !found.resumable;
-  $("settle").hidden = found.mode !== "live" || !found.counts.uncertain;
-  $("replies").hidden = found.mode !== "live" || !found.counts.sent;
+  $("settle").hidden = found.mode !== "live" || !found.counts[LIFECYCLE.settles];
+  $("replies").hidden = found.mode !== "live" || !found.counts[LIFECYCLE.sent];
   const options = [["", t("all_rows")], ...STATUSES.filter((s) => found.counts[s]).map((s) => [s, statusName(s)])];
   fillSelect($("status-filter"), options, status);
   $("result-rows").tBodies[0].replaceChildren(...found.rows.map((r) => {
