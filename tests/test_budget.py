@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import csv
 import json
+import subprocess
+import sys
 from collections import Counter
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -20,7 +22,7 @@ from bulk_sender.protect.budget import (
 )
 from bulk_sender.records import Message
 
-from .conftest import FakeTimer, report_rows, run_cli
+from .conftest import FakeTimer, clean_env, report_rows, run_cli
 
 NOW = datetime(2026, 12, 7, 10, 14, tzinfo=UTC)
 
@@ -193,3 +195,56 @@ def test_within_its_budget_a_campaign_never_meets_the_tier_s_refusal(tmp_path, s
     sends = [json.loads(line) for line in access.read_text().splitlines()]
     answers = Counter(s["status"] for s in sends if s["path"] == "/api/message")
     assert answers == {200: 20}  # not a single refusal
+
+
+def test_two_campaigns_started_together_never_message_a_customer_twice_within_seconds(
+    tmp_path, serve
+):
+    server = serve()
+    write_contacts(tmp_path, 8)
+    env = {"PLAZBOT_WORKSPACE_ID": "sandbox", "BULK_SENDER_DATA": str(tmp_path / "data")}
+    assert run_cli("budget", "set", "250", cwd=tmp_path, env=env).returncode == 0
+    runs = [
+        subprocess.Popen(
+            [sys.executable, "-m", "bulk_sender", "send", "clientes.csv", "-m", text,
+             "--country", "PE", "--live", "--yes", "--api-url", server.url, "--rate", "0",
+             "--quiet", "--campaign", name],
+            cwd=tmp_path, env=clean_env() | env, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+            text=True,
+        )
+        for name, text in (("pedido", "Hola {{ nombre }}, tu pedido"),
+                           ("encuesta", "Hola {{ nombre }}, una encuesta"))
+    ]  # fmt: skip
+    for run in runs:
+        _out, err = run.communicate(timeout=120)
+        assert run.returncode == 0, err
+
+    times: dict[str, list[datetime]] = {}
+    for line in server.log.read_text().splitlines():
+        delivery = json.loads(line)
+        times.setdefault(delivery["phone"], []).append(datetime.fromisoformat(delivery["time"]))
+    assert len(times) == 8 and all(len(t) == 2 for t in times.values())
+    # WhatsApp's pair rate: about one message every 6 s to one customer, across campaigns.
+    assert min(abs(b - a) for a, b in times.values()) >= timedelta(seconds=5.5)
+
+
+def test_customers_who_wrote_in_the_last_24_hours_cost_the_budget_nothing(tmp_path, serve):
+    server = serve("--reply-rate", "1")
+    env = {"PLAZBOT_WORKSPACE_ID": "sandbox", "BULK_SENDER_DATA": str(tmp_path / "data")}
+    live = ["-m", "Hola {{ nombre }}", "--country", "PE", "--live", "--yes", "--api-url",
+            server.url, "--rate", "0", "--quiet"]  # fmt: skip
+    # Ten customers got a message from another tool and wrote back: their window is open.
+    write_contacts(tmp_path, 10)
+    other = run_cli("send", "clientes.csv", *live, "--campaign", "other", cwd=tmp_path,
+                    env=dict(env, BULK_SENDER_DATA=str(tmp_path / "another-computer")))  # fmt: skip
+    assert other.returncode == 0, other.stderr
+    write_contacts(tmp_path, 20)  # the same ten, and ten new ones
+    assert run_cli("budget", "set", "2", cwd=tmp_path, env=env).returncode == 0
+
+    ours = run_cli("send", "clientes.csv", *live, cwd=tmp_path, env=env)
+
+    assert ours.returncode == 1, ours.stderr
+    rows = report_rows(tmp_path / "reports" / "clientes-message.xlsx")
+    sent = [r for r in rows if r["result_status"] == "sent"]
+    assert len(sent) == 12  # the ten who wrote, and the two the budget allows
+    assert Counter(str(r["result_status"]) for r in rows)["pending"] == 8

@@ -85,6 +85,9 @@ class Sender:
     on_pause: Callable[[float, str], None] = lambda seconds, reason: None
     guard: RunGuard = field(default_factory=RunGuard)
     rng: Callable[[], float] = random.random
+    shared_pairs: Callable[[str, str], float] | None = None
+    """(phone, key) -> seconds to wait because another run on this computer messaged the
+    phone just now; 0 claims the phone's turn. WhatsApp's pair rate across campaigns."""
 
     def __post_init__(self) -> None:
         self.guard.max_refusal_rate = self.settings.max_refusal_rate
@@ -226,6 +229,9 @@ class Sender:
             await self._pause(slot - self.clock())
             # A 429 or another message to this phone may have come while we waited.
             if self.limiter.paused() or self.spacing.wait(message.phone, message.key) > 0:
+                continue
+            if self.shared_pairs and (elsewhere := self.shared_pairs(message.phone, message.key)):
+                await self._pause(elsewhere)  # another campaign messaged this customer just now
                 continue
             return None if self.guard.stopped else slot
         return None

@@ -1,15 +1,17 @@
-"""Budgeting: what the daily budget counts beyond this computer's ledger (docs/spec.md
-section 10).
+"""Budgeting: what the daily budget learns from Plazbot beyond this computer's ledger
+(docs/spec.md section 10).
 
 Before a live run with a budget, Plazbot's listing of the workspace's conversations
 (`GET /api/message/conversation`) gives the customers started in the last 24 hours by other
 tools, colleagues or Plazbot's own screens; those this computer's ledger does not know use
 the same budget. When the listing is not available the run says so in one line and counts its
-own ledger only.
+own ledger only. A customer who wrote to the business in the last 24 hours has a conversation
+open already and costs the budget nothing (`open_windows`); unknown means it counts.
 """
 
 from __future__ import annotations
 
+import asyncio
 from datetime import datetime
 
 import httpx
@@ -48,4 +50,39 @@ async def started_elsewhere(
     return started, ""
 
 
-__all__ = ["started_elsewhere"]
+OPEN_CHECKS = 500
+"""Customers looked up at most before a run, for an open window (two reads each)."""
+
+
+async def open_windows(
+    settings: Settings,
+    phones: list[str],
+    now: datetime,
+    transport: httpx.AsyncBaseTransport | None,
+) -> tuple[set[str], str]:
+    """Which of `phones` (the first `OPEN_CHECKS`) wrote to the business in the last 24
+    hours, per Plazbot's records; and a line for the user if Plazbot could not tell."""
+    if settings.mode is not Mode.LIVE or not settings.workspace_id or not phones:
+        return set(), ""
+    target = Target(settings.api_url, settings.workspace_id, settings.api_key)
+    found: set[str] = set()
+    since = now - WINDOW
+    gate = asyncio.Semaphore(settings.send.concurrency)
+
+    async def check(lookups: Lookups, phone: str) -> None:
+        async with gate:
+            contact = await lookups.contact(phone)
+            messages = await lookups.messages(contact.id) if contact else []
+        if any(m.inbound and m.created_at and m.created_at > since for m in messages):
+            found.add(phone)
+
+    try:
+        async with make_client(target, settings.send, transport) as client:
+            lookups = Lookups(client, RateLimiter(settings.send.rate), target.workspace_id)
+            await asyncio.gather(*(check(lookups, phone) for phone in phones[:OPEN_CHECKS]))
+    except LookupUnavailable as exc:
+        return found, (
+            f"Plazbot could not say which customers wrote in the last 24 hours ({exc}): "
+            "they use the daily budget as new ones"
+        )
+    return found, ""

@@ -28,6 +28,7 @@ from ..lifecycle import Status
 from ..protect.budget import budget_line
 from ..records import Message, Outcome
 from ..report.writers import FollowingReport, follow_journal
+from .budgeting import open_windows
 from .campaign import Mode, Plan, Settings, open_target
 from .events import (
     AwaitingConfirmation,
@@ -143,6 +144,7 @@ class Run:
         await self.writer.call(planner)
         messages, phones = self._limited(planner.messages), len(planner.phones)
         self.emit(Planned(planner.rows, planner.messages, phones, True))
+        await self._find_open_windows(planner.kept)
         self.budget_said(phones, now=True)
         if self.cancel.cancelled or messages == 0:
             return
@@ -210,6 +212,7 @@ class Run:
                     client, target, self.settings.send, self.writer, clock=self.clock,
                     on_outcome=self._outcome, on_retry=self._retry,
                     on_pause=lambda seconds, why: self.emit(Paused(seconds, why)),
+                    shared_pairs=self._shared_pairs(),
                 )  # fmt: skip
                 if self.cancel.cancelled:
                     sender.interrupt()
@@ -240,6 +243,31 @@ class Run:
 
     def _retry(self, message: Message, verdict: Any) -> None:
         self.emit(Retrying(message.row, verdict.code, verdict.detail))
+
+    async def _find_open_windows(self, messages: list[Message]) -> None:
+        """When the budget cannot start every new customer, those who wrote in the last 24
+        hours (their conversation is open) are let go without using it (`budgeting.py`)."""
+        budget = self.schedule.budget if self.schedule else None
+        if budget is None:
+            return
+        used = budget.used()
+        new = list(dict.fromkeys(m.phone for m in messages if m.phone not in used))
+        if len(new) <= budget.left():
+            return
+        budget.open_window, said = await open_windows(
+            self.settings, new, self.timer.now(), self.transport
+        )
+        if said:
+            self.emit(Notice(said, warning=True))
+
+    def _shared_pairs(self) -> Callable[[str, str], float] | None:
+        """With a daily budget, its ledger also keeps WhatsApp's pair rate across the
+        campaigns of this computer (docs/spec.md section 10)."""
+        budget = self.schedule.budget if self.schedule else None
+        if budget is None:
+            return None
+        interval = self.settings.send.pair_interval
+        return lambda phone, key: budget.ledger.claim_pair(budget.workspace, phone, key, interval)
 
     def budget_said(self, phones: int, *, now: bool = False) -> None:
         """The daily budget's line, if the run has a budget (section 10): in a dry run's

@@ -18,6 +18,7 @@ import json
 import os
 import sqlite3
 import tempfile
+import time
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
@@ -99,6 +100,10 @@ class Ledger:
                 "NULL, at TEXT NOT NULL, campaign TEXT NOT NULL DEFAULT '')"
             )
             self._db.execute("CREATE INDEX IF NOT EXISTS started_at ON started (workspace, at)")
+            self._db.execute(
+                "CREATE TABLE IF NOT EXISTS recent (workspace TEXT NOT NULL, phone TEXT NOT NULL, "
+                "at REAL NOT NULL, key TEXT NOT NULL, PRIMARY KEY (workspace, phone))"
+            )
         except sqlite3.Error as exc:
             raise ConfigError(f"{self.path}: cannot open the daily ledger ({exc})") from exc
 
@@ -114,6 +119,27 @@ class Ledger:
             (workspace, since, _utc(now)),
         )
         return {phone: datetime.fromisoformat(at) for phone, at in found}
+
+    def claim_pair(self, workspace: str, phone: str, key: str, interval: float) -> float:
+        """Seconds to wait before messaging `phone` because a run on this computer (another
+        campaign's, say) did so less than `interval` ago; 0 claims its turn now.
+
+        WhatsApp's pair rate, across processes: one transaction per message, on the wall
+        clock every process shares.
+        """
+        now = time.time()
+        with self._db:
+            self._db.execute("BEGIN IMMEDIATE")
+            found = self._db.execute(
+                "SELECT at, key FROM recent WHERE workspace = ? AND phone = ?", (workspace, phone)
+            ).fetchone()
+            if found and found[1] != key and now - found[0] < interval:
+                return float(interval - (now - found[0]))
+            self._db.execute(
+                "INSERT OR REPLACE INTO recent (workspace, phone, at, key) VALUES (?, ?, ?, ?)",
+                (workspace, phone, now, key),
+            )
+        return 0.0
 
     def record(self, workspace: str, phone: str, at: datetime, campaign: str) -> None:
         with self._db:
@@ -145,6 +171,8 @@ class DailyBudget:
     next_opening: datetime | None = None
     elsewhere: dict[str, datetime] = field(default_factory=dict)
     """Customers Plazbot's listing shows started by others (`engine/budgeting.py`), with when."""
+    open_window: set[str] = field(default_factory=set)
+    """Customers who wrote in the last 24 hours: their conversation is open, it costs nothing."""
 
     def used(self) -> dict[str, datetime]:
         """Every customer started in the last 24 hours, here or elsewhere, with when."""
@@ -161,6 +189,10 @@ class DailyBudget:
         started = self.used()
         for message in messages:
             now = self.now()
+            if message.phone in self.open_window:
+                self.held.discard(message.key)
+                yield message
+                continue
             if message.phone not in started and len(started) >= self.limit:
                 self._hold(message, started)
                 continue
