@@ -257,6 +257,10 @@ ERROR_RULES = {
                   "the customer stopped marketing messages: added to the opt-out list"),
         ErrorRule("131026", "not_on_whatsapp", Move.UNDELIVERABLE, Resend.NEVER,
                   "undeliverable: not on WhatsApp, an old app, or WhatsApp's terms not accepted"),
+        ErrorRule("131048", "daily_limit", Move.NEVER_LEFT, Resend.IF_ASKED,
+                  "WhatsApp's daily limit of different customers is reached: not sent",
+                  "tell bulk-sender your tier (bulk-sender budget set N) so runs stay within "
+                  "it; these rows are pending and a later run sends them"),
         ErrorRule("131047", "window_closed", Move.REFUSED, Resend.IF_ASKED,
                   "more than 24 hours since the customer last wrote: only an approved template "
                   "gets through (--wa-template)",

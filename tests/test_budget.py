@@ -180,7 +180,8 @@ def test_within_its_budget_a_campaign_never_meets_the_tier_s_refusal(tmp_path, s
     blind = Counter(
         str(r["result_status"]) for r in report_rows(tmp_path / "reports" / "blind.xlsx")
     )
-    assert unbudgeted.returncode == 1 and blind == {"sent": 20, "failed": 10}  # the tier bites
+    assert unbudgeted.returncode == 1 and blind == {"sent": 20, "pending": 10}  # the tier bites
+    assert "bulk-sender budget set N" in unbudgeted.stdout  # the hint: pending, not lost
 
     access = tmp_path / "access.jsonl"
     server = serve("--tier", "20", "--access-log", str(access))  # a new day, a fresh server

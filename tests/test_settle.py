@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import csv
 import json
+import sqlite3
 from collections import Counter
 from pathlib import Path
 
@@ -195,3 +196,29 @@ def test_a_burst_of_refusals_that_hurt_the_number_pauses_the_run_in_one_line(tmp
     assert rows["pending"] > 0  # the rest wait for the user's look, then the same command
     assert sum(delivered(server).values()) == rows["sent"]  # what was let go is known
     assert rows["pending"] > 300 - 100  # it stopped within the window, not at the list's end
+
+
+def test_a_limited_customer_is_sent_by_itself_once_the_back_off_is_over(tmp_path, serve):
+    limiting = serve("--whatsapp-errors", "131049=0.3", "--seed", "5")
+    write_contacts(tmp_path, 40)
+    first = send(tmp_path, limiting.url, "--max-refusal-rate", "1")
+    limited = {r["result_phone"] for r in report_rows(tmp_path / REPORT)
+               if str(r["result_detail"]).startswith("meta_limited")}  # fmt: skip
+    assert first.returncode == 1 and limited
+    journal = tmp_path / "reports" / "clientes-message.journal.sqlite3"
+    with sqlite3.connect(journal) as db:  # a day later, as far as the journal can tell
+        db.execute("UPDATE messages SET retry_at = '2000-01-01T00:00:00+00:00' "
+                   "WHERE code = 'meta_limited'")  # fmt: skip
+    db.close()
+    limiting.process.terminate()
+    limiting.process.wait()
+    port = limiting.url.rsplit(":", 1)[1]
+    welcoming = serve("--port", port)  # the same address; Meta no longer limits them
+
+    later = send(tmp_path, welcoming.url)  # no flag: its back-off is over, it goes by itself
+
+    assert later.returncode == 0, later.stderr
+    rows = {r["result_phone"]: r["result_status"] for r in report_rows(tmp_path / REPORT)}
+    assert {rows[phone] for phone in limited} == {"sent"}
+    assert set(delivered(welcoming)) == limited  # only they, each once
+    assert max(delivered(welcoming).values()) == 1

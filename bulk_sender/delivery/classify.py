@@ -70,8 +70,8 @@ def classify_response(status: int, headers: Mapping[str, str], body: bytes) -> V
     """Turn an HTTP answer into a verdict."""
     payload = _json(body)
     words = _api_words(payload, body)
-    if status != 200 and (rule := whatsapp_rule(payload, words)) is not None:
-        return _by_rule(rule, status, headers, words)
+    if 400 <= status < 500 and (rule := whatsapp_rule(payload, words)) is not None:
+        return _by_rule(rule, status, headers, words)  # WhatsApp's refusals come as 4xx
     if status == 200:
         return _classify_200(payload, words)
     if status == 429:
@@ -92,9 +92,13 @@ def whatsapp_rule(payload: Any, words: str) -> ErrorRule | None:
     """The rule for WhatsApp's error code in an answer: its `errorCode`, its `code`, or its
     words (`(#131049)`, or the words Plazbot uses for a closed window or no WhatsApp)."""
     fields = payload if isinstance(payload, dict) else {}
-    for found in (fields.get("errorCode"), fields.get("code"), *_CODE.findall(words)):
-        if str(found).strip() in ERROR_RULES:
-            return ERROR_RULES[str(found).strip()]
+    codes = [str(c).strip() for c in (fields.get("errorCode"), fields.get("code")) if c]
+    codes += _CODE.findall(words)
+    for code in codes:
+        if code in ERROR_RULES:
+            return ERROR_RULES[code]
+    if any(_CODE.fullmatch(code) for code in codes):
+        return None  # a WhatsApp code with no rule: its words are not to be guessed from
     lowered = words.lower()
     for code, marks in _WORDS_FOR.items():
         if any(mark in lowered for mark in marks):

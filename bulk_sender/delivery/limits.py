@@ -179,7 +179,8 @@ class RunGuard:
     def _watch_quality(self, verdict: Verdict) -> None:
         """The quality brake: WhatsApp lowers a number's quality, then its limits, for the
         refusals its customers and Meta give it (131049, 131050, 131026, any 4xx)."""
-        hurts = verdict.kind is Kind.REFUSED and 400 <= (verdict.http_status or 0) < 500
+        is_4xx = 400 <= (verdict.http_status or 0) < 500
+        hurts = verdict.kind is Kind.REFUSED and (is_4xx or verdict.rule is not None)
         self.recent.append(verdict.code if hurts else "")
         if len(self.recent) < QUALITY_WINDOW:
             return

@@ -12,6 +12,7 @@ open already and costs the budget nothing (`open_windows`); unknown means it cou
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Awaitable, Iterable
 from datetime import datetime
 
 import httpx
@@ -59,13 +60,14 @@ async def open_windows(
     phones: list[str],
     now: datetime,
     transport: httpx.AsyncBaseTransport | None,
-) -> tuple[set[str], str]:
+) -> tuple[dict[str, datetime], str]:
     """Which of `phones` (the first `OPEN_CHECKS`) wrote to the business in the last 24
-    hours, per Plazbot's records; and a line for the user if Plazbot could not tell."""
+    hours, per Plazbot's records, with when they last did; and a line for the user if
+    Plazbot could not tell."""
     if settings.mode is not Mode.LIVE or not settings.workspace_id or not phones:
-        return set(), ""
+        return {}, ""
     target = Target(settings.api_url, settings.workspace_id, settings.api_key)
-    found: set[str] = set()
+    found: dict[str, datetime] = {}
     since = now - WINDOW
     gate = asyncio.Semaphore(settings.send.concurrency)
 
@@ -73,16 +75,26 @@ async def open_windows(
         async with gate:
             contact = await lookups.contact(phone)
             messages = await lookups.messages(contact.id) if contact else []
-        if any(m.inbound and m.created_at and m.created_at > since for m in messages):
-            found.add(phone)
+        wrote = [m.created_at for m in messages if m.inbound and m.created_at]
+        if wrote and max(wrote) > since:
+            found[phone] = max(wrote)
 
     try:
         async with make_client(target, settings.send, transport) as client:
             lookups = Lookups(client, RateLimiter(settings.send.rate), target.workspace_id)
-            await asyncio.gather(*(check(lookups, phone) for phone in phones[:OPEN_CHECKS]))
+            await gathered(check(lookups, phone) for phone in phones[:OPEN_CHECKS])
     except LookupUnavailable as exc:
         return found, (
             f"Plazbot could not say which customers wrote in the last 24 hours ({exc}): "
             "they use the daily budget as new ones"
         )
     return found, ""
+
+
+async def gathered(calls: Iterable[Awaitable[None]]) -> None:
+    """Await every call; the first error is raised once all have ended (no call is left
+    running against a client or journal about to close)."""
+    results = await asyncio.gather(*calls, return_exceptions=True)
+    for result in results:
+        if isinstance(result, BaseException):
+            raise result

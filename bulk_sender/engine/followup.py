@@ -27,6 +27,7 @@ from ..errors import ConfigError, InputError
 from ..journal.followup import FollowUp
 from ..journal.reading import read_meta
 from ..journal.store import Journal
+from .budgeting import gathered
 from .campaign import Mode, Settings, rebuild_report, target_for
 from .options import recorded_settings
 
@@ -119,7 +120,7 @@ async def each(
         if progress is not None:
             progress(sum(counts.values()), len(items))
 
-    await asyncio.gather(*(one(item) for item in items))
+    await gathered(one(item) for item in items)
     return counts
 
 

@@ -72,6 +72,8 @@ class Run:
         self.stop_detail = ""
         self.send_seconds = 0.0
         self.sent_now = 0
+        self.due_retries = False
+        """Messages Meta limited whose back-off is over: queued again once the plan is whole."""
         self.budget_notices: list[str] = []
         """The daily budget's line, when the run has one: for the result's notices."""
         self.opted_out: list[str] = []
@@ -114,6 +116,8 @@ class Run:
         self.report = follow_journal(
             plan.report_path, plan.table.columns, plan.journal_path, self.estimate
         )
+        now = datetime.now().astimezone()
+        self.due_retries = await self.writer.call(lambda journal: journal.has_due_retries(now))
         unsubscribe = self.cancel.on_cancel(self._stop_threadsafe)
         try:
             if confirm is None and self._can_stream():
@@ -129,7 +133,8 @@ class Run:
         settings, protection = self.settings, self.settings.protection
         assert self.schedule is not None
         waits = protection.send_hours or protection.not_before or self.schedule.budget
-        return not (waits or settings.retry_failed or settings.retry_uncertain)
+        queued_again = settings.retry_failed or settings.retry_uncertain or self.due_retries
+        return not (waits or queued_again)
 
     async def _stream(self) -> None:
         feed = Feed(self.loop)

@@ -2,26 +2,29 @@
 
 A row is looked up by its reference (the identity hash it was sent with, as
 `externalReferenceId` or `reference1`) or, when Plazbot's record has none, by its phone and
-its text or template; either way within the time its request left (an earlier campaign may
-have sent the very same message to the very same phone). Found: `sent`
-(`confirmed_by_lookup`, with Plazbot's ids). Provably absent: the listing was read whole,
-it holds no match, and the request left at least `min_age` ago (a request Plazbot still
-works on would show by then): back to `pending` (`not_found_by_lookup`), so the next run
-sends it once. Anything else leaves it `uncertain`,
-with the reason the lookup could not tell.
+its text (spaces aside) or template. Found, made no earlier than its request left (less 2
+minutes of clock skew; however late, as a slow Plazbot is why rows are uncertain): `sent`
+(`confirmed_by_lookup`, with Plazbot's ids). Provably absent: the listing was read whole and
+holds no such message at all, a customer unknown to Plazbot counts only once the contact
+search has found a customer the campaign surely reached, and the request left at least
+`min_age` ago: back to `pending` (`not_found_by_lookup`), so the next run sends it once.
+Anything else (the same message, but only from before this attempt: an earlier campaign's)
+leaves it `uncertain`, with the reason the lookup could not tell. When in doubt it never
+sends again: a wrong "found" costs a report line, a wrong "absent" a second message.
 """
 
 from __future__ import annotations
 
+import asyncio
 from collections import Counter
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from pathlib import Path
 
 import httpx
 
-from ..delivery.lookups import Conversation, Lookups, LookupUnavailable, PlazbotMessage
+from ..delivery.lookups import Conversation, Lookups, LookupUnavailable
 from ..journal.followup import FollowUp, Sent
 from ..lifecycle import Status
 from ..records import Outcome
@@ -31,7 +34,7 @@ from .followup import FollowUpResult, Progress, each, looked_up
 MIN_AGE = timedelta(minutes=5)
 """How old a request must be before its absence from Plazbot's records proves anything."""
 SKEW = timedelta(minutes=2)
-"""Clocks differ: a match may be this much before or after the request's own times."""
+"""Clocks differ: Plazbot's record may be this much older than the request's own time."""
 CONFIRMED, NOT_FOUND, UNKNOWN = "confirmed", "not_found", "still_uncertain"
 
 
@@ -41,10 +44,14 @@ class Settler:
 
     journal: FollowUp
     lookups: Lookups
-    read_timeout: timedelta
     min_age: timedelta
     now: Callable[[], datetime]
+    sent_phone: str | None = None
+    """A phone this campaign surely reached (a `sent` row), to check the contact search."""
     _conversations: list[Conversation] | None = None
+    _search_found: bool | None = None
+    _listing: asyncio.Lock = field(default_factory=asyncio.Lock)
+    _calibrating: asyncio.Lock = field(default_factory=asyncio.Lock)
 
     async def settle(self, row: Sent) -> str:
         """Look one row up and make the move its records prove; which one it was."""
@@ -53,9 +60,12 @@ class Settler:
         except LookupUnavailable as exc:
             self.journal.still_uncertain(row.key, "lookup_failed", f"{exc}; settle again later")
             return UNKNOWN
-        if found is not None:
+        if isinstance(found, Outcome):
             self.journal.confirm(row.key, found)
             return CONFIRMED
+        if found:  # a reason it cannot tell
+            self.journal.still_uncertain(row.key, "lookup_failed", found)
+            return UNKNOWN
         if self.now() - row.tried_until < self.min_age:
             minutes = int(self.min_age.total_seconds() // 60)
             self.journal.still_uncertain(
@@ -69,41 +79,64 @@ class Settler:
         )
         return NOT_FOUND
 
-    async def _text(self, row: Sent) -> Outcome | None:
+    async def _text(self, row: Sent) -> Outcome | str | None:
+        """Plazbot's record of the row (an `Outcome`), a reason it cannot tell, or None: absent."""
         contact = await self.lookups.contact(row.phone)
         if contact is None:
+            if not await self._search_works():
+                return "Plazbot's contact search does not find this campaign's own customers"
             return None
-        for message in await self.lookups.messages(contact.id):
-            if not message.inbound and self._same(row, message):
-                return _confirmed(message.id, message.whatsapp_id, message.created_at)
+        messages = [m for m in await self.lookups.messages(contact.id) if not m.inbound]
+        return self._match(
+            row, [(m.reference, _words(m.content) == _words(row.message), m.created_at,
+                   (m.id, m.whatsapp_id)) for m in messages],
+        )  # fmt: skip
+
+    async def _template(self, row: Sent) -> Outcome | str | None:
+        async with self._listing:  # one listing for every template row of the campaign
+            if self._conversations is None:
+                self._conversations = await self.lookups.conversations()
+        return self._match(
+            row, [(c.reference, c.phone == row.phone and c.template == row.template,
+                   c.created_at, (c.id, None)) for c in self._conversations],
+        )  # fmt: skip
+
+    def _match(
+        self,
+        row: Sent,
+        records: list[tuple[str, bool, datetime | None, tuple[str, str | None]]],
+    ) -> Outcome | str | None:
+        """The record that is this row's: its reference (else its text or template), made
+        no earlier than its request left. The same message made earlier (an earlier campaign
+        may have sent it) leaves it undecided: never proof that this one was not sent."""
+        same = [(when, ids) for reference, alike, when, ids in records
+                if (reference == row.reference if reference else alike)]  # fmt: skip
+        since = row.tried_from - SKEW
+        ours = [(when, ids) for when, ids in same if when is None or when >= since]
+        if ours:
+            when, (message_id, whatsapp_id) = min(ours, key=lambda o: o[0] or since)
+            return _confirmed(message_id, whatsapp_id, when)
+        if same:
+            return (
+                "Plazbot holds the same message to this customer from before this row's "
+                "attempt only; --retry-uncertain sends it again"
+            )
         return None
 
-    def _same(self, row: Sent, message: PlazbotMessage) -> bool:
-        """Its reference, else its text; and its time, as an earlier campaign may have sent
-        this very message to this very phone."""
-        if message.reference:
-            same = message.reference == row.reference
-        else:
-            same = message.content.strip() == row.message.strip()
-        return same and self._within(row, message.created_at)
+    async def _search_works(self) -> bool:
+        """Whether Plazbot's contact search finds a customer this campaign surely reached:
+        until it does, a contact it cannot find proves nothing."""
+        async with self._calibrating:
+            if self._search_found is None:
+                self._search_found = bool(
+                    self.sent_phone and await self.lookups.contact(self.sent_phone)
+                )
+        return self._search_found
 
-    async def _template(self, row: Sent) -> Outcome | None:
-        if self._conversations is None:  # one listing for every template row of the campaign
-            self._conversations = await self.lookups.conversations()
-        for found in self._conversations:
-            if found.reference:
-                same = found.reference == row.reference
-            else:
-                same = found.phone == row.phone and found.template == row.template
-            if same and self._within(row, found.created_at):
-                return _confirmed(found.id, None, found.created_at)
-        return None
 
-    def _within(self, row: Sent, when: datetime | None) -> bool:
-        """Whether Plazbot's time for a message fits the time this row's request left."""
-        if when is None:
-            return False
-        return row.tried_from - SKEW <= when <= row.tried_until + self.read_timeout + SKEW
+def _words(text: str) -> str:
+    """Text as compared with Plazbot's copy: spaces and line breaks may differ."""
+    return " ".join(text.split())
 
 
 def _confirmed(message_id: str, whatsapp_id: str | None, when: datetime | None) -> Outcome:
@@ -126,9 +159,11 @@ async def settle(
     """`bulk-sender settle`: every uncertain row of the campaign, looked up; sends nothing."""
 
     async def work(follow_up: FollowUp, lookups: Lookups) -> Counter[str]:
+        sent = follow_up.sent()
         settler = Settler(
-            follow_up, lookups, timedelta(seconds=settings.send.read_timeout), min_age, now
-        )
+            follow_up, lookups, min_age, now,
+            sent_phone=sent[0].phone if sent else None,
+        )  # fmt: skip
         rows = follow_up.uncertain()
         return await each(rows, settler.settle, settings.send.concurrency, progress)
 

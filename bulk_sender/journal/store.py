@@ -209,6 +209,17 @@ class Journal:
         return Known(*found) if found else None
 
     @guarded
+    def has_due_retries(self, now: datetime) -> bool:
+        """Whether a message Meta limited (131049) may go again now: the plan must be whole
+        before it is queued again, as for `--retry-failed` (`set_pending`)."""
+        found = self._db.execute(
+            "SELECT 1 FROM messages WHERE status = ? AND retry_at IS NOT NULL AND retry_at <= ? "
+            "LIMIT 1",
+            (Status.FAILED.value, now.astimezone(UTC).isoformat()),
+        ).fetchone()
+        return found is not None
+
+    @guarded
     def first_row_with(self, key: str) -> int | None:
         """The row of this run's plan that already holds this identity."""
         if key in self._planned:

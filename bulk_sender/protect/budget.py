@@ -31,7 +31,7 @@ from ..lifecycle import Move, Status, apply
 from ..records import Message, Outcome
 
 DATA_ENV = "BULK_SENDER_DATA"
-"""Names another data folder (tests; a shared drive for a team on one workspace)."""
+"""Names another data folder (tests, or another user's folder on the same computer)."""
 WINDOW = timedelta(hours=24)
 TIERS = (250, 2_000, 10_000, 100_000)
 BUDGETS_FILE = "budgets.json"
@@ -86,10 +86,10 @@ class Ledger:
     """The customers started by every campaign on this computer, per workspace, with when."""
 
     def __init__(self, folder: Path) -> None:
-        folder.mkdir(parents=True, exist_ok=True)
         self.path = folder / LEDGER_FILE
         try:
-            self._db = sqlite3.connect(self.path, isolation_level=None, timeout=30)
+            folder.mkdir(parents=True, exist_ok=True)
+            self._db = sqlite3.connect(self.path, isolation_level=None, timeout=5)
             self._db.execute("PRAGMA journal_mode=WAL")
             # A commit per customer let go, on the event loop: no fsync each (WAL keeps it
             # safe from a killed process; a power cut may lose the last few, as it would
@@ -104,7 +104,7 @@ class Ledger:
                 "CREATE TABLE IF NOT EXISTS recent (workspace TEXT NOT NULL, phone TEXT NOT NULL, "
                 "at REAL NOT NULL, key TEXT NOT NULL, PRIMARY KEY (workspace, phone))"
             )
-        except sqlite3.Error as exc:
+        except (sqlite3.Error, OSError) as exc:
             raise ConfigError(f"{self.path}: cannot open the daily ledger ({exc})") from exc
 
     def close(self) -> None:
@@ -128,18 +128,51 @@ class Ledger:
         clock every process shares.
         """
         now = time.time()
-        with self._db:
-            self._db.execute("BEGIN IMMEDIATE")
-            found = self._db.execute(
-                "SELECT at, key FROM recent WHERE workspace = ? AND phone = ?", (workspace, phone)
-            ).fetchone()
-            if found and found[1] != key and now - found[0] < interval:
-                return float(interval - (now - found[0]))
-            self._db.execute(
-                "INSERT OR REPLACE INTO recent (workspace, phone, at, key) VALUES (?, ?, ?, ?)",
-                (workspace, phone, now, key),
-            )
+        try:
+            with self._db:
+                self._db.execute("BEGIN IMMEDIATE")
+                found = self._db.execute(
+                    "SELECT at, key FROM recent WHERE workspace = ? AND phone = ?",
+                    (workspace, phone),
+                ).fetchone()
+                if found and found[1] != key and 0 <= now - found[0] < interval:
+                    return float(interval - (now - found[0]))
+                self._db.execute(
+                    "INSERT OR REPLACE INTO recent (workspace, phone, at, key) VALUES (?, ?, ?, ?)",
+                    (workspace, phone, now, key),
+                )
+        except sqlite3.Error:
+            return 0.0  # the run's own spacing still holds; a locked ledger must not stop it
         return 0.0
+
+    def take(self, workspace: str, phone: str, now: datetime, room: int, campaign: str) -> bool:
+        """Start `phone` now if it is started already or `room` customers are not all taken;
+        in one transaction, so two campaigns at once never start more than `room` between
+        them. False: no room."""
+        since, until = _utc(now - WINDOW), _utc(now)
+        try:
+            with self._db:
+                self._db.execute("BEGIN IMMEDIATE")
+                window = "workspace = ? AND at > ? AND at <= ?"
+                known = self._db.execute(
+                    f"SELECT 1 FROM started WHERE {window} AND phone = ? LIMIT 1",
+                    (workspace, since, until, phone),
+                ).fetchone()
+                if known:
+                    return True
+                (taken,) = self._db.execute(
+                    f"SELECT count(DISTINCT phone) FROM started WHERE {window}",
+                    (workspace, since, until),
+                ).fetchone()
+                if taken >= room:
+                    return False
+                self._db.execute(
+                    "INSERT INTO started (workspace, phone, at, campaign) VALUES (?, ?, ?, ?)",
+                    (workspace, phone, until, campaign),
+                )
+        except sqlite3.Error as exc:
+            raise ConfigError(f"{self.path}: cannot write the daily ledger ({exc})") from exc
+        return True
 
     def record(self, workspace: str, phone: str, at: datetime, campaign: str) -> None:
         with self._db:
@@ -171,14 +204,17 @@ class DailyBudget:
     next_opening: datetime | None = None
     elsewhere: dict[str, datetime] = field(default_factory=dict)
     """Customers Plazbot's listing shows started by others (`engine/budgeting.py`), with when."""
-    open_window: set[str] = field(default_factory=set)
-    """Customers who wrote in the last 24 hours: their conversation is open, it costs nothing."""
+    open_window: dict[str, datetime] = field(default_factory=dict)
+    """Customers who wrote to the business, with when: while that is less than 24 hours ago
+    their conversation is open, and they cost nothing."""
+
+    def _others(self, now: datetime) -> dict[str, datetime]:
+        return {p: at for p, at in self.elsewhere.items() if now - WINDOW < at <= now}
 
     def used(self) -> dict[str, datetime]:
         """Every customer started in the last 24 hours, here or elsewhere, with when."""
         now = self.now()
-        others = {p: at for p, at in self.elsewhere.items() if now - WINDOW < at <= now}
-        return others | self.ledger.started(self.workspace, now)
+        return self._others(now) | self.ledger.started(self.workspace, now)
 
     def left(self) -> int:
         return max(0, self.limit - len(self.used()))
@@ -186,21 +222,17 @@ class DailyBudget:
     def admit(self, messages: Iterable[Message]) -> Iterator[Message]:
         """The messages to customers already started, and to new ones while there is room."""
         self.next_opening = None
-        started = self.used()
         for message in messages:
-            now = self.now()
-            if message.phone in self.open_window:
+            now, phone = self.now(), message.phone
+            others = self._others(now)
+            wrote = self.open_window.get(phone)
+            free = phone in others or (wrote is not None and wrote + WINDOW > now)
+            room = self.limit - len(others)
+            if free or self.ledger.take(self.workspace, phone, now, room, self.campaign):
                 self.held.discard(message.key)
                 yield message
-                continue
-            if message.phone not in started and len(started) >= self.limit:
-                self._hold(message, started)
-                continue
-            if message.phone not in started:
-                self.ledger.record(self.workspace, message.phone, now, self.campaign)
-                started[message.phone] = now
-            self.held.discard(message.key)
-            yield message
+            else:
+                self._hold(message, self.used())
 
     def _hold(self, message: Message, started: dict[str, datetime]) -> None:
         opens = min(started.values()) + WINDOW
