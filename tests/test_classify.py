@@ -265,3 +265,25 @@ def test_an_unknown_code_and_a_phone_in_the_words_keep_today_s_classes():
     )
 
     assert (verdict.kind, verdict.code, verdict.rule) == (Kind.REFUSED, "api_400", None)
+
+
+@pytest.mark.parametrize(
+    ("status", "words", "kind"),
+    [
+        (429, "1000 requests per 24 hours", Kind.RATE_LIMITED),
+        (500, "upstream failed (#131049)", Kind.UNANSWERED),
+        (503, "maintenance for 24 hours", Kind.RETRY),
+    ],
+)
+def test_only_a_4xx_refusal_follows_whatsapp_s_rules(status, words, kind):
+    verdict = classify_response(status, {}, body(success=False, message=words))
+
+    assert (verdict.kind, verdict.rule) == (kind, None)
+
+
+def test_a_code_without_a_rule_is_not_guessed_from_its_words():
+    tier = body(success=False, errorCode="131999", message="limit of users in 24 hours")
+
+    verdict = classify_response(400, {}, tier)
+
+    assert (verdict.kind, verdict.code, verdict.rule) == (Kind.REFUSED, "api_400", None)

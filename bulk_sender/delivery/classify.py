@@ -70,7 +70,8 @@ def classify_response(status: int, headers: Mapping[str, str], body: bytes) -> V
     """Turn an HTTP answer into a verdict."""
     payload = _json(body)
     words = _api_words(payload, body)
-    if 400 <= status < 500 and (rule := whatsapp_rule(payload, words)) is not None:
+    refused = 400 <= status < 500
+    if refused and (rule := whatsapp_rule(payload, words, guess=status != 429)) is not None:
         return _by_rule(rule, status, headers, words)  # WhatsApp's refusals come as 4xx
     if status == 200:
         return _classify_200(payload, words)
@@ -88,17 +89,18 @@ def classify_response(status: int, headers: Mapping[str, str], body: bytes) -> V
     return Verdict(Kind.UNANSWERED, f"api_{status}", words, status)
 
 
-def whatsapp_rule(payload: Any, words: str) -> ErrorRule | None:
+def whatsapp_rule(payload: Any, words: str, *, guess: bool = True) -> ErrorRule | None:
     """The rule for WhatsApp's error code in an answer: its `errorCode`, its `code`, or its
-    words (`(#131049)`, or the words Plazbot uses for a closed window or no WhatsApp)."""
+    words (`(#131049)`); with `guess`, and no code at all, the words Plazbot uses for a closed
+    window or no WhatsApp."""
     fields = payload if isinstance(payload, dict) else {}
     codes = [str(c).strip() for c in (fields.get("errorCode"), fields.get("code")) if c]
     codes += _CODE.findall(words)
     for code in codes:
         if code in ERROR_RULES:
             return ERROR_RULES[code]
-    if any(_CODE.fullmatch(code) for code in codes):
-        return None  # a WhatsApp code with no rule: its words are not to be guessed from
+    if not guess or any(_CODE.fullmatch(code) for code in codes):
+        return None  # a 429, or a WhatsApp code with no rule: not guessed from its words
     lowered = words.lower()
     for code, marks in _WORDS_FOR.items():
         if any(mark in lowered for mark in marks):
