@@ -222,6 +222,7 @@ class DailyBudget:
     def admit(self, messages: Iterable[Message]) -> Iterator[Message]:
         """The messages to customers already started, and to new ones while there is room."""
         self.next_opening = None
+        started: dict[str, datetime] | None = None  # read once a pass, at its first hold
         for message in messages:
             now, phone = self.now(), message.phone
             others = self._others(now)
@@ -231,8 +232,9 @@ class DailyBudget:
             if free or self.ledger.take(self.workspace, phone, now, room, self.campaign):
                 self.held.discard(message.key)
                 yield message
-            else:
-                self._hold(message, self.used())
+                continue
+            started = self.used() if started is None else started
+            self._hold(message, started)
 
     def _hold(self, message: Message, started: dict[str, datetime]) -> None:
         opens = min(started.values()) + WINDOW
