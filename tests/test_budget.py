@@ -249,3 +249,19 @@ def test_customers_who_wrote_in_the_last_24_hours_cost_the_budget_nothing(tmp_pa
     sent = [r for r in rows if r["result_status"] == "sent"]
     assert len(sent) == 12  # the ten who wrote, and the two the budget allows
     assert Counter(str(r["result_status"]) for r in rows)["pending"] == 8
+
+
+def test_customers_a_run_took_but_never_reached_are_given_back(tmp_path):
+    write_contacts(tmp_path, 15)
+    env = {"PLAZBOT_WORKSPACE_ID": "sandbox", "BULK_SENDER_DATA": str(tmp_path / "data")}
+    assert run_cli("budget", "set", "10", cwd=tmp_path, env=env).returncode == 0
+
+    down = run_cli("send", "clientes.csv", "-m", "Hola {{ nombre }}", "--country", "PE",
+                   "--live", "--yes", "--api-url", "http://127.0.0.1:9", "--quiet",
+                   "--connect-timeout", "1", cwd=tmp_path, env=env)  # fmt: skip
+    shown = run_cli("budget", "show", cwd=tmp_path, env=env)
+
+    assert down.returncode == 1, down.stderr
+    rows = report_rows(tmp_path / "reports" / "clientes-message.xlsx")
+    assert {str(r["result_status"]) for r in rows} == {"pending"}  # the network was down
+    assert "in the last 24 h 0 used, 10 left" in shown.stdout  # nobody was messaged

@@ -72,6 +72,8 @@ class Run:
         self.stop_detail = ""
         self.send_seconds = 0.0
         self.sent_now = 0
+        self.reached: set[str] = set()
+        """Phones whose message reached Plazbot in this run (the budget keeps those)."""
         self.due_retries = False
         """Messages Meta limited whose back-off is over: queued again once the plan is whole."""
         self.budget_notices: list[str] = []
@@ -108,7 +110,11 @@ class Run:
                 self.settings.protection, self.writer.record, self.timer, self.clock,
                 emit=self.emit, limit=self.settings.limit, budget=budget,
             )  # fmt: skip
-            await self._plan_and_send(confirm, target_label)
+            try:
+                await self._plan_and_send(confirm, target_label)
+            finally:
+                if budget is not None:  # customers taken but never messaged: given back
+                    budget.give_back(self.reached)
 
     async def _plan_and_send(self, confirm: Confirm | None, target_label: str) -> None:
         self.estimate = row_estimate(self.plan.table)
@@ -237,6 +243,8 @@ class Run:
                     await planning
 
     def _outcome(self, message: Message, outcome: Outcome) -> None:
+        if outcome.status is not Status.PENDING:  # it reached Plazbot, whatever it said
+            self.reached.add(message.phone)
         if outcome.status is Status.SENT:
             self.sent_now += 1
         elif outcome.status is Status.EXCLUDED:  # WhatsApp says the customer opted out

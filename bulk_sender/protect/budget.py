@@ -145,6 +145,17 @@ class Ledger:
             return 0.0  # the run's own spacing still holds; a locked ledger must not stop it
         return 0.0
 
+    def release(self, workspace: str, started: Mapping[str, datetime]) -> None:
+        """Give back customers a run took but never messaged (it stopped first)."""
+        try:
+            with self._db:
+                self._db.executemany(
+                    "DELETE FROM started WHERE workspace = ? AND phone = ? AND at = ?",
+                    [(workspace, phone, _utc(at)) for phone, at in started.items()],
+                )
+        except sqlite3.Error:
+            pass  # they stay counted: the safe side of a ledger that cannot be written
+
     def take(self, workspace: str, phone: str, now: datetime, room: int, campaign: str) -> bool:
         """Start `phone` now if it is started already or `room` customers are not all taken;
         in one transaction, so two campaigns at once never start more than `room` between
@@ -207,6 +218,15 @@ class DailyBudget:
     open_window: dict[str, datetime] = field(default_factory=dict)
     """Customers who wrote to the business, with when: while that is less than 24 hours ago
     their conversation is open, and they cost nothing."""
+    taken: dict[str, datetime] = field(default_factory=dict)
+    """Customers this run started in the ledger, with when (to give back the unmessaged)."""
+
+    def give_back(self, reached: Iterable[str]) -> None:
+        """At the end of a run: the customers it took but whose message never reached
+        Plazbot (a Ctrl-C, the network down) use no budget."""
+        unreached = {p: at for p, at in self.taken.items() if p not in set(reached)}
+        if unreached:
+            self.ledger.release(self.workspace, unreached)
 
     def _others(self, now: datetime) -> dict[str, datetime]:
         return {p: at for p, at in self.elsewhere.items() if now - WINDOW < at <= now}
@@ -229,7 +249,10 @@ class DailyBudget:
             wrote = self.open_window.get(phone)
             free = phone in others or (wrote is not None and wrote + WINDOW > now)
             room = self.limit - len(others)
-            if free or self.ledger.take(self.workspace, phone, now, room, self.campaign):
+            known = phone in self.taken
+            if free or known or self.ledger.take(self.workspace, phone, now, room, self.campaign):
+                if not (free or known):
+                    self.taken[phone] = now
                 self.held.discard(message.key)
                 yield message
                 continue
