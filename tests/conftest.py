@@ -109,14 +109,16 @@ def clean_env() -> dict[str, str]:
     (the data folder stays the test's own, `_own_data_folder`)."""
     return {
         k: v for k, v in os.environ.items()
-        if not k.startswith(("PLAZBOT_", "BULK_")) or k == "BULK_SENDER_DATA"
+        if not k.startswith(("PLAZBOT_", "BULK_")) or k in ("BULK_SENDER_DATA", "BULK_SENDER_LANG")
     }  # fmt: skip
 
 
 @pytest.fixture(autouse=True)
 def _own_data_folder(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch):
-    """Daily budgets and their ledger in a folder of the test session's, never the user's."""
+    """Daily budgets and their ledger in a folder of the test session's, never the user's;
+    English, whatever the machine's locale."""
     monkeypatch.setenv("BULK_SENDER_DATA", str(tmp_path_factory.mktemp("data")))
+    monkeypatch.setenv("BULK_SENDER_LANG", "en")  # the tests read English unless they say
 
 
 def run_cli(

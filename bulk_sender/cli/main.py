@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
+import gettext
 import os
 import shlex
 import sys
@@ -20,6 +21,7 @@ from ..delivery.wire import SendSettings
 from ..engine.campaign import Mode, RunResult, Settings, rebuild_report
 from ..engine.options import environment, when_and_to, with_environment
 from ..errors import BulkSenderError, ConfigError
+from ..language import choose_language, translations
 from ..lifecycle import Status
 from ..messages.compose import WaTemplateSpec
 from ..sandbox.server import ServerSettings, serve_forever
@@ -109,7 +111,8 @@ def _send(options: argparse.Namespace, args: Sequence[str]) -> int:
     if settings.protection.test_to:
         return send_test(settings, _ask(settings) if ask else None)
     result = run_in_console(settings, ask=ask)
-    _print_result(settings, result)
+    words = translations(choose_language(options.lang, environment()))
+    _print_result(settings, result, words)
     return result.exit_code
 
 
@@ -124,31 +127,55 @@ def _ask(settings: Settings) -> Callable[[int, int], bool]:
     return confirm
 
 
-def _print_result(settings: Settings, result: RunResult) -> None:
-    out = sys.stdout
+def _print_result(settings: Settings, result: RunResult, words: gettext.NullTranslations) -> None:
+    """The run's account in the user's language (`language.py`); codes and paths as they are."""
+    out, _ = sys.stdout, words.gettext
     for line in result.columns_used.lines():  # which columns gave the phones, first of all
         print(_printable(line, out), file=out)
     _print_preview(result, out)
     statuses = ", ".join(
-        f"{n} {s}" for s, n in sorted(result.statuses.items(), key=lambda x: -x[1])
+        status_count(words, Status(s), n)
+        for s, n in sorted(result.statuses.items(), key=lambda x: -x[1])
     )
-    print(f"Rows: {sum(result.statuses.values())} ({statuses})", file=out)
+    rows = sum(result.statuses.values())
+    print(_("Rows: {rows} ({statuses})").format(rows=rows, statuses=statuses), file=out)
     if result.reasons:
         reasons = ", ".join(f"{code} {n}" for code, n in sorted(result.reasons.items()))
-        print(f"Reasons: {reasons}", file=out)
+        print(_("Reasons: {reasons}").format(reasons=reasons), file=out)
     for line in _hints(result, live=settings.mode is Mode.LIVE):
-        print(f"Hint: {line}", file=out)
+        print(_("Hint: {hint}").format(hint=line), file=out)
     if result.sent_per_second:
-        print(f"Sent at {result.sent_per_second:.1f} messages/s", file=out)
+        rate = f"{result.sent_per_second:.1f}"
+        print(_("Sent at {rate} messages/s").format(rate=rate), file=out)
     if result.stop_detail:
-        print(f"Stopped: {result.stop_detail}", file=out)
+        print(_("Stopped: {why}").format(why=result.stop_detail), file=out)
     print_notices(result.notices)
-    print(f"Report: {result.report_path}", file=out)
+    print(_("Report: {path}").format(path=result.report_path), file=out)
     if result.journal_path:
-        print(f"Journal: {result.journal_path}", file=out)
+        print(_("Journal: {path}").format(path=result.journal_path), file=out)
     if settings.mode is Mode.DRY_RUN:
-        print("Dry run: nothing was sent. Add --sandbox to rehearse or --live to send.", file=out)
-    print(f"To resume: {settings.command}", file=out)
+        print(_("Dry run: nothing was sent. Add --sandbox to rehearse or --live to send."),
+              file=out)  # fmt: skip
+    print(_("To resume: {command}").format(command=settings.command), file=out)
+
+
+def status_count(words: gettext.NullTranslations, status: Status, n: int) -> str:
+    """`43 sent`, `1 duplicada`: a count of rows in a status, in the user's language."""
+    singular, plural = STATUS_COUNTS[status]
+    return words.ngettext(singular, plural, n).format(n=n)
+
+
+STATUS_COUNTS = {
+    Status.SENT: ("{n} sent", "{n} sent"),
+    Status.READY: ("{n} ready", "{n} ready"),
+    Status.PENDING: ("{n} pending", "{n} pending"),
+    Status.FAILED: ("{n} failed", "{n} failed"),
+    Status.UNCERTAIN: ("{n} uncertain", "{n} uncertain"),
+    Status.INVALID: ("{n} invalid", "{n} invalid"),
+    Status.DUPLICATE: ("{n} duplicate", "{n} duplicate"),
+    Status.EXCLUDED: ("{n} excluded", "{n} excluded"),
+}
+"""Each status's count as the run's summary line words it (the catalog's message ids)."""
 
 
 def _hints(result: RunResult, *, live: bool) -> list[str]:

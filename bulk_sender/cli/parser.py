@@ -207,6 +207,10 @@ def _add_pace_flags(send: argparse.ArgumentParser) -> None:
 def _add_run_flags(send: argparse.ArgumentParser) -> None:
     """This run: how much it sends, what it sends again, the API, the question, the display."""
     send.add_argument(
+        "--lang", choices=("es", "pt", "en"),
+        help="the language of the run's account (default BULK_SENDER_LANG, else the system's)",
+    )  # fmt: skip
+    send.add_argument(
         "--limit", type=_non_negative_int, metavar="N", help="send at most N messages this run"
     )
     send.add_argument("--retry-failed", action="store_true", help="send again rows the API refused")

@@ -1,0 +1,61 @@
+"""The run's account in the user's language: Spanish, Brazilian Portuguese or English."""
+
+from __future__ import annotations
+
+import pytest
+
+from bulk_sender.cli.main import STATUS_COUNTS
+from bulk_sender.language import choose_language, language_of, translations
+from bulk_sender.lifecycle import Status
+
+from .conftest import ROOT, run_cli
+
+SEND = ["send", "sample_data/clientes.xlsx", "-t", "pedido_enviado", "--country", "PE",
+        "--report", "REPORT"]  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("flag", "env", "language"),
+    [
+        (None, {}, "en"),
+        (None, {"LANG": "es_PE.UTF-8"}, "es"),
+        (None, {"LANG": "pt_BR.UTF-8"}, "pt_BR"),
+        (None, {"LANG": "C"}, "en"),
+        (None, {"LANG": "fr_FR.UTF-8"}, "en"),
+        (None, {"LANG": "en_US.UTF-8", "LC_ALL": "es_MX.UTF-8"}, "es"),
+        (None, {"LANG": "es_PE.UTF-8", "BULK_SENDER_LANG": "pt"}, "pt_BR"),
+        ("en", {"BULK_SENDER_LANG": "es"}, "en"),
+    ],
+)
+def test_the_language_follows_the_flag_then_the_setting_then_the_system(flag, env, language):
+    assert choose_language(flag, env) == language
+
+
+def test_every_status_count_is_in_each_catalog_with_its_plurals():
+    for language in ("es", "pt_BR"):
+        words = translations(language)
+        for singular, plural in STATUS_COUNTS.values():
+            one, many = words.ngettext(singular, plural, 1), words.ngettext(singular, plural, 6)
+            assert one != singular and many != plural, (language, singular)
+            assert one != many or language_of(language) == "pt_BR"  # "com falha" is both
+    assert set(STATUS_COUNTS) == set(Status) - {Status.IN_FLIGHT}
+
+
+@pytest.mark.parametrize("language", ["es", "pt", "en"])
+def test_the_sample_s_account_reads_in_the_chosen_language(tmp_path, language):
+    args = [a if a != "REPORT" else str(tmp_path / "r.xlsx") for a in SEND]
+    done = run_cli(*args, "--lang", language, cwd=ROOT)
+
+    assert done.returncode == 0, done.stderr
+    words = translations(language_of(language) or "en")
+    counts = ", ".join(
+        words.ngettext(*STATUS_COUNTS[status], n).format(n=n)
+        for status, n in ((Status.READY, 43), (Status.INVALID, 6), (Status.DUPLICATE, 1))
+    )
+    assert (
+        words.gettext("Rows: {rows} ({statuses})").format(rows=50, statuses=counts) in done.stdout
+    )
+    dry = words.gettext("Dry run: nothing was sent. Add --sandbox to rehearse or --live to send.")
+    assert dry in done.stdout
+    if language != "en":
+        assert "Rows:" not in done.stdout and "Report:" not in done.stdout
