@@ -59,3 +59,15 @@ def test_the_sample_s_account_reads_in_the_chosen_language(tmp_path, language):
     assert dry in done.stdout
     if language != "en":
         assert "Rows:" not in done.stdout and "Report:" not in done.stdout
+
+
+def test_the_sending_summary_reads_in_the_chosen_language(tmp_path):
+    args = [a if a != "REPORT" else str(tmp_path / "r.xlsx") for a in SEND]
+    done = run_cli(*args, "--sandbox", "--lang", "es", cwd=ROOT)
+
+    assert done.returncode == 0, done.stderr
+    words = translations("es")
+    assert words.gettext("Sending summary:") in done.stderr
+    for label in ("sent", "failed", "uncertain", "pending", "time"):
+        assert f"  {words.gettext(label)}" in done.stderr
+    assert "Sending summary:" not in done.stderr

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import gettext
 import sys
 from collections.abc import Callable
 from typing import TextIO
@@ -34,10 +35,12 @@ from .progress import Progress
 YES = ("y", "yes", "s", "si", "sí")
 
 
-def run_in_console(settings: Settings, *, ask: bool) -> RunResult:
+def run_in_console(
+    settings: Settings, *, ask: bool, words: gettext.NullTranslations | None = None
+) -> RunResult:
     """Run a campaign with a progress bar; `ask` puts the question before sending."""
     token = CancelToken()
-    console = Console(settings)
+    console = Console(settings, words=words)
     confirm = console.confirm if ask else None
     timer = Timer(step=console.countdown.step)  # each second on a terminal, a minute in a log
     with signals_cancel(_stopping(token)), contextlib.closing(console):
@@ -48,8 +51,14 @@ def run_in_console(settings: Settings, *, ask: bool) -> RunResult:
 class Console:
     """Shows a run's events: the preview before the question, then progress while sending."""
 
-    def __init__(self, settings: Settings, *, out: TextIO | None = None) -> None:
-        self.settings = settings
+    def __init__(
+        self,
+        settings: Settings,
+        *,
+        out: TextIO | None = None,
+        words: gettext.NullTranslations | None = None,
+    ) -> None:
+        self.settings, self.words = settings, words
         self.out = out or sys.stdout
         self.progress: Progress | None = None
         self.preview: PreviewReady | None = None
@@ -68,7 +77,7 @@ class Console:
             self.progress.retrying(event.row)
         elif isinstance(event, Sending):
             if self.progress is None:
-                self.progress = Progress(event.total, quiet=self.settings.quiet)
+                self.progress = Progress(event.total, quiet=self.settings.quiet, words=self.words)
             else:
                 self.progress.set_total(event.total)
         elif isinstance(event, PreviewReady):

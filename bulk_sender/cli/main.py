@@ -110,8 +110,8 @@ def _send(options: argparse.Namespace, args: Sequence[str]) -> int:
     ask = settings.mode is Mode.LIVE and not options.yes and sys.stdin.isatty()
     if settings.protection.test_to:
         return send_test(settings, _ask(settings) if ask else None)
-    result = run_in_console(settings, ask=ask)
     words = translations(choose_language(options.lang, environment()))
+    result = run_in_console(settings, ask=ask, words=words)
     _print_result(settings, result, words)
     return result.exit_code
 

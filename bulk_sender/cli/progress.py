@@ -7,6 +7,7 @@ plain line every few seconds, since a redrawn bar turns into a wall of carriage 
 from __future__ import annotations
 
 import collections
+import gettext
 import sys
 import time
 from collections.abc import Callable
@@ -16,8 +17,16 @@ from typing import TextIO
 from tqdm import tqdm
 
 from .. import lifecycle
+from ..language import N_
 from ..lifecycle import Status
 
+LABELS = {
+    Status.SENT: N_("sent"),
+    Status.FAILED: N_("failed"),
+    Status.UNCERTAIN: N_("uncertain"),
+    Status.PENDING: N_("pending"),
+}
+"""The summary table's words for the statuses it counts (the catalog's message ids)."""
 SHOWN = tuple(s.value for s in lifecycle.WHILE_SENDING)
 
 
@@ -32,7 +41,10 @@ class Progress:
         stream: TextIO | None = None,
         line_every: float = 10.0,
         clock: Callable[[], float] = time.monotonic,
+        words: gettext.NullTranslations | None = None,
     ) -> None:
+        self.words = words or gettext.NullTranslations()
+        """The user's language (`bulk_sender/language.py`), for the summary table."""
         self.total = total
         self.counts: collections.Counter[str] = collections.Counter()
         self.retrying_rows: set[int] = set()
@@ -93,9 +105,11 @@ class Progress:
         done = sum(self.counts.values())
         counts = collections.Counter(self.counts)
         counts[Status.PENDING] += self.total - done
-        lines = ["Sending summary:"]
-        lines += [f"  {name:<10}{counts.get(name, 0):>8}" for name in SHOWN]
-        lines.append(f"  {'time':<10}{elapsed:>8.1f} s, {done / max(elapsed, 1e-9):.1f} msg/s")
+        _ = self.words.gettext
+        lines = [_("Sending summary:")]
+        lines += [f"  {_(LABELS[Status(name)]):<10}{counts.get(name, 0):>8}" for name in SHOWN]
+        rate = done / max(elapsed, 1e-9)
+        lines.append(f"  {_('time'):<10}{elapsed:>8.1f} s, {rate:.1f} msg/s")
         return "\n".join(lines)
 
     def __enter__(self) -> Progress:
