@@ -49,16 +49,22 @@ def choose_language(flag: str | None, env: Mapping[str, str]) -> str:
     return DEFAULT
 
 
-@functools.cache
 def translations(language: str) -> gettext.NullTranslations:
-    """The compiled catalog of `language`; English is the source and needs none."""
-    po = resources.files(__package__).joinpath("locale", language, "LC_MESSAGES", "messages.po")
+    """The package's catalog of `language`; English is the source and needs none."""
+    return catalog(__package__, language)
+
+
+@functools.cache
+def catalog(package: str, language: str) -> gettext.NullTranslations:
+    """`package`'s `locale/<language>/LC_MESSAGES/messages.po`, compiled in memory once; none
+    (the source words) when it has no such catalog. The page keeps its own (`ui/i18n.py`)."""
+    po = resources.files(package).joinpath("locale", language, "LC_MESSAGES", "messages.po")
     if not po.is_file():
         return NullTranslations()
     with po.open("rb") as f:
-        catalog = read_po(f, locale=language)
+        read = read_po(f, locale=language)
     compiled = io.BytesIO()
-    write_mo(compiled, catalog)
+    write_mo(compiled, read)
     compiled.seek(0)
     return Translations(compiled)
 

@@ -59,8 +59,8 @@ def test_the_budget_lets_new_customers_go_while_there_is_room_and_holds_the_rest
 
 def test_room_opens_as_the_rolling_24_hours_move_on(tmp_path):
     ledger = Ledger(tmp_path)
-    ledger.record("w", "519", NOW - WINDOW + timedelta(minutes=1), "old")
-    ledger.record("w", "518", NOW - WINDOW - timedelta(minutes=1), "older")  # out of the window
+    assert ledger.take("w", "519", NOW - WINDOW + timedelta(minutes=1), 10, "old")
+    assert ledger.take("w", "518", NOW - WINDOW - timedelta(minutes=1), 10, "older")  # gone by NOW
 
     assert set(ledger.started("w", NOW)) == {"519"}
     assert ledger.started("w", NOW + timedelta(minutes=2)) == {}

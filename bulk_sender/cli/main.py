@@ -165,17 +165,11 @@ def status_count(words: gettext.NullTranslations, status: Status, n: int) -> str
     return words.ngettext(singular, plural, n).format(n=n)
 
 
-STATUS_COUNTS = {
-    Status.SENT: ("{n} sent", "{n} sent"),
-    Status.READY: ("{n} ready", "{n} ready"),
-    Status.PENDING: ("{n} pending", "{n} pending"),
-    Status.FAILED: ("{n} failed", "{n} failed"),
-    Status.UNCERTAIN: ("{n} uncertain", "{n} uncertain"),
-    Status.INVALID: ("{n} invalid", "{n} invalid"),
-    Status.DUPLICATE: ("{n} duplicate", "{n} duplicate"),
-    Status.EXCLUDED: ("{n} excluded", "{n} excluded"),
+STATUS_COUNTS: dict[Status, tuple[str, str]] = {
+    status: (f"{{n}} {status}", f"{{n}} {status}") for status in lifecycle.REPORTED
 }
-"""Each status's count as the run's summary line words it (the catalog's message ids)."""
+"""Each status's count as the run's summary line words it, `{n} sent`: the catalog's message
+ids (singular and plural), made from the lifecycle's names."""
 
 
 def _hints(result: RunResult, *, live: bool) -> list[str]:

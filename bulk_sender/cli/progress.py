@@ -17,16 +17,8 @@ from typing import TextIO
 from tqdm import tqdm
 
 from .. import lifecycle
-from ..language import N_
 from ..lifecycle import Status
 
-LABELS = {
-    Status.SENT: N_("sent"),
-    Status.FAILED: N_("failed"),
-    Status.UNCERTAIN: N_("uncertain"),
-    Status.PENDING: N_("pending"),
-}
-"""The summary table's words for the statuses it counts (the catalog's message ids)."""
 SHOWN = tuple(s.value for s in lifecycle.WHILE_SENDING)
 
 
@@ -107,7 +99,8 @@ class Progress:
         counts[Status.PENDING] += self.total - done
         _ = self.words.gettext
         lines = [_("Sending summary:")]
-        lines += [f"  {_(LABELS[Status(name)]):<10}{counts.get(name, 0):>8}" for name in SHOWN]
+        # A status's word is its name, the catalog's message id (`bulk_sender/language.py`).
+        lines += [f"  {_(name):<10}{counts.get(name, 0):>8}" for name in SHOWN]
         rate = done / max(elapsed, 1e-9)
         lines.append(f"  {_('time'):<10}{elapsed:>8.1f} s, {rate:.1f} msg/s")
         return "\n".join(lines)

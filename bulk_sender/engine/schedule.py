@@ -14,6 +14,7 @@ import contextlib
 import os
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Iterator
 from datetime import datetime
+from pathlib import Path
 
 import httpx
 
@@ -137,10 +138,7 @@ class Schedule:
 
 def budget_preview(settings: Settings, phones: int, now: datetime) -> str | None:
     """The preview's line on the daily budget, when there is one: used, left, days needed."""
-    protection = settings.protection
-    folder = protection.data_folder or data_folder(os.environ)
-    workspace = budget_workspace(settings)
-    limit = protection.daily_limit or read_tier(folder, workspace)
+    folder, workspace, limit = budget_of(settings)
     if limit is None or not phones:
         return None
     with opened_ledger(folder) as ledger:
@@ -159,10 +157,7 @@ async def daily_budget(
     """The run's daily budget (docs/spec.md section 10): `--daily-limit`, else the tier set
     for its workspace; None when neither says a number. Its ledger is open while it runs; a
     live run's counts Plazbot's own listing too (`budgeting.py`)."""
-    protection = settings.protection
-    folder = protection.data_folder or data_folder(os.environ)
-    workspace = budget_workspace(settings)
-    limit = protection.daily_limit or read_tier(folder, workspace)
+    folder, workspace, limit = budget_of(settings)
     if limit is None:
         yield None
         return
@@ -173,6 +168,15 @@ async def daily_budget(
         if said:
             emit(Notice(said, warning=True))
         yield budget
+
+
+def budget_of(settings: Settings) -> tuple[Path, str, int | None]:
+    """Where a run's budget lives, whose it is, and its limit: `--daily-limit`, else the tier
+    set for the workspace; None when neither says a number."""
+    protection = settings.protection
+    folder = protection.data_folder or data_folder(os.environ)
+    workspace = budget_workspace(settings)
+    return folder, workspace, protection.daily_limit or read_tier(folder, workspace)
 
 
 def budget_workspace(settings: Settings) -> str:

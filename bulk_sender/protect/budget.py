@@ -185,13 +185,6 @@ class Ledger:
             raise ConfigError(f"{self.path}: cannot write the daily ledger ({exc})") from exc
         return True
 
-    def record(self, workspace: str, phone: str, at: datetime, campaign: str) -> None:
-        with self._db:
-            self._db.execute(
-                "INSERT INTO started (workspace, phone, at, campaign) VALUES (?, ?, ?, ?)",
-                (workspace, phone, _utc(at), campaign),
-            )
-
 
 def _utc(when: datetime) -> str:
     return when.astimezone(UTC).isoformat()

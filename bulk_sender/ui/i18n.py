@@ -7,14 +7,9 @@ wheel need a build step; `pybabel extract -F babel.cfg` updates them (see `babel
 
 from __future__ import annotations
 
-import functools
 import gettext
-import io
-from importlib import resources
 
-from babel.messages.mofile import write_mo
-from babel.messages.pofile import read_po
-from babel.support import NullTranslations, Translations
+from ..language import catalog
 
 DEFAULT_LANGUAGE = "es"
 LANGUAGES = ("es", "en")
@@ -48,15 +43,6 @@ def choose_language(accept_language: str | None) -> str:
     return DEFAULT_LANGUAGE
 
 
-@functools.cache
 def translations(language: str) -> gettext.NullTranslations:
-    """The compiled catalog of `language`; English is the source and needs none."""
-    po = resources.files(__package__).joinpath("locale", language, "LC_MESSAGES", "messages.po")
-    if not po.is_file():
-        return NullTranslations()
-    with po.open("rb") as f:
-        catalog = read_po(f, locale=language)
-    compiled = io.BytesIO()
-    write_mo(compiled, catalog)
-    compiled.seek(0)
-    return Translations(compiled)
+    """The page's compiled catalog of `language`; English is the source and needs none."""
+    return catalog(__package__, language)

@@ -11,21 +11,11 @@ from .. import lifecycle
 from ..lifecycle import Status
 from .i18n import N_
 
-# The words for each status, marked for the catalog here; what they mean comes from the
-# lifecycle, which owns the statuses (its `MEANINGS` are in the catalog too).
-STATUS_LABELS = {
-    Status.SENT: N_("sent"),
-    Status.READY: N_("ready"),
-    Status.PENDING: N_("pending"),
-    Status.FAILED: N_("failed"),
-    Status.UNCERTAIN: N_("uncertain"),
-    Status.INVALID: N_("invalid"),
-    Status.DUPLICATE: N_("duplicate"),
-    Status.EXCLUDED: N_("excluded"),
-}
-
+# A status's word is its name (`lifecycle.Status`), the catalog's message id; what it means
+# comes from the lifecycle too (`MEANINGS`). Neither is extracted from this file: the catalog
+# keeps them, and `tests/ui/test_i18n.py` checks each has its translation.
 SCRIPT_STRINGS = {
-    **{f"status_{status.value}": STATUS_LABELS[status] for status in lifecycle.REPORTED},
+    **{f"status_{status.value}": status.value for status in lifecycle.REPORTED},
     **{f"meaning_{status.value}": lifecycle.MEANINGS[status] for status in lifecycle.REPORTED},
     "looking_up": N_("Looking it up in Plazbot's records…"),
     "budget_unknown": N_(
