@@ -15,11 +15,14 @@ the end of its pipe ends the child.
 from __future__ import annotations
 
 import contextlib
+import os
 import pickle
 import signal
 import subprocess
 import sys
 from typing import IO, Any
+
+from . import language
 
 
 def _own_process_group() -> dict[str, Any]:
@@ -43,6 +46,8 @@ class Child:
             [sys.executable, "-m", module],
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
+            # The child words what it writes (a report's titles) in the run's language.
+            env={**os.environ, language.ENV_VAR: language.active()},
             **_own_process_group(),
         )
 

@@ -6,6 +6,8 @@ These are for problems that stop the whole run.
 
 from __future__ import annotations
 
+from .language import _
+
 
 class BulkSenderError(Exception):
     """A problem that stops the run; its message is one line for the user."""
@@ -18,7 +20,11 @@ class BulkSenderError(Exception):
 
     def __str__(self) -> str:
         text = super().__str__()
-        return f"{text} (hint: {self.hint})" if self.hint else text
+        return (
+            _("{problem} (hint: {hint})").format(problem=text, hint=self.hint)
+            if self.hint
+            else text
+        )
 
 
 class InputError(BulkSenderError):

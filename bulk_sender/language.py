@@ -1,20 +1,31 @@
 """Language: which of Spanish, Brazilian Portuguese and English a person reads (docs/spec.md
-section 11), and the catalog of the words in it.
+section 11), and the one catalog of the words in it.
 
 The language is `--lang`, else `BULK_SENDER_LANG`, else the system's (`LC_ALL`,
-`LC_MESSAGES`, `LANG`), else English. The catalogs are gettext `.po` files kept in the
-package (`bulk_sender/locale/<lang>/LC_MESSAGES/messages.po`), compiled in memory through
-Babel at first use, so neither users nor the wheel need a build step. English is the source
-language: its words are the message ids themselves. Plurals go through `ngettext`, with each
-language's own plural rule from its catalog.
+`LC_MESSAGES`, `LANG`; the user locale on Windows), else English. The catalog is gettext `.po`
+files kept in the package (`bulk_sender/locale/<lang>/LC_MESSAGES/messages.po`), compiled in
+memory through Babel at first use, so neither users nor the wheel need a build step. English
+is the source language: its words are the message ids themselves. Plurals go through
+`ngettext`, with each language's own plural rule from its catalog.
+
+Everything a person reads goes through `_()` or `ngettext()` where it is worded, in the
+*active* language: the front end's choice, set for a piece of work with `use_language()`
+(context-local, like Django's `translation.override`, so the page can serve a Spanish and a
+Portuguese browser at once); when none is set, the environment's. `N_()` marks words that are
+translated later, where they are shown. `python tools/catalog.py` extracts, updates and checks
+the catalog (CI fails on a message without its translation).
 """
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import gettext
 import io
-from collections.abc import Mapping
+import os
+import sys
+from collections.abc import Iterator, Mapping
+from contextvars import ContextVar
 from importlib import resources
 
 from babel.messages.mofile import write_mo
@@ -27,38 +38,77 @@ DEFAULT = "en"
 SYSTEM_VARS = ("LC_ALL", "LC_MESSAGES", "LANG")
 
 
+_NAMES = {"es": "es", "spanish": "es", "pt": "pt_BR", "portuguese": "pt_BR", "en": "en",
+          "english": "en"}  # fmt: skip
+
+
 def language_of(tag: str | None) -> str | None:
-    """One of `LANGUAGES` for a locale or language tag (`es_PE.UTF-8`, `pt`, `en-US`)."""
+    """One of `LANGUAGES` for a locale or language tag (`es_PE.UTF-8`, `pt`, `en-US`,
+    Windows' `Spanish_Peru`)."""
     if not tag:
         return None
     base = tag.split(".")[0].split("@")[0].replace("-", "_").lower()
-    if base.startswith("es"):
-        return "es"
-    if base.startswith("pt"):
-        return "pt_BR"
-    if base.startswith("en"):
-        return "en"
-    return None
+    return _NAMES.get(base.split("_")[0])
 
 
 def choose_language(flag: str | None, env: Mapping[str, str]) -> str:
     """`--lang`, else `BULK_SENDER_LANG`, else the system locale, else English."""
-    for tag in (flag, env.get(ENV_VAR), *(env.get(name) for name in SYSTEM_VARS)):
+    system = [env.get(name) for name in SYSTEM_VARS]
+    for tag in (flag, env.get(ENV_VAR), *system, _windows_user_locale()):
         if tag and tag not in ("C", "POSIX"):
             return language_of(tag) or DEFAULT
     return DEFAULT
 
 
-def translations(language: str) -> gettext.NullTranslations:
-    """The package's catalog of `language`; English is the source and needs none."""
-    return catalog(__package__, language)
+def _windows_user_locale() -> str | None:
+    """The Windows user's locale name (`es-PE`), which sets no environment variable."""
+    if sys.platform != "win32":
+        return None
+    import ctypes
+
+    name = ctypes.create_unicode_buffer(85)
+    found = ctypes.windll.kernel32.GetUserDefaultLocaleName(name, 85)  # type: ignore[attr-defined]
+    return name.value if found else None
+
+
+_active: ContextVar[str | None] = ContextVar("bulk_sender_language", default=None)
+
+
+def active() -> str:
+    """The language words are put in now: `use_language()`'s, else the environment's."""
+    return _active.get() or choose_language(None, os.environ)
+
+
+@contextlib.contextmanager
+def use_language(language: str) -> Iterator[None]:
+    """Word everything in `language` (one of `LANGUAGES`) within this block."""
+    token = _active.set(language)
+    try:
+        yield
+    finally:
+        _active.reset(token)
+
+
+def set_language(language: str) -> None:
+    """Word everything in `language` from now on, in this context: a front end's start."""
+    _active.set(language)
+
+
+def _(message: str) -> str:
+    """`message` in the active language."""
+    return translations(active()).gettext(message)
+
+
+def ngettext(singular: str, plural: str, n: int) -> str:
+    """The singular or a plural form, by the active language's rule for `n`."""
+    return translations(active()).ngettext(singular, plural, n)
 
 
 @functools.cache
-def catalog(package: str, language: str) -> gettext.NullTranslations:
-    """`package`'s `locale/<language>/LC_MESSAGES/messages.po`, compiled in memory once; none
-    (the source words) when it has no such catalog. The page keeps its own (`ui/i18n.py`)."""
-    po = resources.files(package).joinpath("locale", language, "LC_MESSAGES", "messages.po")
+def translations(language: str) -> gettext.NullTranslations:
+    """The catalog of `language` (`locale/<language>/LC_MESSAGES/messages.po`), compiled in
+    memory once; English is the source and needs none."""
+    po = resources.files(__package__).joinpath("locale", language, "LC_MESSAGES", "messages.po")
     if not po.is_file():
         return NullTranslations()
     with po.open("rb") as f:

@@ -71,3 +71,25 @@ def test_the_sending_summary_reads_in_the_chosen_language(tmp_path):
     for label in ("sent", "failed", "uncertain", "pending", "time"):
         assert f"  {words.gettext(label)}" in done.stderr
     assert "Sending summary:" not in done.stderr
+
+
+def test_words_follow_the_language_in_use_and_nest():
+    from bulk_sender.language import _, active, ngettext, use_language
+
+    with use_language("es"):
+        assert active() == "es"
+        assert _("sent") == translations("es").gettext("sent")
+        with use_language("pt_BR"):
+            assert ngettext("{n} sent", "{n} sent", 2) == translations("pt_BR").ngettext(
+                "{n} sent", "{n} sent", 2
+            )
+        assert active() == "es"
+    assert active() == "en"  # the tests' environment (conftest)
+
+
+@pytest.mark.parametrize(
+    ("tag", "expected"),
+    [("Spanish_Peru.1252", "es"), ("Portuguese_Brazil", "pt_BR"), ("es-PE", "es"), ("de_DE", None)],
+)
+def test_windows_and_bcp47_names_are_understood(tag, expected):
+    assert language_of(tag) == expected

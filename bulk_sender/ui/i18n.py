@@ -1,15 +1,14 @@
 """The page's languages: Spanish by default, English when the browser prefers it.
 
-Messages live in gettext catalogs (`locale/<lang>/LC_MESSAGES/messages.po`) kept in the
-package. They are compiled in memory at start-up through Babel, so neither users nor the
-wheel need a build step; `pybabel extract -F babel.cfg` updates them (see `babel.cfg`).
+Its messages are in the package's one catalog (`bulk_sender/language.py`, kept with
+`python tools/catalog.py`).
 """
 
 from __future__ import annotations
 
 import gettext
 
-from ..language import catalog
+from .. import language
 
 DEFAULT_LANGUAGE = "es"
 LANGUAGES = ("es", "en")
@@ -43,6 +42,6 @@ def choose_language(accept_language: str | None) -> str:
     return DEFAULT_LANGUAGE
 
 
-def translations(language: str) -> gettext.NullTranslations:
+def translations(language_code: str) -> gettext.NullTranslations:
     """The page's compiled catalog of `language`; English is the source and needs none."""
-    return catalog(__package__, language)
+    return language.translations(language_code)

@@ -2,12 +2,8 @@
 
 from __future__ import annotations
 
-from importlib import resources
-
 import pytest
 import requests
-from babel.messages.extract import extract_from_dir
-from babel.messages.pofile import read_po
 
 from bulk_sender import lifecycle
 from bulk_sender.ui import i18n
@@ -31,31 +27,6 @@ from bulk_sender.ui.strings import SCRIPT_STRINGS, page_statuses, page_strings
 )
 def test_spanish_unless_the_browser_prefers_english(header, language):
     assert i18n.choose_language(header) == language
-
-
-def _extracted() -> set[str]:
-    folder = resources.files("bulk_sender.ui")
-    method_map = [("**.py", "python"), ("templates/**.html", "jinja2")]
-    keywords = {"_": None, "gettext": None, "N_": None}
-    found = extract_from_dir(str(folder), method_map, keywords=keywords)
-    return {message for _, _, message, _, _ in found}
-
-
-def test_every_message_of_the_page_is_translated_to_spanish():
-    with (
-        resources.files("bulk_sender.ui")
-        .joinpath("locale", "es", "LC_MESSAGES", "messages.po")
-        .open("rb") as f
-    ):
-        catalog = read_po(f)
-    translated = {m.id: m.string for m in catalog if m.id and m.string and not m.fuzzy}
-
-    # The script's strings include what the lifecycle says each status means (not extracted).
-    missing = (_extracted() | set(SCRIPT_STRINGS.values())) - translated.keys()
-
-    assert not missing, f"add to messages.po (see bulk_sender/ui/babel.cfg): {sorted(missing)}"
-    # Translations go into the page unescaped (Jinja marks them safe): no markup in them.
-    assert not [s for s in translated.values() if set(s) & set("<>&")]
 
 
 def test_the_script_gets_its_messages_in_the_page_s_language():
