@@ -30,7 +30,7 @@ is a new move in the table, not a new `if` somewhere else.
 WhatsApp's error codes each make one of these moves (`ERROR_RULES`, docs/spec.md section 9).
 
 Modelled on Celery's `celery/states.py`: the states, the sets that matter, nothing else. It
-imports nothing of the package.
+imports nothing of the package but the catalog's marker, `N_`: its words are translated where shown.
 """
 
 from __future__ import annotations
@@ -39,6 +39,8 @@ import enum
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+
+from .language import N_
 
 
 class Status(enum.StrEnum):
@@ -167,17 +169,66 @@ COLOURS = {
 }
 """Each status's fill in the report (Excel's good, bad and neutral colours)."""
 MEANINGS = {
-    Status.READY: "valid and written: a live run would send it",
-    Status.PENDING: "not sent yet, and never reached Plazbot: running again sends it",
-    Status.SENT: "accepted by Plazbot (not yet a delivery to the phone)",
-    Status.FAILED: "refused by Plazbot for good",
-    Status.UNCERTAIN: "may have reached Plazbot with no answer: not sent again unless you say",
-    Status.INVALID: "cannot be sent: bad or missing phone, or a message error",
-    Status.DUPLICATE: "the same phone and message as an earlier row, or already messaged",
-    Status.EXCLUDED: "left out by your own rule: opted out, or no consent",
+    Status.READY: N_("valid and written: a live run would send it"),
+    Status.PENDING: N_("not sent yet, and never reached Plazbot: running again sends it"),
+    Status.SENT: N_("accepted by Plazbot (not yet a delivery to the phone)"),
+    Status.FAILED: N_("refused by Plazbot for good"),
+    Status.UNCERTAIN: N_("may have reached Plazbot with no answer: not sent again unless you say"),
+    Status.INVALID: N_("cannot be sent: bad or missing phone, or a message error"),
+    Status.DUPLICATE: N_("the same phone and message as an earlier row, or already messaged"),
+    Status.EXCLUDED: N_("left out by your own rule: opted out, or no consent"),
 }
-"""What each status means to the person reading a report or the page (English; the page
-translates them, `ui/strings.py`)."""
+"""What each status means to the person reading a report or the page (translated where shown)."""
+
+REASONS = {
+    "missing_phone": N_("no phone"),
+    "not_own_phone": N_("only another person's number"),
+    "invalid_phone": N_("invalid phone"),
+    "no_country": N_("no country for the phone"),
+    "landline": N_("landline"),
+    "digits_lost": N_("digits lost in the sheet"),
+    "missing_value": N_("a value the message needs is missing"),
+    "bad_value": N_("a value the message cannot use"),
+    "template_error": N_("template error"),
+    "empty_message": N_("empty message"),
+    "too_long": N_("message too long"),
+    "duplicate": N_("repeated row"),
+    "already_messaged": N_("already messaged"),
+    "opted_out": N_("asked not to be messaged"),
+    "no_consent": N_("no consent"),
+    "outside_hours": N_("outside the send hours"),
+    "daily_limit": N_("over the daily budget"),
+    "window_closed": N_("24-hour window closed"),
+    "not_on_whatsapp": N_("not on WhatsApp"),
+    "api_refused": N_("refused by Plazbot"),
+    "connect_error": N_("cannot connect"),
+    "connect_timeout": N_("connecting took too long"),
+    "read_timeout": N_("no answer in time"),
+    "connection_lost": N_("connection lost"),
+    "interrupted": N_("interrupted"),
+    "in_flight": N_("being sent right now"),
+    "meta_limited": N_("limited by Meta for now"),
+    "meta_experiment": N_("in a Meta experiment"),
+    "throughput_limit": N_("WhatsApp's throughput limit"),
+    "pair_rate_limit": N_("too many messages to this customer"),
+    "confirmed_by_lookup": N_("confirmed in Plazbot's records"),
+    "not_found_by_lookup": N_("not in Plazbot's records"),
+    "lookup_failed": N_("Plazbot could not tell"),
+    "too_recent": N_("too recent to tell"),
+}
+"""Each reason code (docs/spec.md section 3) in a few words, for the summaries a person reads
+(the terminal's, the report's, the page's); translated where shown. The code itself is the
+stable name scripts read (`result_detail` starts with it). `api_4xx` codes are worded by
+`reason_words()`."""
+API_REASON = N_("Plazbot answered {status}")
+
+
+def reason_words(code: str) -> str:
+    """A reason code's few words, untranslated: the table's, `Plazbot answered 404` for an
+    `api_404`, else the code itself."""
+    if code.startswith("api_") and code[4:].isdigit():
+        return API_REASON.format(status=code[4:])
+    return REASONS.get(code, code)
 
 
 SENDABLE = sources(Move.CLAIMED)
@@ -246,26 +297,29 @@ ERROR_RULES = {
     rule.code: rule
     for rule in (
         ErrorRule("130429", "throughput_limit", None, Resend.SAME_RUN,
-                  "WhatsApp's throughput limit for the number: slowed down and tried again"),
+                  N_("WhatsApp's throughput limit for the number: slowed down and tried again")),
         ErrorRule("131056", "pair_rate_limit", None, Resend.SAME_RUN,
-                  "too many messages to this customer in a short time: waited and tried again"),
+                  N_("too many messages to this customer in a short time: waited and tried "
+                     "again")),
         ErrorRule("131049", "meta_limited", Move.REFUSED, Resend.AFTER_BACKOFF,
-                  "Meta limited marketing messages to this customer for now"),
+                  N_("Meta limited marketing messages to this customer for now")),
         ErrorRule("130472", "meta_experiment", Move.REFUSED, Resend.NEVER,
-                  "the customer is part of a Meta experiment: this campaign never sends it again"),
+                  N_("the customer is part of a Meta experiment: this campaign never sends it "
+                     "again")),
         ErrorRule("131050", "opted_out", Move.OPTED_OUT, Resend.NEVER,
-                  "the customer stopped marketing messages: added to the opt-out list"),
+                  N_("the customer stopped marketing messages: added to the opt-out list")),
         ErrorRule("131026", "not_on_whatsapp", Move.UNDELIVERABLE, Resend.NEVER,
-                  "undeliverable: not on WhatsApp, an old app, or WhatsApp's terms not accepted"),
+                  N_("undeliverable: not on WhatsApp, an old app, or WhatsApp's terms not "
+                     "accepted")),
         ErrorRule("131048", "daily_limit", Move.NEVER_LEFT, Resend.IF_ASKED,
-                  "WhatsApp's daily limit of different customers is reached: not sent",
-                  "tell bulk-sender your tier (bulk-sender budget set N) so runs stay within "
-                  "it; these rows are pending and a later run sends them"),
+                  N_("WhatsApp's daily limit of different customers is reached: not sent"),
+                  N_("tell bulk-sender your tier (bulk-sender budget set N) so runs stay within "
+                     "it; these rows are pending and a later run sends them")),
         ErrorRule("131047", "window_closed", Move.REFUSED, Resend.IF_ASKED,
-                  "more than 24 hours since the customer last wrote: only an approved template "
-                  "gets through (--wa-template)",
-                  "only an approved template reaches these customers: send it as a new "
-                  "campaign with --wa-template NAME"),
+                  N_("more than 24 hours since the customer last wrote: only an approved "
+                     "template gets through (--wa-template)"),
+                  N_("only an approved template reaches these customers: send it as a new "
+                     "campaign with --wa-template NAME")),
     )
 }  # fmt: skip
 """WhatsApp's error codes that matter to a bulk sender, by code. Unknown codes keep the

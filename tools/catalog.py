@@ -45,17 +45,14 @@ def extract() -> Catalog:
 
 
 def extra_messages() -> list[str | tuple[str, str]]:
-    """Words the code takes from a table, not a literal: each status's name, its count
-    (`{n} sent`) and meaning, each WhatsApp error rule's words and hint."""
+    """Words the code makes from a table, not a literal: each status's name and its count
+    (`{n} sent`)."""
     sys.path.insert(0, str(ROOT))
     from bulk_sender import lifecycle
 
     found: list[str | tuple[str, str]] = []
     for status in lifecycle.REPORTED:
         found += [status.value, (f"{{n}} {status.value}", f"{{n}} {status.value}")]
-    found += list(lifecycle.MEANINGS.values())
-    for rule in lifecycle.ERROR_RULES.values():
-        found += [rule.words, *([rule.hint] if rule.hint else [])]
     return found
 
 
