@@ -47,3 +47,23 @@ def test_translations_keep_the_placeholders_and_carry_no_markup(language):
 
 def _fields(text: str) -> set[str]:
     return {name for _, name, _, _ in string.Formatter().parse(text) if name}
+
+
+def test_a_merge_keeps_both_branches_messages_and_each_side_s_new_translations(tmp_path):
+    from babel.messages.catalog import Catalog
+
+    def po(name, entries):
+        catalog = Catalog(locale="es")
+        for msgid, msgstr in entries.items():
+            catalog.add(msgid, msgstr)
+        catalog_tool.write(catalog, tmp_path / name)
+        return tmp_path / name
+
+    base = po("base.po", {"sent": "enviado", "page": ""})
+    ours = po("ours.po", {"sent": "enviado", "page": "", "cli": "línea"})
+    theirs = po("theirs.po", {"sent": "enviado", "page": "página", "report": "informe"})
+
+    catalog_tool.merge(base, ours, theirs)
+
+    merged = {m.id: m.string for m in catalog_tool.read(ours, "es") if m.id}
+    assert merged == {"sent": "enviado", "page": "página", "cli": "línea", "report": "informe"}

@@ -2,7 +2,7 @@
 
     python tools/catalog.py update   # extract the messages from the code, update es and pt_BR
     python tools/catalog.py check    # CI: fails when a message lacks its translation
-    python tools/catalog.py merge OURS THEIRS   # a merge conflict in a .po: keep both sides
+    python tools/catalog.py merge BASE OURS THEIRS   # git's merge driver for the .po files
 
 Messages are found in `bulk_sender/**.py` (`_`, `ngettext`, `N_`) and the page's template
 (`ui/templates/**.html`). Words the code builds from a table rather than a literal (a status's
@@ -118,12 +118,20 @@ def _first(message_id: str | tuple[str, ...]) -> str:
     return message_id if isinstance(message_id, str) else message_id[0]
 
 
-def merge(ours: Path, theirs: Path) -> None:
-    """Both sides' messages into `ours`; where both translate one message, ours wins."""
+def merge(base: Path, ours: Path, theirs: Path) -> None:
+    """Both branches' messages into `ours`, three-way: a translation changed on one side only
+    is taken from that side; changed on both, ours. Git runs it as a merge driver:
+    `git config merge.po.driver "python tools/catalog.py merge %O %A %B"` and
+    `*.po merge=po` in `.git/info/attributes`. `update` then drops what the code no longer has.
+    """
     language = _language_of(ours)
-    mine, other = read(ours, language), read(theirs, language)
+    old, mine, other = read(base, language), read(ours, language), read(theirs, language)
     for message in other:
-        if message.id and message.id not in mine:
+        if not message.id:
+            continue
+        current, before = mine.get(message.id), old.get(message.id)
+        if current is None or (before is not None and current.string == before.string):
+            mine.delete(message.id)
             mine[message.id] = message
     write(mine, ours)
 
