@@ -119,6 +119,16 @@ def test_a_damaged_spreadsheet_in_our_words_not_calamines(lang, tmp_path, name):
     assert str(library.value) not in said(caught)
 
 
+def test_a_password_protected_workbook(lang, tmp_path):
+    path = tmp_path / "clave.xlsx"
+    path.write_bytes(bytes.fromhex("d0cf11e0a1b11ae1") + bytes(504))  # Excel's encrypted .xlsx
+    msgid = "{file}: cannot read this spreadsheet: it is protected with a password"
+    with pytest.raises(InputError) as caught:
+        open_contacts(path)
+    assert said(caught).startswith(words(lang, msgid, file=path) + " (")
+    assert_translated(words(lang, msgid, file=path), msgid, file=path)
+
+
 def test_an_empty_file(lang, tmp_path):
     path = tmp_path / "vacio.csv"
     path.write_bytes(b"\r\n\r\n")
@@ -649,6 +659,11 @@ def test_a_template_error_on_a_row_in_our_words_not_jinjas(lang):
     msgid = "the value has no part named {name}"
     assert (result.code, result.detail) == ("template_error", words(lang, msgid, name="'foo'"))
     assert "has no attribute" not in result.detail  # Jinja's English
+
+    added = MessageTemplate("{{ nombre + 1 }}", COLUMNS).render(("Ana", "", 5, ""))
+    msgid = "this row's values cannot be combined that way: text with a number, perhaps"
+    assert (added.code, added.detail) == ("template_error", words(lang, msgid))
+    assert "concatenate" not in added.detail  # Python's English
 
     zero = MessageTemplate("{{ total / 0 }}", COLUMNS).render(("Ana", "", 5, ""))
     msgid = "a division by zero with this row's values"

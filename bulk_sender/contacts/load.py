@@ -34,6 +34,7 @@ SAMPLE_ROWS = 50
 """Rows after the header looked at to tell a blank column from a column without a name."""
 # A CSV report prefixes risky cells with "'" (docs/spec.md section 5); reading it back removes it.
 _CSV_INJECTION_PREFIX = re.compile(r"^'(?=[=+\-@\t\r])")
+_OLE_SIGNATURE = bytes.fromhex("d0cf11e0a1b11ae1")
 
 
 @dataclass(frozen=True, slots=True)
@@ -144,6 +145,10 @@ def _load_sheets(path: Path, wanted: str | int | None) -> tuple[str, tuple[Any, 
 def _unreadable_sheet(path: Path, exc: Exception) -> str:
     """Why python-calamine cannot read a spreadsheet, in our words (its own are English)."""
     said = str(exc).lower()
+    with contextlib.suppress(OSError), path.open("rb") as f:
+        # Excel saves a password-protected .xlsx as an OLE container, not as a zip.
+        if path.suffix.lower() in (".xlsx", ".xlsm") and f.read(8) == _OLE_SIGNATURE:
+            said += " encrypted"
     if "password" in said or "encrypt" in said:
         return _("{file}: cannot read this spreadsheet: it is protected with a password").format(
             file=path

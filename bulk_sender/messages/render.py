@@ -448,6 +448,8 @@ def _render_problem(exc: Exception) -> str:
         return _undefined(str(exc.message or exc))
     if isinstance(exc, ZeroDivisionError):
         return _("a division by zero with this row's values")
+    if isinstance(exc, TypeError) and re.search(r"unsupported operand|concatenate", str(exc)):
+        return _("this row's values cannot be combined that way: text with a number, perhaps")
     if isinstance(exc, TypeError):
         return _('this row\'s values are of the wrong kind for the template ("{detail}")').format(
             detail=exc
