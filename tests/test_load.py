@@ -49,7 +49,7 @@ EXPECTED = [
     (5, "51983526008"),
     (6, "51910340220"),
     (7, "51975805171"),
-    (9, "invalid_phone: 5 digits, too short for PE"),
+    (9, "invalid_phone: 5 digits, too short for Peru"),
     (10, "landline: (01) 4123456 is a landline; WhatsApp needs a mobile "
          "(--allow-landlines keeps it)"),
     (11, "digits_lost: 5.19877E+10 is in scientific notation: Excel lost the last digits"),

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import phonenumbers
 import pytest
+from babel import Locale
 from phonenumbers import PhoneNumberFormat, PhoneNumberType
 
 from bulk_sender import ConfigError
@@ -128,12 +129,13 @@ def test_a_number_too_short_or_too_long_for_its_country_says_how_many_digits(reg
     lengths = phonenumbers.PhoneMetadata.metadata_for_region(region).general_desc.possible_length
     code = phonenumbers.country_code_for_region(region)
     short, long = "9" * (min(lengths) - 1), "9" * (max(lengths) + 1)
+    country = Locale("en").territories[region]  # the country's name, CLDR's (Peru for PE)
 
     assert normalise_phone(f"+{code} {short}", None).detail == (
-        f"{len(short)} digits, too short for {region}"
+        f"{len(short)} digits, too short for {country}"
     )
     assert normalise_phone(f"+{code} {long}", None).detail == (
-        f"{len(long)} digits, too long for {region}"
+        f"{len(long)} digits, too long for {country}"
     )
 
 

@@ -247,14 +247,16 @@ def test_python_internals_are_refused_before_any_row(source):
     [
         ("{{ nombre_cliente * 5000 }}", "repetition is too long"),
         ("{{ total|int ** 99999 }}", "power 99999 is too large"),
-        ("{{ row.clear() }}", sandbox_says("{{ row.clear() }}")),
+        ("{{ row.clear() }}", "may not use 'clear'"),
     ],
 )
 def test_a_sandbox_refusal_while_rendering_stops_the_run(source, reason):
     compiled = template(source)
 
-    with pytest.raises(TemplateError, match=f"t: refused by the sandbox: .*{reason}"):
+    with pytest.raises(TemplateError, match=f"t: refused by the sandbox: .*{reason}") as caught:
         compiled.render(("Ana", "1", "12", ""))
+    if "clear" in source:  # the sandbox's own English is said in our words, not passed on
+        assert not re.search(sandbox_says(source), str(caught.value))
 
 
 def test_whatsapp_formatting_passes_untouched_and_trailing_spaces_go():
@@ -304,13 +306,15 @@ def test_a_template_mistake_on_a_value_marks_its_row_template_error():
         ("{{ fecha_entrega|date('dd/mm/yyyy') }}", "mm means minutes"),
         ('{{ fecha_entrega|date("d \'de MMMM") }}', "quote is not closed"),
         ("{{ fecha_entrega|time('d/M') }}", "use the date filter"),
-        ("{{ nombre_cliente|fecha }}", jinja_says("{{ nombre_cliente|fecha }}")),
-        ("Hola {{ nombre_cliente }", jinja_says("Hola {{ nombre_cliente }")),
+        ("{{ nombre_cliente|fecha }}", "line 1: there is no filter named 'fecha'"),
+        ("Hola {{ nombre_cliente }", "line 1: '}' is out of place"),
     ],
 )
 def test_mistakes_that_would_fail_every_row_fail_at_compile_time(source, reason):
-    with pytest.raises(TemplateError, match=reason):
+    with pytest.raises(TemplateError, match=re.escape(reason)) as caught:
         template(source)
+    if "fecha }}" in source or source.endswith(" }"):  # Jinja's English, said in our words
+        assert not re.search(jinja_says(source), str(caught.value))
 
 
 def test_money_without_currency_needs_a_locale_with_a_country():

@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import InputError
+from ..language import _, ngettext
 from ..records import Contact
 from .phones import simplify
 from .sniff import detect_delimiter, detect_encoding
@@ -33,6 +34,7 @@ SAMPLE_ROWS = 50
 """Rows after the header looked at to tell a blank column from a column without a name."""
 # A CSV report prefixes risky cells with "'" (docs/spec.md section 5); reading it back removes it.
 _CSV_INJECTION_PREFIX = re.compile(r"^'(?=[=+\-@\t\r])")
+_OLE_SIGNATURE = bytes.fromhex("d0cf11e0a1b11ae1")
 
 
 @dataclass(frozen=True, slots=True)
@@ -73,7 +75,7 @@ def open_contacts(path: str | Path, *, sheet: str | int | None = None) -> Table:
     """Look at a contacts file and find its layout; raise `InputError` if unusable."""
     path = Path(path)
     if not path.is_file():
-        raise InputError(f"{path}: no such file")
+        raise InputError(_("{file}: no such file").format(file=path))
     suffix = path.suffix.lower()
     if suffix in CSV_SUFFIXES:
         encoding = detect_encoding(path)
@@ -85,8 +87,10 @@ def open_contacts(path: str | Path, *, sheet: str | int | None = None) -> Table:
         table = Table(path, name, (), 0, loaded_sheets=loaded)
     else:
         raise InputError(
-            f"{path}: unsupported file type {suffix or '(none)'}; "
-            "use .csv, .tsv, .txt, .xlsx, .xlsm, .xls or .ods"
+            _(
+                "{file}: unsupported file type {suffix}; "
+                "use .csv, .tsv, .txt, .xlsx, .xlsm, .xls or .ods"
+            ).format(file=path, suffix=suffix or _("(none)"))
         )
     return _with_layout(table)
 
@@ -132,11 +136,26 @@ def _load_sheets(path: Path, wanted: str | int | None) -> tuple[str, tuple[Any, 
     except InputError:
         raise
     except Exception as exc:  # calamine raises several unrelated types for a bad file
-        detail = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
         raise InputError(
-            f"{path}: cannot read this spreadsheet ({detail})",
-            hint="open it in Excel or LibreOffice and save it again as .xlsx or .csv",
+            _unreadable_sheet(path, exc),
+            hint=_("open it in Excel or LibreOffice and save it again as .xlsx or .csv"),
         ) from exc
+
+
+def _unreadable_sheet(path: Path, exc: Exception) -> str:
+    """Why python-calamine cannot read a spreadsheet, in our words (its own are English)."""
+    said = str(exc).lower()
+    with contextlib.suppress(OSError), path.open("rb") as f:
+        # Excel saves a password-protected .xlsx as an OLE container, not as a zip.
+        if path.suffix.lower() in (".xlsx", ".xlsm") and f.read(8) == _OLE_SIGNATURE:
+            said += " encrypted"
+    if "password" in said or "encrypt" in said:
+        return _("{file}: cannot read this spreadsheet: it is protected with a password").format(
+            file=path
+        )
+    return _(
+        "{file}: cannot read this spreadsheet: it is damaged, or it is not really a {kind} file"
+    ).format(file=path, kind=path.suffix.lower())
 
 
 def _pick_sheet(path: Path, workbook: Any, wanted: str | int | None) -> str:
@@ -153,16 +172,24 @@ def _pick_sheet(path: Path, workbook: Any, wanted: str | int | None) -> str:
             if m.visible == SheetVisibleEnum.Visible and m.typ == SheetTypeEnum.WorkSheet
         ]
         if not visible and not names:
-            raise InputError(f"{path}: the workbook has no sheets")
+            raise InputError(_("{file}: the workbook has no sheets").format(file=path))
         return visible[0] if visible else names[0]
     if isinstance(wanted, int):
         if not 1 <= wanted <= len(names):
             raise InputError(
-                f"{path}: no sheet number {wanted}; it has {len(names)}: {', '.join(names)}"
+                ngettext(
+                    "{file}: no sheet number {number}; it has {n}: {sheets}",
+                    "{file}: no sheet number {number}; it has {n}: {sheets}",
+                    len(names),
+                ).format(file=path, number=wanted, n=len(names), sheets=", ".join(names))
             )
         return names[wanted - 1]
     if wanted not in names:
-        raise InputError(f"{path}: no sheet named {wanted!r}; sheets: {', '.join(names)}")
+        raise InputError(
+            _("{file}: no sheet named {name}; sheets: {sheets}").format(
+                file=path, name=repr(wanted), sheets=", ".join(names)
+            )
+        )
     return wanted
 
 
@@ -187,11 +214,35 @@ def _csv_rows(table: Table) -> Rows:
                     cells = [_CSV_INJECTION_PREFIX.sub("", c) for c in cells]
                 yield number, cells
         except UnicodeDecodeError as exc:
-            raise InputError(f"{table.path}: cannot read as {table.encoding} text ({exc})") from exc
-        except csv.Error as exc:
             raise InputError(
-                f"{table.path}: line {reader.line_num}: cannot read as CSV ({exc})"
+                _(
+                    "{file}: cannot read as {encoding} text: line {line} holds bytes that are "
+                    "not {encoding}"
+                ).format(file=table.path, encoding=table.encoding, line=reader.line_num + 1),
+                hint=_("open it in Excel or LibreOffice and save it again as CSV UTF-8"),
             ) from exc
+        except csv.Error as exc:
+            raise InputError(_unreadable_csv(table.path, reader.line_num, exc)) from exc
+
+
+def _unreadable_csv(path: Path, line: int, exc: csv.Error) -> str:
+    """Why the csv module cannot read a line, in our words (its own are English)."""
+    said = str(exc)
+    if limit := re.fullmatch(r"field larger than field limit \((\d+)\)", said):
+        return _(
+            "{file}: line {line}: cannot read as CSV: a cell is longer than {limit} characters"
+        ).format(file=path, line=line, limit=limit[1])
+    if "NUL" in said:
+        return _(
+            "{file}: line {line}: cannot read as CSV: it holds NUL characters, so it is not text"
+        ).format(file=path, line=line)
+    if "unquoted field" in said:
+        return _(
+            "{file}: line {line}: cannot read as CSV: a line break inside a cell without quotes"
+        ).format(file=path, line=line)
+    return _('{file}: line {line}: cannot read as CSV ("{detail}")').format(
+        file=path, line=line, detail=said
+    )
 
 
 def _sheet_rows(sheets: Sequence[Any]) -> Rows:
@@ -231,7 +282,7 @@ def _find_header(table: Table) -> tuple[int, list[str], list[Sequence[Any]]]:
     with contextlib.closing(_numbered_rows(table)) as rows:
         scanned = [(n, cells) for n, cells in _first_filled(rows, HEADER_SCAN_ROWS)]
         if not scanned:
-            raise InputError(f"{table.path}: the file has no rows")
+            raise InputError(_("{file}: the file has no rows").format(file=table.path))
         # Title and "Date: ..." rows above the header are narrower than the table's rows.
         filled = [_filled(cells) for _, cells in scanned]
         typical = max(Counter(filled).items(), key=lambda pair: (pair[1], pair[0]))[0]

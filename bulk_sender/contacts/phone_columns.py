@@ -20,6 +20,7 @@ from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
 from ..errors import InputError
+from ..language import N_, _, ngettext
 from .column_words import (
     FAX,
     GENERIC_NAMES,
@@ -219,17 +220,24 @@ class PhoneColumns:
             if phone.code != "missing_phone":
                 if len(self.sources) == 1:
                     return phone
-                return Phone(code=phone.code, detail=f"{phone.detail}; in column {source.name}")
+                detail = _("{problem}; in column {column}").format(
+                    problem=phone.detail, column=source.name
+                )
+                return Phone(code=phone.code, detail=detail)
         others = [o.name for o in self.left_out if _filled(values, o)]
         if others:
             return Phone(
                 code="not_own_phone",
-                detail=f"only another person's number ({', '.join(others)}); "
-                f"nothing in {', '.join(self.names)}",
+                detail=_("only another person's number ({others}); nothing in {columns}").format(
+                    others=", ".join(others), columns=", ".join(self.names)
+                ),
             )
         if len(self.sources) == 1:
-            return Phone(code="missing_phone", detail="the phone cell is empty")
-        return Phone(code="missing_phone", detail=f"no phone in {', '.join(self.names)}")
+            return Phone(code="missing_phone", detail=_("the phone cell is empty"))
+        return Phone(
+            code="missing_phone",
+            detail=_("no phone in {columns}").format(columns=", ".join(self.names)),
+        )
 
 
 def _filled(values: Sequence[Any], column: LeftOut) -> bool:
@@ -272,7 +280,9 @@ def choose_phone_columns(
     for name in wanted:
         if name not in columns:
             raise InputError(
-                f"{where}--phone-column {name}: no such column; columns: {', '.join(columns)}"
+                _("{where}--phone-column {name}: no such column; columns: {columns}").format(
+                    where=where, name=name, columns=", ".join(columns)
+                )
             )
     sources = tuple(
         PhoneSource(name, list(columns).index(name), header_rank(name) or (0, 3, False))
@@ -304,14 +314,24 @@ def phone_columns_for(
     if not found.sources:
         if others := [o.name for o in found.left_out]:
             raise InputError(
-                f"{table.path}: no column of the contacts' own phones in row {table.header_row}; "
-                f"{', '.join(others)} holds another person's number",
-                hint="to message those numbers anyway, name the column with --phone-column",
+                ngettext(
+                    "{file}: no column of the contacts' own phones in row {row}; "
+                    "{columns} holds another person's number",
+                    "{file}: no column of the contacts' own phones in row {row}; "
+                    "{columns} hold other people's numbers",
+                    len(others),
+                ).format(file=table.path, row=table.header_row, columns=", ".join(others)),
+                hint=ngettext(
+                    "to message those numbers anyway, name the column with --phone-column",
+                    "to message those numbers anyway, name the columns with --phone-column",
+                    len(others),
+                ),
             )
         raise InputError(
-            f"{table.path}: no phone column found in row {table.header_row}; "
-            f"columns: {', '.join(table.columns)}",
-            hint="name it with --phone-column",
+            _("{file}: no phone column found in row {row}; columns: {columns}").format(
+                file=table.path, row=table.header_row, columns=", ".join(table.columns)
+            ),
+            hint=_("name it with --phone-column"),
         )
     return found if country is None else with_country_column(found, table, country)
 
@@ -328,8 +348,12 @@ def with_country_column(found: PhoneColumns, table: Table, name: str) -> PhoneCo
     if name.strip().lower() in ("", NO_COUNTRY_COLUMN):
         return replace(found, country=None, country_index=None)
     raise InputError(
-        f"{table.path}: --country-column {name}: no such column; columns: {', '.join(columns)}",
-        hint=f"name one of them, or {NO_COUNTRY_COLUMN} to use --country for every row",
+        _("{file}: --country-column {name}: no such column; columns: {columns}").format(
+            file=table.path, name=name, columns=", ".join(columns)
+        ),
+        hint=_("name one of them, or {none} to use --country for every row").format(
+            none=NO_COUNTRY_COLUMN
+        ),
     )
 
 
@@ -351,42 +375,80 @@ class ColumnsUsed:
     def phone_text(self, *, short: bool = False) -> str:
         """Each column with its rows; `short` leaves out, but counts, those that gave none."""
         shown = [(name, n) for name, n in self.phones if n or not short]
-        text = ", ".join(f"{name} ({_rows(n)})" for name, n in shown)
-        if len(shown) < len(self.phones):
-            text += f", and {len(self.phones) - len(shown)} more that gave none"
+        text = ", ".join(
+            _("{column} ({rows})").format(column=name, rows=_rows(n)) for name, n in shown
+        )
+        if hidden := len(self.phones) - len(shown):
+            text = ngettext(
+                "{columns}, and {n} more that gave none",
+                "{columns}, and {n} more that gave none",
+                hidden,
+            ).format(columns=text, n=hidden)
         return text
 
     def country_text(self) -> str:
-        if self.default_country:
-            others = f"use --country {self.default_country}"
-        else:
-            others = "need a +code or --country"
+        default = self.default_country
         if self.country is None:
-            return f"none (numbers without a country code {others})"
-        text = f"{self.country} ({self.country_rows} of {_rows(self.rows)} named a country"
-        return text + (")" if self.country_rows == self.rows else f"; the others {others})")
+            if default:
+                return _("none (numbers without a country code use --country {country})").format(
+                    country=default
+                )
+            return _("none (numbers without a country code need a +code or --country)")
+        if self.country_rows == self.rows:
+            words = ngettext(
+                "{column} ({named} of {n} row named a country)",
+                "{column} ({named} of {n} rows named a country)",
+                self.rows,
+            )
+        elif default:
+            words = ngettext(
+                "{column} ({named} of {n} row named a country; the others use --country {country})",
+                "{column} ({named} of {n} rows named a country; the others use --country "
+                "{country})",
+                self.rows,
+            )
+        else:
+            words = ngettext(
+                "{column} ({named} of {n} row named a country; the others need a +code or "
+                "--country)",
+                "{column} ({named} of {n} rows named a country; the others need a +code or "
+                "--country)",
+                self.rows,
+            )
+        return words.format(
+            column=self.country, named=self.country_rows, n=self.rows, country=default
+        )
 
     def left_out_text(self) -> str:
         """`AssistantPhone (another person's number)`."""
         names = ", ".join(column.name for column in self.left_out)
-        whose = "other people's numbers" if len(self.left_out) > 1 else "another person's number"
-        return f"{names} ({whose})"
+        return ngettext(
+            "{columns} (another person's number)",
+            "{columns} (other people's numbers)",
+            len(self.left_out),
+        ).format(columns=names)
 
     def lines(self) -> list[str]:
         """`Phone columns, in order: ...`, `Left out: ...` and `Country column: ...`."""
-        label = "Phone columns, in order" if len(self.phones) > 1 else "Phone column"
         short = len(self.phones) > 4  # Outlook has a dozen phone columns, mostly empty
-        lines = [f"{label}: {self.phone_text(short=short)}"]
+        label = ngettext(
+            "Phone column: {columns}",
+            "Phone columns, in order: {columns}",
+            max(1, len(self.phones)),
+        )
+        lines = [label.format(columns=self.phone_text(short=short))]
         if self.left_out:
-            lines.append(f"Left out: {self.left_out_text()}")
-        return [*lines, f"Country column: {self.country_text()}"]
+            lines.append(_("Left out: {columns}").format(columns=self.left_out_text()))
+        return [*lines, _("Country column: {column}").format(column=self.country_text())]
 
     def summary_rows(self) -> list[tuple[str, Any]]:
-        rows = [("phone columns", self.phone_text())]
+        """The summary sheet's rows; their labels are marked for the catalog, translated where
+        the sheet is written."""
+        rows = [(N_("phone columns"), self.phone_text())]
         if self.left_out:
-            rows.append(("left out", self.left_out_text()))
-        return [*rows, ("country column", self.country_text())]
+            rows.append((N_("left out"), self.left_out_text()))
+        return [*rows, (N_("country column"), self.country_text())]
 
 
 def _rows(n: int) -> str:
-    return "1 row" if n == 1 else f"{n} rows"
+    return ngettext("{n} row", "{n} rows", n).format(n=n)

@@ -15,6 +15,7 @@ import phonenumbers
 from phonenumbers import NumberParseException, PhoneNumber, PhoneNumberType
 
 from ..errors import ConfigError
+from ..language import _, active, ngettext
 from .countries import country_code, find_country_column, fold
 
 # Several numbers in one cell: Google Contacts joins them with " ::: ", people with "/",
@@ -53,14 +54,15 @@ def normalise_phone(raw: Any, region: str | None = None, *, allow_landlines: boo
     """
     text = _cell_text(raw)
     if text is None:
-        return Phone(code="invalid_phone", detail=f"{raw!r} is not a phone number")
-    return _normalise_cell(text, (region or "").upper() or None, allow_landlines)
+        return Phone(code="invalid_phone", detail=_not_a_phone(repr(raw)))
+    return _normalise_cell(text, (region or "").upper() or None, allow_landlines, active())
 
 
 # Lists repeat phones (one customer, several orders), so a cell seen lately is read once. The
-# cache is bounded: 16,384 cells (some 6 MB) cover the distinct customers of most lists.
+# cache is bounded: 16,384 cells (some 6 MB) cover the distinct customers of most lists. The
+# language is part of the key: the reason is worded in it.
 @functools.lru_cache(maxsize=16384)
-def _normalise_cell(text: str, region: str | None, allow_landlines: bool) -> Phone:
+def _normalise_cell(text: str, region: str | None, allow_landlines: bool, language: str) -> Phone:
     # Shopify and Excel users mark a number as text with a leading apostrophe: '+5198...
     text = text.strip().removeprefix("'").strip()
     if link := _WA_LINK.search(text):
@@ -100,14 +102,16 @@ def _cell_text(raw: Any) -> str | None:
 
 def _normalise_text(text: str, region: str | None, allow_landlines: bool) -> Phone:
     if not text:
-        return Phone(code="missing_phone", detail="the phone cell is empty")
+        return Phone(code="missing_phone", detail=_("the phone cell is empty"))
     if _SCIENTIFIC.match(text):
         return Phone(
             code="digits_lost",
-            detail=f"{text} is in scientific notation: Excel lost the last digits",
+            detail=_("{phone} is in scientific notation: Excel lost the last digits").format(
+                phone=text
+            ),
         )
     if not re.search(r"\d", text):
-        return Phone(code="invalid_phone", detail=f"{text!r} is not a phone number")
+        return Phone(code="invalid_phone", detail=_not_a_phone(repr(text)))
     text = _WHOLE_FLOAT.sub(r"\1", text)
     number = _parse(text, region)
     if isinstance(number, Phone):
@@ -132,7 +136,8 @@ def _parse(text: str, region: str | None) -> PhoneNumber | Phone:
         if number is not None and phonenumbers.is_valid_number(number):
             return number
         return Phone(
-            code="no_country", detail=f"{text} has no country code and no --country was given"
+            code="no_country",
+            detail=_("{phone} has no country code and no --country was given").format(phone=text),
         )
     try:
         number = _mend(phonenumbers.parse(text, None if international else region))
@@ -162,45 +167,77 @@ def _mend(number: PhoneNumber) -> PhoneNumber:
     return number
 
 
+def _not_a_phone(shown: str) -> str:
+    return _("{value} is not a phone number").format(value=shown)
+
+
 def _parse_failure(text: str, exc: NumberParseException) -> str:
+    """phonenumbers' reason (`INVALID_COUNTRY_CODE`, `TOO_SHORT_NSN`...) in our words."""
     if exc.error_type == NumberParseException.INVALID_COUNTRY_CODE:
-        return f"{text}: unknown country code"
+        return _("{phone}: unknown country code").format(phone=text)
     if exc.error_type in (
         NumberParseException.TOO_SHORT_NSN,
         NumberParseException.TOO_SHORT_AFTER_IDD,
     ):
-        return f"{text}: too short to be a phone number"
+        return _("{phone}: too short to be a phone number").format(phone=text)
     if exc.error_type == NumberParseException.TOO_LONG:
-        return f"{text}: too long to be a phone number"
-    return f"{text!r} is not a phone number"
+        return _("{phone}: too long to be a phone number").format(phone=text)
+    return _not_a_phone(repr(text))
+
+
+def country_name(region: str) -> str:
+    """A country's name in the active language (CLDR's, through Babel): `Perú` for PE."""
+    return _territories(active()).get(region, region)
+
+
+@functools.cache
+def _territories(language: str) -> dict[str, str]:
+    from babel import Locale
+
+    return {code: str(name) for code, name in Locale.parse(language).territories.items()}
 
 
 def _why_invalid(number: PhoneNumber) -> str:
-    """`6 digits, too short for PE` and the like (docs/spec.md section 3)."""
+    """`6 digits, too short for Peru` and the like (docs/spec.md section 3)."""
     region = phonenumbers.region_code_for_country_code(number.country_code or 0)
     national = str(number.national_number)
     digits = len(national)
     if number.country_code == 55 and digits == 10 and national[2] in "6789":
-        return (
-            f"{digits} digits: a Brazilian mobile has 9 digits after the area code and the "
-            f"ninth digit is missing (+55 {national[:2]} 9{national[2:6]}-{national[6:]}?)"
-        )
+        return _(
+            "{n} digits: a Brazilian mobile has 9 digits after the area code and the "
+            "ninth digit is missing ({guess}?)"
+        ).format(n=digits, guess=f"+55 {national[:2]} 9{national[2:6]}-{national[6:]}")
     metadata = phonenumbers.PhoneMetadata.metadata_for_region(region)
     general = metadata.general_desc if metadata else None
     lengths = general.possible_length if general else ()
+    country = country_name(region)
     if lengths and digits < min(lengths):
-        return f"{digits} digits, too short for {region}"
-    if lengths and digits > max(lengths):
-        return f"{digits} digits, too long for {region}"
-    return f"{digits} digits, not a valid number for {region}"
+        words = ngettext(
+            "{n} digit, too short for {country}", "{n} digits, too short for {country}", digits
+        )
+    elif lengths and digits > max(lengths):
+        words = ngettext(
+            "{n} digit, too long for {country}", "{n} digits, too long for {country}", digits
+        )
+    else:
+        words = ngettext(
+            "{n} digit, not a valid number for {country}",
+            "{n} digits, not a valid number for {country}",
+            digits,
+        )
+    return words.format(n=digits, country=country)
 
 
 def _landline_detail(text: str, number: PhoneNumber) -> str:
-    detail = f"{text} is a landline; WhatsApp needs a mobile (--allow-landlines keeps it)"
     if number.country_code == 54:
         # Argentine mobiles share the landline numbering; only the 9 (or 15) marks them.
-        detail += "; an Argentine mobile is written +54 9 <area> <number> or 0<area> 15 <number>"
-    return detail
+        return _(
+            "{phone} is a landline; WhatsApp needs a mobile (--allow-landlines keeps it); "
+            "an Argentine mobile is written +54 9 {area} {number} or 0{area} 15 {number}"
+        ).format(phone=text, area="<" + _("area") + ">", number="<" + _("number") + ">")
+    return _("{phone} is a landline; WhatsApp needs a mobile (--allow-landlines keeps it)").format(
+        phone=text
+    )
 
 
 # Headers and country names are compared the same way (`Teléfono` = `telefono`).
@@ -213,7 +250,11 @@ def country_flag(country: str | None) -> str | None:
         return None
     region = country_code(country)
     if region is None:
-        raise ConfigError(f"--country {country}: not a country; use an ISO code such as PE or MX")
+        raise ConfigError(
+            _("--country {country}: not a country; use an ISO code such as PE or MX").format(
+                country=country
+            )
+        )
     return region
 
 

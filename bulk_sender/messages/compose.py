@@ -17,6 +17,7 @@ from ..contacts.countries import country_code
 from ..contacts.phone_columns import ColumnsUsed, PhoneColumns, PhonePick, choose_phone_columns
 from ..contacts.phones import Phone, country_flag
 from ..errors import ConfigError, InputError
+from ..language import _
 from ..lifecycle import Move, first
 from ..records import Contact, Message, Outcome, WaTemplate
 from .render import MessageTemplate, Rendered, variable_template
@@ -64,19 +65,29 @@ def check_variables(pairs: Sequence[tuple[str, str]], flag: str) -> tuple[tuple[
     if all(numbered):
         numbers = [int(name) for name in names]
         if sorted(numbers) != list(range(1, len(pairs) + 1)):
-            raise ConfigError(f"{flag}: number the variables 1, 2, 3... (given {', '.join(names)})")
+            raise ConfigError(
+                _("{flag}: number the variables 1, 2, 3... (given {names})").format(
+                    flag=flag, names=", ".join(names)
+                )
+            )
         return tuple((str(n), value) for n, (_, value) in sorted(zip(numbers, pairs, strict=True)))
     if any(numbered):
         raise ConfigError(
-            f"{flag}: use numbers (1, 2, 3...) or names, not both ({', '.join(names)})"
+            _("{flag}: use numbers (1, 2, 3...) or names, not both ({names})").format(
+                flag=flag, names=", ".join(names)
+            )
         )
     for name in names:
         if not name.isidentifier():
             raise ConfigError(
-                f"{flag} {name}=...: a variable is a number or a name of letters, digits and _"
+                _(
+                    "{flag} {name}=...: a variable is a number or a name of letters, digits and _"
+                ).format(flag=flag, name=name)
             )
         if names.count(name) > 1:
-            raise ConfigError(f"{flag}: the variable {name} is given twice")
+            raise ConfigError(
+                _("{flag}: the variable {name} is given twice").format(flag=flag, name=name)
+            )
     return tuple(pairs)
 
 
@@ -95,7 +106,7 @@ class Composer:
         allow_landlines: bool = False,
     ) -> None:
         if (template is None) == (wa_template is None):
-            raise ConfigError("give one of a message template or an approved WhatsApp template")
+            raise ConfigError(_("give one of a message template or an approved WhatsApp template"))
         self.columns = tuple(columns)
         self.locale = locale
         if isinstance(phone_column, str):  # `--phone-column A,B` without a file's sample
@@ -125,7 +136,11 @@ class Composer:
 
     def _index(self, column: str, flag: str) -> int:
         if column not in self.columns:
-            raise InputError(f"{flag} {column}: no such column; columns: {', '.join(self.columns)}")
+            raise InputError(
+                _("{flag} {column}: no such column; columns: {columns}").format(
+                    flag=flag, column=column, columns=", ".join(self.columns)
+                )
+            )
         return self.columns.index(column)
 
     def _variables(
@@ -204,7 +219,7 @@ class Composer:
         if self._media_index is not None:
             media = str(contact.values[self._media_index] or "").strip() or None
             if media is None:
-                return Outcome(REJECTED, "missing_value", "no media URL in this row")
+                return Outcome(REJECTED, "missing_value", _("no media URL in this row"))
         call = WaTemplate(
             self.wa.name, tuple(values["body"]), tuple(values["header"]), media,
             self.wa.campaign_name, self._body_names, self._header_names, self._send_type,
@@ -219,7 +234,11 @@ def _send_type(word: str | None) -> str | None:
     if word is None:
         return None
     if word not in SEND_TYPES:
-        raise ConfigError(f"--send-type {word}: use one of {', '.join(SEND_TYPES)}")
+        raise ConfigError(
+            _("--send-type {word}: use one of {words}").format(
+                word=word, words=", ".join(SEND_TYPES)
+            )
+        )
     return SEND_TYPES[word]
 
 

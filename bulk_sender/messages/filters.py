@@ -27,6 +27,8 @@ from babel.dates import (
 )
 from babel.numbers import format_currency, format_decimal, get_territory_currencies, is_currency
 
+from ..language import _
+
 NAMED_FORMATS = ("short", "medium", "long", "full")
 # Lower-cased inside a name, as Spanish and Portuguese write them: "José de la Cruz".
 PARTICLES = frozenset({"de", "del", "la", "las", "los", "y", "da", "das", "do", "dos", "e"})
@@ -74,12 +76,12 @@ def to_decimal(value: Any, decimal_symbol: str = ".") -> Decimal:
     """A number from a cell; `decimal_symbol` settles `1.234` (thousands, or a decimal?)."""
     if isinstance(value, int | float | Decimal) and not isinstance(value, bool):
         if isinstance(value, float) and not math.isfinite(value):
-            raise ValueNotUnderstood(f"{value!r} is not a number")
+            raise ValueNotUnderstood(_not_a_number(repr(value)))
         return Decimal(str(value))
     text = str(value).strip()
     match = _AMOUNT.fullmatch(text)
     if not match or (match["s1"] and match["s2"]):
-        raise ValueNotUnderstood(f"{text!r} is not a number")
+        raise ValueNotUnderstood(_not_a_number(repr(text)))
     digits = re.sub(r"[\s']", "", match["digits"])
     mark = _decimal_mark(digits, decimal_symbol)
     thousands = "," if mark == "." else "."
@@ -87,8 +89,12 @@ def to_decimal(value: Any, decimal_symbol: str = ".") -> Decimal:
     try:
         number = Decimal(digits)
     except decimal.InvalidOperation as exc:
-        raise ValueNotUnderstood(f"{text!r} is not a number") from exc
+        raise ValueNotUnderstood(_not_a_number(repr(text))) from exc
     return -number if "-" in (match["s1"] + match["s2"]) else number
+
+
+def _not_a_number(shown: str) -> str:
+    return _("{value} is not a number").format(value=shown)
 
 
 def _decimal_mark(digits: str, decimal_symbol: str) -> str:
@@ -110,7 +116,9 @@ def money(value: Any, currency: str | None = None, *, locale: Locale) -> str:
     """`1234.5|money("PEN")` -> `S/ 1,234.50` in es_PE; the currency defaults to the locale's."""
     code = str(currency).strip().upper() if currency is not None else local_currency(locale)
     if not _is_currency(code):
-        raise ValueNotUnderstood(f"{currency!r} is not a currency code (PEN, MXN, COP...)")
+        raise ValueNotUnderstood(
+            _("{value} is not a currency code (PEN, MXN, COP...)").format(value=repr(currency))
+        )
     amount = to_decimal(value, locale.number_symbols["latn"]["decimal"])
     with decimal.localcontext() as context:
         context.rounding = decimal.ROUND_HALF_UP  # 2.665 soles is S/ 2.67, as a cashier rounds
@@ -126,7 +134,11 @@ def local_currency(locale: Locale) -> str:
     """The currency of the locale's country: PEN for es_PE; an error for plain `es`."""
     currencies = get_territory_currencies(locale.territory) if locale.territory else []
     if not currencies:
-        raise ValueError(f'locale {locale} has no country, so say the currency: money("PEN")')
+        raise ValueError(
+            _('locale {locale} has no country, so say the currency: money("PEN")').format(
+                locale=locale
+            )
+        )
     return str(currencies[0])
 
 
@@ -156,7 +168,9 @@ def to_date(value: Any) -> date | datetime:
             return datetime.strptime(text, pattern)
         except ValueError:
             continue
-    raise ValueNotUnderstood(f"{text!r} is not a date (write it as 25/11/2026 or 2026-11-25)")
+    raise ValueNotUnderstood(
+        _("{value} is not a date (write it as 25/11/2026 or 2026-11-25)").format(value=repr(text))
+    )
 
 
 # Lists repeat dates (one delivery day, many customers) and Babel formats slowly: cache them.
@@ -187,7 +201,9 @@ def to_time(value: Any) -> time:
         with contextlib.suppress(ValueError):
             if not ampm or hour < 24:
                 return time(hour, int(match["m"]), int(match["s"] or 0))
-    raise ValueNotUnderstood(f"{text!r} is not a time of day (write it as 16:30)")
+    raise ValueNotUnderstood(
+        _("{value} is not a time of day (write it as 16:30)").format(value=repr(text))
+    )
 
 
 @functools.lru_cache(maxsize=4096)
@@ -224,25 +240,35 @@ def check_pattern(filter_name: str, pattern: str) -> None:
     if pattern in NAMED_FORMATS:
         return
     if pattern.replace("''", "").count("'") % 2:
-        raise ValueError("a quote is not closed; quote words like this: d 'de' MMMM")
+        raise ValueError(_("a quote is not closed; quote words like this: d 'de' MMMM"))
     try:
         parse_pattern(pattern)  # checks the length of each field
     except ValueError as exc:
-        raise ValueError(str(exc)) from exc
+        raise ValueError(_pattern_problem(exc)) from exc
     fields = {token for kind, token in tokenize_pattern(pattern) if isinstance(token, tuple)}
-    letters = {char for char, _ in fields}
+    letters = {char for char, __ in fields}
     if {("e", 1), ("e", 2), ("c", 1), ("c", 2)} & fields:
-        raise ValueError("letters in a pattern are fields: quote words, like d 'de' MMMM")
+        raise ValueError(_("letters in a pattern are fields: quote words, like d 'de' MMMM"))
     if letters & set("zZvVOxX"):
-        raise ValueError("cells have no time zone, so a pattern cannot show one")
+        raise ValueError(_("cells have no time zone, so a pattern cannot show one"))
     if filter_name == "time" and letters & set("GyYuUrQqMLwWdDFg"):
-        raise ValueError("the time filter shows a time of day; use the date filter for days")
+        raise ValueError(_("the time filter shows a time of day; use the date filter for days"))
     if filter_name == "date" and "Y" in letters:
-        raise ValueError("YYYY is the week-based year, wrong late in December; write yyyy")
+        raise ValueError(_("YYYY is the week-based year, wrong late in December; write yyyy"))
     if filter_name == "date" and "D" in letters:
-        raise ValueError("D is the day of the year; write d for the day of the month")
+        raise ValueError(_("D is the day of the year; write d for the day of the month"))
     if filter_name == "date" and "m" in letters and not letters & set("hHkK"):
-        raise ValueError("mm means minutes; write MM for the month")
+        raise ValueError(_("mm means minutes; write MM for the month"))
+
+
+def _pattern_problem(exc: ValueError) -> str:
+    """Babel's reason a pattern is wrong, in our words (its own are English)."""
+    field = re.fullmatch(r"Invalid length for field: '(.*)'", str(exc))
+    if field:
+        return _("{field} has too many or too few letters for a pattern field").format(
+            field=field[1]
+        )
+    return _('the pattern cannot be read ("{detail}")').format(detail=exc)
 
 
 def _readable(text: str) -> str:

@@ -18,6 +18,7 @@ from typing import Any
 
 import jinja2
 from babel import Locale, UnknownLocaleError
+from babel.lists import format_list
 from babel.numbers import is_currency
 from jinja2 import meta, nodes
 from jinja2.defaults import DEFAULT_NAMESPACE
@@ -26,6 +27,7 @@ from jinja2.sandbox import ImmutableSandboxedEnvironment
 
 from ..contacts.phones import simplify
 from ..errors import TemplateError
+from ..language import _, active, ngettext
 from .filters import ValueNotUnderstood, check_pattern, filters_for, local_currency, plain
 
 MAX_LENGTH = 4096  # WhatsApp's limit for a text body
@@ -69,9 +71,20 @@ def load_template_source(name_or_path: str, templates_dir: Path = TEMPLATES_DIR)
         if path.is_file():
             try:
                 return path.read_text(encoding="utf-8-sig"), path.stem
-            except (OSError, UnicodeDecodeError) as exc:
-                raise TemplateError(f"{path}: cannot read the template ({exc})") from exc
-    raise TemplateError(f"{name_or_path}: no such template file, nor {candidates[1]}")
+            except UnicodeDecodeError as exc:
+                raise TemplateError(
+                    _("{file}: cannot read the template: it is not UTF-8 text").format(file=path),
+                    hint=_("save it again as UTF-8 text"),
+                ) from exc
+            except OSError as exc:
+                raise TemplateError(
+                    _('{file}: cannot read the template ("{reason}")').format(
+                        file=path, reason=exc.strerror or exc
+                    )
+                ) from exc
+    raise TemplateError(
+        _("{name}: no such template file, nor {path}").format(name=name_or_path, path=candidates[1])
+    )
 
 
 def identifier(header: str) -> str:
@@ -89,12 +102,12 @@ class _Sandbox(ImmutableSandboxedEnvironment):
 
     def call_binop(self, context: Any, operator: str, left: Any, right: Any) -> Any:
         if operator == "**" and isinstance(right, int) and abs(right) > 100:
-            raise SecurityError(f"the power {right} is too large")
+            raise SecurityError(_("the power {power} is too large").format(power=right))
         if operator == "*":
             for text, times in ((left, right), (right, left)):
                 sized = isinstance(text, str | list | tuple) and isinstance(times, int)
                 if sized and len(text) * times > MAX_LENGTH:
-                    raise SecurityError("that repetition is too long")
+                    raise SecurityError(_("that repetition is too long"))
         return super().call_binop(context, operator, left, right)
 
 
@@ -123,7 +136,7 @@ class MessageTemplate:
             tree = self._env.parse(source)
             self._template = self._env.from_string(tree)
         except jinja2.TemplateSyntaxError as exc:
-            raise TemplateError(f"{name}: line {exc.lineno}: {exc.message}") from exc
+            raise TemplateError(f"{name}: {syntax_problem(exc)}") from exc
         self._check(tree)
 
     def render(self, values: Sequence[Any]) -> Rendered:
@@ -141,11 +154,15 @@ class MessageTemplate:
         except jinja2.UndefinedError as exc:
             return self._missing(exc)
         except SecurityError as exc:
-            raise TemplateError(f"{self.name}: refused by the sandbox: {exc}") from exc
+            raise TemplateError(
+                _("{template}: refused by the sandbox: {reason}").format(
+                    template=self.name, reason=_refusal(exc)
+                )
+            ) from exc
         except ValueNotUnderstood as exc:
             return Rendered(code="bad_value", detail=str(exc))
         except (TypeError, ValueError, ArithmeticError, LookupError, jinja2.TemplateError) as exc:
-            return Rendered(code="template_error", detail=str(exc))
+            return Rendered(code="template_error", detail=_render_problem(exc))
         return finish(text)
 
     def _missing(self, exc: jinja2.UndefinedError) -> Rendered:
@@ -158,8 +175,10 @@ class MessageTemplate:
         elif key and ast.literal_eval(key[1]) in self.columns:
             column = ast.literal_eval(key[1])
         else:
-            return Rendered(code="template_error", detail=message)
-        return Rendered(code="missing_value", detail=f"{column} is empty in this row")
+            return Rendered(code="template_error", detail=_undefined(message))
+        return Rendered(
+            code="missing_value", detail=_("{column} is empty in this row").format(column=column)
+        )
 
     def _check(self, tree: nodes.Template) -> None:
         """Every problem that would fail every row, raised now as a `TemplateError`."""
@@ -177,9 +196,10 @@ class MessageTemplate:
         if used & self.ambiguous:
             name = sorted(used & self.ambiguous)[0]
             columns = [c for c in self.columns if identifier(c) == name]
-            return (
-                f"{{{{ {name} }}}} could be column {' or '.join(map(repr, columns))}; "
-                f"say which: {' or '.join(f'row[{c!r}]' for c in columns)}"
+            return _("{variable} could be column {columns}; say which: {choices}").format(
+                variable=_shown(name),
+                columns=_either([repr(c) for c in columns]),
+                choices=_either([f"row[{c!r}]" for c in columns]),
             )
         unknown = sorted(used - set(self.variables))
         if not unknown:
@@ -187,19 +207,31 @@ class MessageTemplate:
         described = []
         for variable in unknown:
             close = difflib.get_close_matches(identifier(variable), self.variables, n=1)
-            hint = f" (did you mean {close[0]!r}?)" if close else ""
-            described.append(f"{{{{ {variable} }}}}{hint}")
-        return (
-            f"{' and '.join(described)} {'matches' if len(unknown) == 1 else 'match'} no column; "
-            f"the file offers: {', '.join(self.variables)}"
-        )
+            described.append(
+                _("{variable} (did you mean {suggestion}?)").format(
+                    variable=_shown(variable), suggestion=repr(close[0])
+                )
+                if close
+                else _shown(variable)
+            )
+        return ngettext(
+            "{variables} matches no column; the file offers: {offered}",
+            "{variables} match no column; the file offers: {offered}",
+            len(unknown),
+        ).format(variables=_both(described), offered=", ".join(self.variables))
 
     def _unknown_keys(self, tree: nodes.Template) -> str:
         for key in _row_keys(tree):
             if key not in self.columns:
                 close = difflib.get_close_matches(key, self.columns, n=1)
-                hint = f" (did you mean row[{close[0]!r}]?)" if close else ""
-                return f"row[{key!r}] names no column{hint}; columns: {', '.join(self.columns)}"
+                columns = ", ".join(self.columns)
+                if close:
+                    return _(
+                        "{key} names no column (did you mean {suggestion}?); columns: {columns}"
+                    ).format(key=f"row[{key!r}]", suggestion=f"row[{close[0]!r}]", columns=columns)
+                return _("{key} names no column; columns: {columns}").format(
+                    key=f"row[{key!r}]", columns=columns
+                )
         return ""
 
     def _bad_arguments(self, tree: nodes.Template) -> str:
@@ -212,11 +244,15 @@ class MessageTemplate:
                 if node.name == "money" and not node.args:
                     local_currency(self.locale)
                 elif node.name == "money" and first and not _is_currency(first):
-                    return f"line {node.lineno}: {first!r} is not a currency code (PEN, MXN...)"
+                    return _("line {line}: {code} is not a currency code (PEN, MXN...)").format(
+                        line=node.lineno, code=repr(first)
+                    )
                 elif node.name in ("date", "time") and first and isinstance(first, str):
                     check_pattern(node.name, first)
-            except ValueError as exc:
-                return f"line {node.lineno}: {node.name}: {exc}"
+            except ValueError as exc:  # our own words: filters.py words them
+                return _("line {line}: {filter}: {problem}").format(
+                    line=node.lineno, filter=node.name, problem=exc
+                )
         return ""
 
 
@@ -224,11 +260,14 @@ def finish(text: str) -> Rendered:
     """Trailing spaces trimmed; an empty message or one too long for WhatsApp is refused."""
     text = "\n".join(line.rstrip() for line in text.splitlines()).strip()
     if not text:
-        return Rendered(code="empty_message", detail="the template rendered nothing")
+        return Rendered(code="empty_message", detail=_("the template rendered nothing"))
     if len(text) > MAX_LENGTH:
-        return Rendered(
-            code="too_long", detail=f"{len(text)} characters, WhatsApp allows {MAX_LENGTH}"
+        words = ngettext(
+            "{n} character, WhatsApp allows {limit}",
+            "{n} characters, WhatsApp allows {limit}",
+            len(text),
         )
+        return Rendered(code="too_long", detail=words.format(n=len(text), limit=MAX_LENGTH))
     return Rendered(text=text)
 
 
@@ -254,7 +293,9 @@ def _internals(tree: nodes.Template) -> str:
             names.append((call.lineno, call.args[0].value))
     for line, name in sorted(names, key=lambda pair: pair[0]):
         if isinstance(name, str) and name.startswith("_"):
-            return f"line {line}: refused by the sandbox: {name} reaches Python internals"
+            return _("line {line}: refused by the sandbox: {name} reaches Python internals").format(
+                line=line, name=name
+            )
     return ""
 
 
@@ -280,4 +321,137 @@ def _parse_locale(name: str) -> Locale:
     try:
         return Locale.parse(name.replace("-", "_"))
     except (UnknownLocaleError, ValueError) as exc:
-        raise TemplateError(f"--locale {name}: unknown locale") from exc
+        raise TemplateError(_("--locale {name}: unknown locale").format(name=name)) from exc
+
+
+def _shown(variable: str) -> str:
+    """A variable as the template writes it: `{{ nombre }}`."""
+    return "{{ " + variable + " }}"
+
+
+def _either(items: Sequence[str]) -> str:
+    """`A or B` in the active language (CLDR's list patterns, through Babel)."""
+    return str(format_list(list(items), style="or", locale=active()))
+
+
+def _both(items: Sequence[str]) -> str:
+    """`A and B` in the active language."""
+    return str(format_list(list(items), style="standard", locale=active()))
+
+
+# Jinja's parser says what is wrong in English; each of its usual complaints is said in ours,
+# with the line, the tag, the filter or the character it names (never Jinja's own text).
+_UNCLOSED = re.compile(
+    r"(?:Unexpected end of template|Encountered unknown tag '(\w+)')\."
+    r".*innermost block that needs to be closed is '(\w+)'",
+    re.S,
+)
+_UNKNOWN_TAG = re.compile(r"Encountered unknown tag '(\w+)'")
+_NO_FILTER = re.compile(r"No (filter|test) named '([^']*)'")
+_BAD_CHAR = re.compile(r"unexpected char (.+) at \d+")
+_UNEXPECTED = re.compile(r"unexpected '([^']*)'(?:, expected '([^' ]*)')?")
+_GOT = re.compile(r"expected token '[^']*', got '([^' ]*)'")
+_NO_EXPRESSION = re.compile(r"Expected an expression, got")
+_ENDED = re.compile(r"unexpected end of template", re.I)
+
+
+def syntax_problem(exc: jinja2.TemplateSyntaxError) -> str:
+    """What is wrong with a template's writing, in our words: `line 2: {% if %} is not closed`."""
+    said, line = str(exc.message or ""), exc.lineno
+    statement, printed = "{% %}", "{{ }}"
+    if found := _UNCLOSED.search(said):
+        stray, block = found[1], found[2]
+        if stray:
+            return _("line {line}: {tag} comes before {block} is closed with {end}").format(
+                line=line, tag=f"{{% {stray} %}}", block=f"{{% {block} %}}",
+                end=f"{{% end{block} %}}",
+            )  # fmt: skip
+        return _("line {line}: {block} is never closed; end it with {end}").format(
+            line=line, block=f"{{% {block} %}}", end=f"{{% end{block} %}}"
+        )
+    if (found := _UNKNOWN_TAG.search(said)) and found[1].startswith("end"):
+        return _("line {line}: {tag} closes no block").format(line=line, tag=f"{{% {found[1]} %}}")
+    if found := _UNKNOWN_TAG.search(said):
+        return _("line {line}: {tag} is not an instruction templates know").format(
+            line=line, tag=f"{{% {found[1]} %}}"
+        )
+    if found := _NO_FILTER.search(said):
+        if found[1] == "test":
+            return _("line {line}: there is no test named {name}").format(
+                line=line, name=repr(found[2])
+            )
+        return _("line {line}: there is no filter named {name}").format(
+            line=line, name=repr(found[2])
+        )
+    if found := _BAD_CHAR.fullmatch(said):
+        return _("line {line}: the character {char} cannot be used inside {printed} or "
+                 "{statement}").format(line=line, char=found[1], printed=printed,
+                                       statement=statement)  # fmt: skip
+    if _ENDED.search(said):
+        return _(
+            "line {line}: the template ends before a {printed} or {statement} is closed"
+        ).format(line=line, printed=printed, statement=statement)
+    if found := _UNEXPECTED.fullmatch(said):
+        if found[2]:
+            return _("line {line}: {found} where {expected} was expected").format(
+                line=line, found=repr(found[1]), expected=repr(found[2])
+            )
+        return _("line {line}: {found} is out of place").format(line=line, found=repr(found[1]))
+    if found := _GOT.fullmatch(said):
+        return _("line {line}: {found} is out of place; check the {printed} and {statement} of "
+                 "this line").format(line=line, found=repr(found[1]), printed=printed,
+                                     statement=statement)  # fmt: skip
+    if _NO_EXPRESSION.match(said):
+        return _("line {line}: a value is missing inside {printed} or {statement}").format(
+            line=line, printed=printed, statement=statement
+        )
+    return _("line {line}: this line cannot be read; check its {printed} and {statement}").format(
+        line=line, printed=printed, statement=statement
+    )
+
+
+_UNSAFE = re.compile(r"access to attribute '([^']*)' of '([^']*)' object is unsafe\.?")
+
+
+def _refusal(exc: SecurityError) -> str:
+    """Why the sandbox refused: ours are worded already; Jinja's own, in our words."""
+    said = str(exc)
+    if found := _UNSAFE.fullmatch(said):
+        return _("a template may not use {name}, it would change or reach beyond the row").format(
+            name=repr(found[1])
+        )
+    if said.startswith("access to attribute") or "unsafe" in said:
+        return _("the template reaches beyond the row's values")
+    return said  # raised by _Sandbox, in the active language
+
+
+_NAMED_UNDEFINED = re.compile(r"'([^']*)' is undefined")
+_NO_ATTRIBUTE = re.compile(r"'?[\w ]+ object'? has no attribute '([^']*)'")
+_NO_ELEMENT = re.compile(r"'?[\w ]+ object'? has no element (.+)")
+
+
+def _undefined(message: str) -> str:
+    """Jinja's `UndefinedError` on a row, in our words: which name or part has no value."""
+    if found := _NAMED_UNDEFINED.fullmatch(message):
+        return _("{name} has no value in this row").format(name=found[1])
+    if found := _NO_ATTRIBUTE.fullmatch(message):
+        return _("the value has no part named {name}").format(name=repr(found[1]))
+    if found := _NO_ELEMENT.fullmatch(message):
+        return _("the value has no element {index}").format(index=found[1])
+    return _('the template cannot be filled in for this row ("{detail}")').format(detail=message)
+
+
+def _render_problem(exc: Exception) -> str:
+    """A row the template fails on (a division by zero, text added to a number), in our words;
+    Python's own text, quoted, only where nothing says it better."""
+    if isinstance(exc, jinja2.UndefinedError):
+        return _undefined(str(exc.message or exc))
+    if isinstance(exc, ZeroDivisionError):
+        return _("a division by zero with this row's values")
+    if isinstance(exc, TypeError) and re.search(r"unsupported operand|concatenate", str(exc)):
+        return _("this row's values cannot be combined that way: text with a number, perhaps")
+    if isinstance(exc, TypeError):
+        return _('this row\'s values are of the wrong kind for the template ("{detail}")').format(
+            detail=exc
+        )
+    return _('the template cannot be filled in for this row ("{detail}")').format(detail=exc)
