@@ -67,8 +67,8 @@ def _windows_user_locale() -> str | None:
     import ctypes
 
     name = ctypes.create_unicode_buffer(85)
-    found = ctypes.windll.kernel32.GetUserDefaultLocaleName(name, 85)  # type: ignore[attr-defined]
-    return name.value if found else None
+    kernel32 = getattr(ctypes, "windll").kernel32  # Windows only: not in typeshed elsewhere
+    return name.value if kernel32.GetUserDefaultLocaleName(name, 85) else None
 
 
 _active: ContextVar[str | None] = ContextVar("bulk_sender_language", default=None)
