@@ -67,7 +67,7 @@ def _windows_user_locale() -> str | None:
     import ctypes
 
     name = ctypes.create_unicode_buffer(85)
-    kernel32 = getattr(ctypes, "windll").kernel32  # Windows only: not in typeshed elsewhere
+    kernel32 = ctypes.windll.kernel32  # mypy checks this only for Windows (sys.platform)
     return name.value if kernel32.GetUserDefaultLocaleName(name, 85) else None
 
 
