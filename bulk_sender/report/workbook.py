@@ -4,6 +4,14 @@
 when Excel holds the old one open; the CSV form is here, the workbook is `xlsx.py`, and what
 both hold is `layout.py`. `check_writable` fails a run before it sends if the report could not
 be written at its end.
+
+A CSV report's header row holds the result columns' titles in the active language
+("Estado", "Status"); its sibling `<name>-summary.csv` has three columns, the item a person
+reads, its value (numbers and dates as the locale writes them) and a stable key for scripts
+(`status sent`, `reason invalid_phone`, `started`), and ends with one row per result
+column, `column result_status` as its key and the column's machine name as its value, after
+its title: a script maps the report's header to machine names from there, or reads the
+titles in any language with `result_columns.recognise_header`.
 """
 
 from __future__ import annotations
@@ -23,13 +31,14 @@ from ..records import RowResult
 from .layout import (
     EXCEL_MAX_ROWS,
     REPORT_SUFFIXES,
-    RESULT_COLUMNS,
     Summary,
     result_cells,
+    result_titles,
     summary_csv_path,
 )
 from .partial import remove_quietly
-from .xlsx import write_xlsx
+from .words import as_text, worded
+from .xlsx import summary_headers, write_xlsx
 
 
 def check_writable(path: Path) -> None:
@@ -129,10 +138,13 @@ def _write_csv(
     # Excel reads a CSV as UTF-8 only when it starts with a BOM.
     with path.open("w", encoding="utf-8-sig", newline="") as f:
         writer = csv.writer(f)
-        writer.writerow([csv_cell(c) for c in (*columns, *RESULT_COLUMNS)])
+        writer.writerow([csv_cell(c) for c in (*columns, *result_titles())])
         for result in results:
             writer.writerow([csv_cell(c) for c in (*result.values, *result_cells(result))])
     with summary_csv_path(path).open("w", encoding="utf-8-sig", newline="") as f:
         writer = csv.writer(f)
-        writer.writerow(["item", "value"])
-        writer.writerows([csv_cell(k), csv_cell(v)] for k, v in summary())
+        writer.writerow(summary_headers())
+        writer.writerows(
+            [csv_cell(item), csv_cell(as_text(value)), key]
+            for item, value, key in worded(summary())
+        )
