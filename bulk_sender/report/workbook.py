@@ -27,6 +27,7 @@ from xlsxwriter.exceptions import FileCreateError
 
 from ..contacts.cells import csv_cell
 from ..errors import ReportError
+from ..language import _
 from ..records import RowResult
 from .layout import (
     EXCEL_MAX_ROWS,
@@ -44,7 +45,10 @@ from .xlsx import summary_headers, write_xlsx
 def check_writable(path: Path) -> None:
     """Fail before sending if the report cannot be written (open in Excel, say)."""
     if path.suffix.lower() not in REPORT_SUFFIXES:
-        raise ReportError(f"{path}: a report is .xlsx or .csv", hint="choose one with --report")
+        raise ReportError(
+            _("{path}: a report is .xlsx or .csv").format(path=path),
+            hint=_("choose one with --report"),
+        )
     targets = [path, summary_csv_path(path)] if path.suffix.lower() == ".csv" else [path]
     for target in targets:
         try:
@@ -57,8 +61,10 @@ def check_writable(path: Path) -> None:
                 target.unlink(missing_ok=True)
         except OSError as exc:
             raise ReportError(
-                f"{target}: cannot write the report ({exc.strerror or exc})",
-                hint="close it in Excel, or choose another with --report",
+                _("{path}: cannot write the report ({reason})").format(
+                    path=target, reason=exc.strerror or exc
+                ),
+                hint=_("close it in Excel, or choose another with --report"),
             ) from exc
 
 
@@ -88,9 +94,13 @@ def write_report(
         remove_quietly(partial, summary_csv_path(partial))  # never half a report left behind
         reason = exc.args[0] if isinstance(exc, FileCreateError) else exc  # it wraps an OSError
         raise ReportError(
-            f"{path}: cannot write the report ({getattr(reason, 'strerror', None) or reason})",
-            hint="free some space or choose another --report, then run the same command again: "
-            "nothing is sent twice",
+            _("{path}: cannot write the report ({reason})").format(
+                path=path, reason=getattr(reason, "strerror", None) or reason
+            ),
+            hint=_(
+                "free some space or choose another --report, then run the same command again: "
+                "nothing is sent twice"
+            ),
         ) from exc
     if path.suffix.lower() == ".csv":
         _put_in_place(summary_csv_path(partial), summary_csv_path(path), notices)
@@ -110,7 +120,9 @@ def _put_in_place(written: Path, target: Path, notices: list[str] | None) -> Pat
     except OSError:
         fallback = written  # complete all the same: say where it is
     # The caller prints the path it gets; this says why it is not the one asked for.
-    notice = f"bulk-sender: cannot write {target} ({failure}); wrote {fallback}"
+    notice = _("bulk-sender: cannot write {path} ({reason}); wrote {written}").format(
+        path=target, reason=failure, written=fallback
+    )
     if notices is None:
         print(notice, file=sys.stderr)
     else:

@@ -227,7 +227,7 @@ def _add_status_chart(book: Any, sheet: _Sheet, statuses: Sequence[tuple[int, St
         "name": _("rows"), "categories": [sheet.name, first, 0, last, 0],
         "values": [sheet.name, first, 1, last, 1], "data_labels": {"value": True},
         "points": [{"fill": {"color": STATUS_COLOURS.get(status, CHART_DEFAULT_COLOUR)},
-                    "border": {"color": "#7F7F7F"}} for _, status in statuses],
+                    "border": {"color": "#7F7F7F"}} for __, status in statuses],
     })  # fmt: skip
     chart.set_title({"name": _("Rows per status")})
     chart.set_legend({"none": True})
