@@ -137,21 +137,36 @@ def run_cli(
 
 
 def report_rows(path: Path) -> list[dict[str, object]]:
-    """The `results` sheet of a report, as openpyxl (Excel's view of the file) reads it."""
+    """The results sheet of a report, as openpyxl (Excel's view of the file) reads it, its
+    result columns by their machine names (the workbook's defined names), whatever its language."""
     book = openpyxl.load_workbook(path, read_only=True)
     try:
-        rows = book["results"].iter_rows(values_only=True)
-        header = next(rows)
+        names = machine_names(book)
+        rows = book.worksheets[0].iter_rows(values_only=True)
+        header = [names.get(i, title) for i, title in enumerate(next(rows))]
         return [dict(zip(header, row, strict=True)) for row in rows]
     finally:
         book.close()
 
 
+def machine_names(book: Any) -> dict[int, str]:
+    """Column index -> machine name, from the workbook's defined names (`result_status`)."""
+    found = {}
+    for name, defined in book.defined_names.items():
+        for __, cells in defined.destinations:
+            column = cells.split(":")[0].replace("$", "").rstrip("0123456789")
+            found[openpyxl.utils.column_index_from_string(column) - 1] = name
+    return found
+
+
 def report_summary(path: Path) -> dict[object, object]:
-    """The `summary` sheet of a report as item -> value, as openpyxl reads it."""
+    """The summary sheet of a report as key -> value (its third column holds the stable
+    keys: `status sent`, `started`), as openpyxl reads it, whatever its language."""
     book = openpyxl.load_workbook(path, read_only=True)
     try:
-        return {row[0]: row[1] for row in book["summary"].iter_rows(values_only=True) if row}
+        rows = book.worksheets[-1].iter_rows(values_only=True)
+        next(rows)  # the titles
+        return {row[2]: row[1] for row in rows if row and row[2] is not None}
     finally:
         book.close()
 

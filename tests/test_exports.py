@@ -10,7 +10,6 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-import openpyxl
 import phonenumbers
 import pytest
 
@@ -18,7 +17,7 @@ from bulk_sender import run_campaign
 from bulk_sender.cli.main import settings_from
 from bulk_sender.cli.parser import build_parser
 
-from .conftest import ROOT, report_rows, run_cli
+from .conftest import ROOT, report_rows, report_summary, run_cli
 
 EXPORTS = ROOT / "tests" / "data" / "exports"
 FILES = sorted(p.name for p in EXPORTS.iterdir() if not p.name.endswith((".json", ".py")))
@@ -83,9 +82,7 @@ def test_a_sandbox_run_says_which_columns_it_used_and_where_each_phone_came_from
     notes = [(r["result_status"], "from Phone 2 - Value" in str(r["result_detail"])) for r in rows]
     assert notes == [("sent", False), ("sent", True), ("sent", False), ("sent", True),
                      ("invalid", False)]  # fmt: skip
-    book = openpyxl.load_workbook(report, read_only=True)
-    summary = dict(book["summary"].iter_rows(values_only=True))
-    book.close()
+    summary = report_summary(report)
     assert summary["phone columns"] == "Phone 1 - Value (2 rows), Phone 2 - Value (2 rows)"
     assert summary["country column"] == lines[1].removeprefix("Country column: ")
 

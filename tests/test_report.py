@@ -18,11 +18,12 @@ import pytest
 from bulk_sender import Outcome, ReportError, RowResult, Status
 from bulk_sender.contacts.cells import csv_cell
 from bulk_sender.contacts.load import open_contacts
-from bulk_sender.report.layout import RESULT_COLUMNS
+from bulk_sender.report.layout import RESULT_COLUMNS, result_titles
 from bulk_sender.report.workbook import check_writable, write_report
 from bulk_sender.report.xlsx import MAX_WIDTH, STATUS_COLOURS
+from bulk_sender.result_columns import recognise_header, title
 
-from .conftest import ROOT, run_cli
+from .conftest import ROOT, machine_names, run_cli
 
 COLUMNS = ("Nombre", "Teléfono", "Documento", "Total", "Fecha", "Nota")
 HOSTILE = ('=HYPERLINK("http://x","y")', "+51 1", "@SUM(1)", "-2+3", "\tcmd", "\rcmd")
@@ -70,9 +71,10 @@ def write(path: Path, results: list[RowResult], **options: int) -> Path:
 
 
 def cells_by_header(sheet: Any) -> list[dict[str, Any]]:
-    """The data rows' cells, by header name."""
+    """The data rows' cells, by header name; result columns by machine name (defined names)."""
     rows = list(sheet.iter_rows())
-    headers = [cell.value for cell in rows[0]]
+    names = machine_names(sheet.parent)
+    headers = [names.get(i, cell.value) for i, cell in enumerate(rows[0])]
     return [dict(zip(headers, row, strict=True)) for row in rows[1:]]
 
 
@@ -81,7 +83,8 @@ def test_results_sheet_keeps_the_columns_and_shows_statuses_in_colour(tmp_path):
 
     sheet = openpyxl.load_workbook(path)["results"]
     header = next(sheet.iter_rows(max_row=1))
-    assert [c.value for c in header] == [*COLUMNS, *RESULT_COLUMNS]
+    assert [c.value for c in header] == [*COLUMNS, *result_titles()]
+    assert result_titles()[:3] == ("Row", "Status", "Detail")  # English, for a person
     assert all(cell.font.bold for cell in header)
     assert sheet.freeze_panes == "A2"
     assert sheet.auto_filter.ref == "A1:R8"  # the input's 6 columns and the 12 result_* ones
@@ -100,7 +103,7 @@ def test_results_sheet_keeps_the_columns_and_shows_statuses_in_colour(tmp_path):
     widths = {col: sheet.column_dimensions[col].width for col in "ABFJ"}
     assert widths["A"] >= 8
     assert widths["F"] <= MAX_WIDTH + 1  # the 500-character note is capped
-    assert widths["J"] > len("result_phone")
+    assert widths["J"] > len("51987654321")
 
 
 def test_phones_and_ids_are_text_and_times_real_local_date_times(tmp_path):
@@ -132,11 +135,16 @@ def test_summary_sheet_shows_counts_in_colour_and_times_as_dates(tmp_path):
     path = write(tmp_path / "report.xlsx", sample_results())
 
     sheet = openpyxl.load_workbook(path)["summary"]
-    rows = [(a, b) for a, b in sheet.iter_rows(values_only=True) if a is not None]
-    assert rows[0] == ("item", "value")
-    assert rows[1:] == SUMMARY
+    rows = [row for row in sheet.iter_rows(values_only=True) if row[0] is not None]
+    assert rows[0] == ("Item", "Value", "Key")
+    assert [(key, value) for __, value, key in rows[1 : len(SUMMARY) + 1]] == SUMMARY
+    items = [item for item, __, __ in rows[1 : len(SUMMARY) + 1]]
+    assert items == ["sent", "failed", "Plazbot answered 400", "Started", "Duration (seconds)",
+                     "Command to resume"]  # fmt: skip
+    columns = rows[len(SUMMARY) + 1 :]
+    assert columns == [(title(name), name, f"column {name}") for name in RESULT_COLUMNS]
     assert sheet["A2"].fill.fgColor.rgb == "FF" + STATUS_COLOURS[Status.SENT].lstrip("#")
-    started = next(row[1] for row in sheet.iter_rows() if row[0].value == "started")
+    started = next(row[1] for row in sheet.iter_rows() if row[2].value == "started")
     assert started.number_format == "yyyy-mm-dd hh:mm:ss"
     assert sheet.column_dimensions["B"].width > len(SUMMARY[-1][1])
 
@@ -216,7 +224,14 @@ def test_csv_report_has_a_bom_a_summary_beside_it_and_reads_back_exactly(tmp_pat
     assert first[:2] == ['\'=HYPERLINK("http://x","y")', "'+51 987 654 321"]
     summary = (tmp_path / "report-summary.csv").read_bytes()
     assert summary.startswith(codecs.BOM_UTF8)
-    assert "command to resume,bulk-sender send" in summary.decode("utf-8-sig")
+    lines = list(csv.reader(summary.decode("utf-8-sig").splitlines()))
+    assert lines[0] == ["Item", "Value", "Key"]
+    assert ["Command to resume", SUMMARY[-1][1], "command to resume"] in lines
+    assert ["Duration (seconds)", "12.5", "duration (s)"] in lines
+    # Each result column's title beside its machine name, for scripts reading the CSV.
+    header = next(csv.reader(raw.decode("utf-8-sig").splitlines()[:1]))
+    named = {title: name for title, name, key in lines if key.startswith("column ")}
+    assert [named.get(cell, cell) for cell in header] == [*COLUMNS, *RESULT_COLUMNS]
     table = open_contacts(path)
     assert table.columns == COLUMNS
     contacts = list(table.contacts())
@@ -340,8 +355,8 @@ def test_libreoffice_shows_literal_text_every_digit_and_local_times(tmp_path):
     assert [r["Nota"] for r in rows] == list(HOSTILE[:4])  # not "y", not 3
     assert {r["Documento"] for r in rows} == {"5511987654321"}
     local = SENT_AT.astimezone().replace(tzinfo=None)
-    assert {r["result_sent_at"] for r in rows} == {local.strftime("%Y-%m-%d %H:%M:%S")}
-    assert {r["result_status"] for r in rows} == {"sent"}
+    assert {r["Sent at"] for r in rows} == {local.strftime("%Y-%m-%d %H:%M:%S")}
+    assert {r["Status"] for r in rows} == {"sent"}
 
 
 @pytest.mark.parametrize("report", ["campaign.xlsx", "campaign.csv"])
@@ -365,7 +380,8 @@ def test_a_fed_back_report_never_sends_a_sent_row_again_even_without_the_journal
     assert again.returncode == 0, again.stderr
     assert len(server.deliveries()) == 43
     headers, rows = read_back(tmp_path / f"again{Path(report).suffix}")
-    assert headers.count("result_status") == 1  # the old result_* columns were set aside
+    assert headers.count("result_status") == 1  # the old result columns were set aside
+    assert headers.count(title("result_status")) == 0  # read by the machine names
     assert Counter(r["result_status"] for r in rows) == {"sent": 43, "invalid": 6, "duplicate": 1}
     _, before = read_back(tmp_path / report)
     assert [r["result_message_id"] for r in rows] == [r["result_message_id"] for r in before]
@@ -392,14 +408,18 @@ def test_a_report_path_that_cannot_be_written_stops_before_sending(tmp_path, ser
 
 
 def read_back(path: Path) -> tuple[list[str], list[dict[str, object]]]:
+    """A report's header and rows, result columns by machine name: a CSV's from its titles
+    (`recognise_header`, any language), a workbook's from its defined names."""
     if path.suffix == ".csv":
         with path.open(encoding="utf-8-sig", newline="") as f:
-            rows = list(csv.DictReader(f))
-        return list(rows[0]), rows
-    book = openpyxl.load_workbook(path, read_only=True)
-    values = list(book["results"].iter_rows(values_only=True))
-    book.close()
-    headers = [str(h) for h in values[0]]
+            values: list[Any] = list(csv.reader(f))
+        names = recognise_header(values[0])
+    else:
+        book = openpyxl.load_workbook(path, read_only=True)
+        values = list(book.worksheets[0].iter_rows(values_only=True))
+        names = machine_names(book)
+        book.close()
+    headers = [names.get(i, str(h)) for i, h in enumerate(values[0])]
     return headers, [dict(zip(headers, row, strict=True)) for row in values[1:]]
 
 

@@ -6,10 +6,12 @@ import subprocess
 import sys
 from datetime import datetime
 
+import openpyxl
 import pytest
 
 from bulk_sender import Outcome, ReportError, RowResult, Status
 from bulk_sender.journal.store import Journal
+from bulk_sender.language import translations, use_language
 from bulk_sender.report.process import PROCESS_ROWS
 from bulk_sender.report.writers import (
     FollowingReport,
@@ -19,7 +21,7 @@ from bulk_sender.report.writers import (
     start_report,
 )
 
-from .conftest import ROOT, report_rows
+from .conftest import ROOT, report_rows, report_summary
 
 COLUMNS = ("Nombre", "Entrega")
 
@@ -59,6 +61,24 @@ def test_every_writer_makes_the_same_report_from_the_same_rows(tmp_path, kind):
     written = report_rows(path)
     assert len(written) == 598 and written[0]["Entrega"] == datetime(2026, 12, 3, 9)
     assert written[-1]["result_row"] == 599
+
+
+@pytest.mark.parametrize("kind", [ReportProcess, ReportThread, written_at_finish])
+def test_every_writer_writes_in_the_caller_s_language(tmp_path, kind):
+    """A thread and a child process word the report as the run does (its context's language)."""
+    with use_language("pt_BR"):
+        report = kind(tmp_path / "r.xlsx", COLUMNS)
+        for result in rows()[:3]:
+            report.add(result)
+        path, __ = report.finish(details)
+        report.close()
+
+    pt = translations("pt_BR").gettext
+    book = openpyxl.load_workbook(path, read_only=True)
+    assert book.sheetnames == [pt("results"), pt("summary")]
+    book.close()
+    assert {row["result_status"] for row in report_rows(path)} == {pt("ready")}
+    assert report_summary(path)["campaign"] == "diciembre"
 
 
 def test_a_report_that_cannot_be_written_is_one_error(tmp_path):

@@ -16,13 +16,12 @@ import time
 from collections import Counter
 from pathlib import Path
 
-import openpyxl
 import pytest
 
 from bulk_sender.messages.compose import identity
 from bulk_sender.report.process import PROCESS_ROWS
 
-from .conftest import clean_env, report_rows, run_cli, track
+from .conftest import clean_env, report_rows, report_summary, run_cli, track
 
 ENV = {"PLAZBOT_WORKSPACE_ID": "sandbox"}
 CONCURRENCY = 16
@@ -272,9 +271,7 @@ def test_report_is_rebuilt_from_the_journal_alone(tmp_path, serve):
 
     assert rebuilt.returncode == 0, rebuilt.stderr
     assert report_of(tmp_path) == original
-    book = openpyxl.load_workbook(tmp_path / "reports" / "contacts-message.xlsx", read_only=True)
-    summary = {row[0]: row[1] for row in book["summary"].iter_rows(values_only=True)}
-    book.close()
+    summary = report_summary(tmp_path / "reports" / "contacts-message.xlsx")
     assert summary["status sent"] == 8 and summary["campaign"] == "contacts-message"
 
 

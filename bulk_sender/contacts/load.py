@@ -22,12 +22,12 @@ from typing import Any
 from ..errors import InputError
 from ..language import _, ngettext
 from ..records import Contact
+from ..result_columns import continuation_sheets, machine_statuses, recognise_header
 from .phones import simplify
 from .sniff import detect_delimiter, detect_encoding
 
 CSV_SUFFIXES = {".csv", ".tsv", ".txt"}
 SHEET_SUFFIXES = {".xlsx", ".xlsm", ".xls", ".ods"}
-RESULT_PREFIX = "result_"
 HEADER_SCAN_ROWS = 30
 """Non-blank rows looked at to find the header below any title rows."""
 SAMPLE_ROWS = 50
@@ -44,12 +44,13 @@ class Table:
     path: Path
     sheet: str | None
     columns: tuple[str, ...]
-    """The header names, made unique, without the `result_*` columns of a fed-back report."""
+    """The header names, made unique, without the result columns of a fed-back report."""
     header_row: int
     """The spreadsheet row number of the header."""
     encoding: str | None = None
     delimiter: str | None = None
     result_columns: tuple[str, ...] = ()
+    """A fed-back report's result columns, by machine name (`result_status`), in any language."""
     positions: tuple[int, ...] = ()
     """Where each of `columns` sits in a raw row (blank columns are skipped)."""
     result_positions: tuple[int, ...] = ()
@@ -67,7 +68,7 @@ class Table:
             previous = None
             if self.result_columns:
                 results = (value(cells[i]) if i < width else "" for i in self.result_positions)
-                previous = dict(zip(self.result_columns, results, strict=True))
+                previous = _previous(self.result_columns, results)
             yield Contact(row=number, values=values, previous=previous)
 
 
@@ -106,10 +107,7 @@ def _with_layout(table: Table) -> Table:
     width = max(len(cells) for cells in [header, *sample])
     raw = [*header, *[""] * (width - len(header))]
     kept = [i for i in range(width) if raw[i].strip() or any(_cell_text(r, i) for r in sample)]
-    data: list[tuple[str, int]] = []
-    results: list[tuple[str, int]] = []
-    for name, position in zip(_unique_names([raw[i] for i in kept], kept), kept, strict=True):
-        (results if name.lower().startswith(RESULT_PREFIX) else data).append((name, position))
+    data, results = _set_aside_results(raw, kept)
     return Table(
         table.path,
         table.sheet,
@@ -124,6 +122,23 @@ def _with_layout(table: Table) -> Table:
     )
 
 
+def _set_aside_results(
+    raw: Sequence[str], kept: Sequence[int]
+) -> tuple[list[tuple[str, int]], list[tuple[str, int]]]:
+    """The data columns (name, position), and a fed-back report's result columns (machine
+    name, position): their titles in any language, or `result_*` (`result_columns.py`)."""
+    found = recognise_header([raw[i] for i in kept])
+    results = [(name, kept[at]) for at, name in found.items()]
+    rest = [position for at, position in enumerate(kept) if at not in found]
+    names = _unique_names([raw[i] for i in rest], rest)
+    return list(zip(names, rest, strict=True)), results
+
+
+def _previous(names: Sequence[str], cells: Iterator[Any]) -> dict[str, Any]:
+    """A fed-back report row's result cells by machine name, its status word as `sent`."""
+    return machine_statuses(dict(zip(names, cells, strict=True)))
+
+
 def _load_sheets(path: Path, wanted: str | int | None) -> tuple[str, tuple[Any, ...]]:
     """The chosen sheet's name and cells (with continuation sheets); `--sheet` N counts from 1."""
     import python_calamine
@@ -131,7 +146,7 @@ def _load_sheets(path: Path, wanted: str | int | None) -> tuple[str, tuple[Any, 
     try:
         with python_calamine.CalamineWorkbook.from_path(str(path)) as workbook:
             name = _pick_sheet(path, workbook, wanted)
-            names = [name, *_continuation_sheets(workbook.sheet_names, name)]
+            names = [name, *continuation_sheets(workbook.sheet_names, name)]
             return name, tuple(workbook.get_sheet_by_name(n) for n in names)
     except InputError:
         raise
@@ -265,16 +280,6 @@ def _sheet_rows(sheets: Sequence[Any]) -> Rows:
                 for number, cells in enumerate(chain([first], rows), start=sheet.start[0] + 1):
                     yield number, cells
                 break
-
-
-def _continuation_sheets(names: Sequence[str], sheet: str) -> list[str]:
-    """A report past Excel's row limit goes on in sheets `results 2`, `results 3`... (report.py)."""
-    if sheet != "results":
-        return []
-    found: list[str] = []
-    while f"results {len(found) + 2}" in names:
-        found.append(f"results {len(found) + 2}")
-    return found
 
 
 def _find_header(table: Table) -> tuple[int, list[str], list[Sequence[Any]]]:

@@ -16,6 +16,7 @@ from typing import Any, Protocol
 
 from .. import lifecycle
 from ..journal.store import Journal, Known
+from ..language import _
 from ..lifecycle import Move, Status
 from ..messages.compose import encode_request
 from ..protect.rules import Gate
@@ -182,8 +183,9 @@ def _sent_in_fed_back_report(previous: Any, message: Message) -> Outcome | None:
     if isinstance(sent_at, str) and sent_at:  # a CSV report holds ISO text, a sheet a date-time
         with contextlib.suppress(ValueError):
             sent_at = datetime.fromisoformat(sent_at)
+    detail = _("sent in an earlier run (from the report fed back)")
     return Outcome(
-        lifecycle.first(Move.SENT_BEFORE), "", "sent in an earlier run (from the report fed back)",
+        lifecycle.first(Move.SENT_BEFORE), "", detail,
         _int_or_zero(previous.get("result_attempts")),
         _int_or_none(previous.get("result_http_status")),
         str(previous.get("result_message_id") or "") or None,

@@ -1,8 +1,10 @@
 """Layout: what a report holds, whatever its format (docs/spec.md section 5).
 
-The `result_*` columns after the input's own, the sheets' names, where a CSV report's
-summary goes, and one row's result cells. The writers are `workbook.py` (CSV, and where the
-file goes) and `xlsx.py` (the workbook); `contacts/load.py` reads the same names back.
+The `result_*` columns after the input's own, under titles in the active language
+(`result_columns.py` names them and reads them back in any language), the sheets' names,
+where a CSV report's summary goes, and one row's result cells, its status in words. The
+writers are `workbook.py` (CSV, and where the file goes) and `xlsx.py` (the workbook);
+`contacts/load.py` reads them back.
 """
 
 from __future__ import annotations
@@ -12,20 +14,15 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+from ..language import _
 from ..records import RowResult
+from ..result_columns import RESULT_COLUMNS, results_sheet_name, summary_sheet_name, title
 
-RESULT_COLUMNS = (
-    "result_row", "result_status", "result_detail", "result_phone", "result_message",
-    "result_attempts", "result_http_status", "result_message_id", "result_whatsapp_id",
-    "result_sent_at", "result_reply", "result_replied_at",
-)  # fmt: skip
 # Stored as text with Excel's "@" format, so every digit shows and an edit keeps it text.
 TEXT_COLUMNS = frozenset(
     ("result_detail", "result_phone", "result_message", "result_message_id", "result_whatsapp_id",
      "result_reply")
 )  # fmt: skip
-RESULTS_SHEET = "results"
-SUMMARY_SHEET = "summary"
 EXCEL_MAX_ROWS = 1_048_576
 REPORT_SUFFIXES = (".xlsx", ".csv")
 
@@ -33,9 +30,9 @@ Summary = Sequence[tuple[str, Any]]
 """The summary sheet's rows: (item, value)."""
 
 
-def results_sheet_name(number: int) -> str:
-    """`results`, then `results 2`, `results 3`... past Excel's row limit (load.py reads them)."""
-    return RESULTS_SHEET if number == 1 else f"{RESULTS_SHEET} {number}"
+def result_titles() -> tuple[str, ...]:
+    """The result columns' titles in the active language, in order ("Estado", "Status")."""
+    return tuple(title(name) for name in RESULT_COLUMNS)
 
 
 def summary_csv_path(path: Path) -> Path:
@@ -47,7 +44,7 @@ def result_cells(result: RowResult) -> tuple[Any, ...]:
     """The `result_*` cells of one row; times are local, as Excel has no time zones."""
     outcome = result.outcome
     return (
-        result.row, outcome.status.value, outcome.result_detail, result.phone, result.message,
+        result.row, _(outcome.status.value), outcome.result_detail, result.phone, result.message,
         outcome.attempts or None, outcome.http_status, outcome.message_id, outcome.whatsapp_id,
         _local(outcome.sent_at), outcome.reply, _local(outcome.replied_at),
     )  # fmt: skip
@@ -62,3 +59,6 @@ def _to_millisecond(when: datetime) -> datetime:
     read back to the millisecond, so a report fed back keeps its times exactly."""
     when = when.replace(tzinfo=None) + timedelta(microseconds=500)
     return when.replace(microsecond=when.microsecond // 1000 * 1000)
+
+
+__all__ = ["RESULT_COLUMNS", "result_titles", "results_sheet_name", "summary_sheet_name"]

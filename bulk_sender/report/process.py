@@ -29,6 +29,7 @@ from typing import Any
 from ..child import Child, ignore_stop_signals
 from ..errors import BulkSenderError, ReportError
 from ..journal.reading import Follower
+from ..language import _
 from ..records import RowResult
 from .layout import Summary
 from .summary import Tally
@@ -61,8 +62,10 @@ class _ChildReport:
             outcome, value, tally, self.notices = pickle.load(self._child.stdout)
         except (OSError, EOFError, pickle.UnpicklingError) as exc:
             raise ReportError(
-                "the report process stopped without writing the report",
-                hint="the journal keeps every outcome: rebuild it with bulk-sender report JOURNAL",
+                _("the report process stopped without writing the report"),
+                hint=_(
+                    "the journal keeps every outcome: rebuild it with bulk-sender report JOURNAL"
+                ),
             ) from exc
         finally:
             self._child.process.wait()
@@ -145,7 +148,8 @@ def _child() -> None:
     except BulkSenderError as exc:
         answer = ("error", str(exc), tally, notices)
     except Exception as exc:  # a bug, said in one line by the run rather than as a traceback
-        answer = ("error", f"the report process failed ({exc!r})", tally, notices)
+        failed = _("the report process failed ({error})").format(error=repr(exc))
+        answer = ("error", failed, tally, notices)
     with contextlib.suppress(OSError):  # the run is gone; the report is whole all the same
         pickle.dump(answer, out)
         out.flush()

@@ -4,6 +4,14 @@
 when Excel holds the old one open; the CSV form is here, the workbook is `xlsx.py`, and what
 both hold is `layout.py`. `check_writable` fails a run before it sends if the report could not
 be written at its end.
+
+A CSV report's header row holds the result columns' titles in the active language
+("Estado", "Status"); its sibling `<name>-summary.csv` has three columns, the item a person
+reads, its value (numbers and dates as the locale writes them) and a stable key for scripts
+(`status sent`, `reason invalid_phone`, `started`), and ends with one row per result
+column, `column result_status` as its key and the column's machine name as its value, after
+its title: a script maps the report's header to machine names from there, or reads the
+titles in any language with `result_columns.recognise_header`.
 """
 
 from __future__ import annotations
@@ -19,23 +27,28 @@ from xlsxwriter.exceptions import FileCreateError
 
 from ..contacts.cells import csv_cell
 from ..errors import ReportError
+from ..language import _
 from ..records import RowResult
 from .layout import (
     EXCEL_MAX_ROWS,
     REPORT_SUFFIXES,
-    RESULT_COLUMNS,
     Summary,
     result_cells,
+    result_titles,
     summary_csv_path,
 )
 from .partial import remove_quietly
-from .xlsx import write_xlsx
+from .words import as_text, worded
+from .xlsx import summary_headers, write_xlsx
 
 
 def check_writable(path: Path) -> None:
     """Fail before sending if the report cannot be written (open in Excel, say)."""
     if path.suffix.lower() not in REPORT_SUFFIXES:
-        raise ReportError(f"{path}: a report is .xlsx or .csv", hint="choose one with --report")
+        raise ReportError(
+            _("{path}: a report is .xlsx or .csv").format(path=path),
+            hint=_("choose one with --report"),
+        )
     targets = [path, summary_csv_path(path)] if path.suffix.lower() == ".csv" else [path]
     for target in targets:
         try:
@@ -48,8 +61,10 @@ def check_writable(path: Path) -> None:
                 target.unlink(missing_ok=True)
         except OSError as exc:
             raise ReportError(
-                f"{target}: cannot write the report ({exc.strerror or exc})",
-                hint="close it in Excel, or choose another with --report",
+                _("{path}: cannot write the report ({reason})").format(
+                    path=target, reason=exc.strerror or exc
+                ),
+                hint=_("close it in Excel, or choose another with --report"),
             ) from exc
 
 
@@ -79,9 +94,13 @@ def write_report(
         remove_quietly(partial, summary_csv_path(partial))  # never half a report left behind
         reason = exc.args[0] if isinstance(exc, FileCreateError) else exc  # it wraps an OSError
         raise ReportError(
-            f"{path}: cannot write the report ({getattr(reason, 'strerror', None) or reason})",
-            hint="free some space or choose another --report, then run the same command again: "
-            "nothing is sent twice",
+            _("{path}: cannot write the report ({reason})").format(
+                path=path, reason=getattr(reason, "strerror", None) or reason
+            ),
+            hint=_(
+                "free some space or choose another --report, then run the same command again: "
+                "nothing is sent twice"
+            ),
         ) from exc
     if path.suffix.lower() == ".csv":
         _put_in_place(summary_csv_path(partial), summary_csv_path(path), notices)
@@ -101,7 +120,9 @@ def _put_in_place(written: Path, target: Path, notices: list[str] | None) -> Pat
     except OSError:
         fallback = written  # complete all the same: say where it is
     # The caller prints the path it gets; this says why it is not the one asked for.
-    notice = f"bulk-sender: cannot write {target} ({failure}); wrote {fallback}"
+    notice = _("bulk-sender: cannot write {path} ({reason}); wrote {written}").format(
+        path=target, reason=failure, written=fallback
+    )
     if notices is None:
         print(notice, file=sys.stderr)
     else:
@@ -129,10 +150,13 @@ def _write_csv(
     # Excel reads a CSV as UTF-8 only when it starts with a BOM.
     with path.open("w", encoding="utf-8-sig", newline="") as f:
         writer = csv.writer(f)
-        writer.writerow([csv_cell(c) for c in (*columns, *RESULT_COLUMNS)])
+        writer.writerow([csv_cell(c) for c in (*columns, *result_titles())])
         for result in results:
             writer.writerow([csv_cell(c) for c in (*result.values, *result_cells(result))])
     with summary_csv_path(path).open("w", encoding="utf-8-sig", newline="") as f:
         writer = csv.writer(f)
-        writer.writerow(["item", "value"])
-        writer.writerows([csv_cell(k), csv_cell(v)] for k, v in summary())
+        writer.writerow(summary_headers())
+        writer.writerows(
+            [csv_cell(item), csv_cell(as_text(value)), key]
+            for item, value, key in worded(summary())
+        )

@@ -19,6 +19,7 @@ and writes any other at its end, and `bulk-sender report` rebuilds one from a jo
 
 from __future__ import annotations
 
+import contextvars
 import queue
 import threading
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -86,7 +87,9 @@ class ReportThread:
         self._result: tuple[Path, Tally] | BaseException | None = None
         self._writer = WrittenAtFinish(path, columns, self._received)
         self.notices = self._writer.notices
-        self._thread = threading.Thread(target=self._write, daemon=True)
+        # In the run's language: a thread does not inherit the caller's context of its own.
+        context = contextvars.copy_context()
+        self._thread = threading.Thread(target=context.run, args=(self._write,), daemon=True)
         self._thread.start()
 
     def _write(self) -> None:

@@ -5,6 +5,12 @@ list (XlsxWriter measured ~18 s for 100,000 x 15 cells against ~31 s for openpyx
 write-only mode, at the same memory). Every string is written with `write_string`, so
 nothing from the input or the API ever becomes a formula. Status cells and the summary's
 counts wear the lifecycle's colours, and a native chart shows the rows per status.
+
+Titles, status words, sheet names and the summary are in the active language; each result
+column also has a workbook defined name, its machine name (`result_status` refers to that
+column's cells on the results sheet; on a continuation sheet, a name of that sheet's own),
+so a script finds a column whatever the language: openpyxl's
+`book.defined_names["result_status"].destinations`, or Excel's Name Box.
 """
 
 from __future__ import annotations
@@ -18,28 +24,31 @@ from typing import Any
 
 import xlsxwriter
 from xlsxwriter.exceptions import FileCreateError
+from xlsxwriter.utility import xl_col_to_name
 
 from .. import lifecycle
 from ..contacts.cells import RISKY_STARTS
+from ..language import _
 from ..lifecycle import Status
 from ..records import RowResult
 from .layout import (
     EXCEL_MAX_ROWS,
     RESULT_COLUMNS,
-    SUMMARY_SHEET,
     TEXT_COLUMNS,
     Summary,
     result_cells,
+    result_titles,
     results_sheet_name,
+    summary_sheet_name,
 )
 from .partial import PartialFile, drop_half_written
+from .words import excel_date_format, group_of, worded
 
 STATUS_COLOURS = lifecycle.COLOURS
 CHART_DEFAULT_COLOUR = "#BDD7EE"
 """Bars of statuses without a colour of their own in the sheet (ready, pending)."""
 STATUS_BY_NAME = {status.value: status for status in lifecycle.REPORTED}
 HEADER_STYLE = {"bold": True, "bg_color": "#DDEBF7", "bottom": 1}
-DATE_FORMATS = {datetime: "yyyy-mm-dd hh:mm:ss", date: "yyyy-mm-dd", time: "hh:mm:ss"}
 MIN_WIDTH, MAX_WIDTH = 8, 60
 # Excel's General format shows 12 digits or more as 5.51199E+12: those are phones or ids.
 LONG_NUMBER = 10**11
@@ -74,6 +83,7 @@ class _Sheet:
     """A sheet being written row by row, fitting its column widths to what it holds."""
 
     def __init__(self, book: Any, name: str, headers: Sequence[str], styles: _Styles) -> None:
+        self.name = name
         self.sheet = book.add_worksheet(name)
         self.styles, self.columns = styles, len(headers)
         self.widths = [MIN_WIDTH] * self.columns
@@ -142,14 +152,15 @@ def _fill_xlsx(
     summary: Callable[[], Summary],
     limit: int,
 ) -> None:
-    headers = (*columns, *RESULT_COLUMNS)
-    text = [header in TEXT_COLUMNS for header in headers]
+    headers = (*columns, *result_titles())
+    text = [False] * len(columns) + [name in TEXT_COLUMNS for name in RESULT_COLUMNS]
     status_col = len(columns) + RESULT_COLUMNS.index("result_status")
     styles = _Styles(book)
     sheets = [_Sheet(book, results_sheet_name(1), headers, styles)]
     for result in results:
         if sheets[-1].rows >= limit:
             sheets[-1].finish()
+            _name_columns(book, sheets[-1], len(columns), len(sheets))
             sheets.append(_Sheet(book, results_sheet_name(len(sheets) + 1), headers, styles))
         colour = STATUS_COLOURS.get(result.outcome.status)
         sheets[-1].write_row(
@@ -157,22 +168,41 @@ def _fill_xlsx(
             style={"bg_color": colour} if colour else None, styled=(status_col,),
         )  # fmt: skip
     sheets[-1].finish()
-    summary_sheet = _Sheet(book, SUMMARY_SHEET, ("item", "value"), styles)
+    _name_columns(book, sheets[-1], len(columns), len(sheets))
+    summary_sheet = _Sheet(book, summary_sheet_name(), summary_headers(), styles)
     statuses = _write_summary(summary_sheet, summary())
     _add_status_chart(book, summary_sheet, statuses)
 
 
+def summary_headers() -> tuple[str, str, str]:
+    """The summary sheet's titles: the item a person reads, its value, the key for scripts."""
+    return (_("Item"), _("Value"), _("Key"))
+
+
+def _name_columns(book: Any, sheet: _Sheet, first: int, number: int) -> None:
+    """A defined name per result column, its machine name over its cells below the title.
+
+    The first results sheet's names are the workbook's; a continuation sheet's are its own.
+    """
+    last = max(sheet.rows, 2)  # a report without rows still names a cell under each title
+    quoted = "'" + sheet.name.replace("'", "''") + "'"
+    for offset, name in enumerate(RESULT_COLUMNS):
+        column = xl_col_to_name(first + offset)
+        defined = name if number == 1 else f"{quoted}!{name}"
+        book.define_name(defined, f"={quoted}!${column}$2:${column}${last}")
+
+
 def _write_summary(sheet: _Sheet, summary: Summary) -> list[tuple[int, Status]]:
-    """Status counts in their colours, then reasons, then the run, a blank row between.
+    """Status counts in their colours, then reasons, then the run, then the columns' machine
+    names, a blank row between.
 
     Returns the sheet row of each status count, for the chart.
     """
     group = ""
     statuses: list[tuple[int, Status]] = []
-    for label, value in summary:
-        label = str(label)
-        kind, _, name = label.partition(" ")
-        this_group = kind if kind in ("status", "reason") else "run"
+    for item, value, key in worded(summary):
+        kind, __, name = key.partition(" ")
+        this_group = group_of(key)
         if group and this_group != group:
             sheet.rows += 1
         group = this_group
@@ -180,7 +210,9 @@ def _write_summary(sheet: _Sheet, summary: Summary) -> list[tuple[int, Status]]:
         if status is not None:
             statuses.append((sheet.rows, status))
         colour = STATUS_COLOURS.get(status) if status else None
-        sheet.write_row((label, value), style={"bg_color": colour} if colour else None)
+        sheet.write_row(
+            (item, value, key), style={"bg_color": colour} if colour else None, styled=(0, 1)
+        )
     sheet.finish(autofilter=False)
     return statuses
 
@@ -192,15 +224,15 @@ def _add_status_chart(book: Any, sheet: _Sheet, statuses: Sequence[tuple[int, St
     first, last = statuses[0][0], statuses[-1][0]
     chart = book.add_chart({"type": "bar"})
     chart.add_series({
-        "name": "rows", "categories": [SUMMARY_SHEET, first, 0, last, 0],
-        "values": [SUMMARY_SHEET, first, 1, last, 1], "data_labels": {"value": True},
+        "name": _("rows"), "categories": [sheet.name, first, 0, last, 0],
+        "values": [sheet.name, first, 1, last, 1], "data_labels": {"value": True},
         "points": [{"fill": {"color": STATUS_COLOURS.get(status, CHART_DEFAULT_COLOUR)},
-                    "border": {"color": "#7F7F7F"}} for _, status in statuses],
+                    "border": {"color": "#7F7F7F"}} for __, status in statuses],
     })  # fmt: skip
-    chart.set_title({"name": "Rows per status"})
+    chart.set_title({"name": _("Rows per status")})
     chart.set_legend({"none": True})
     chart.set_y_axis({"reverse": True})  # the statuses read top to bottom, as in the sheet
-    sheet.sheet.insert_chart(1, 3, chart, {"x_scale": 1.2, "y_scale": 1.1})
+    sheet.sheet.insert_chart(1, 4, chart, {"x_scale": 1.2, "y_scale": 1.1})
 
 
 def _write_cell(
@@ -246,7 +278,8 @@ def _write_string(
 
 
 def _date_format(value: datetime | date | time) -> str:
-    """How a date, time or date-time shows; a sheet's date cell reads as a midnight date-time."""
+    """How a date, time or date-time shows, in the locale's order; a sheet's date cell reads
+    as a midnight date-time."""
     if isinstance(value, datetime):
-        return DATE_FORMATS[date if value.time() == time() else datetime]
-    return DATE_FORMATS[date if isinstance(value, date) else time]
+        return excel_date_format(date if value.time() == time() else datetime)
+    return excel_date_format(date if isinstance(value, date) else time)
