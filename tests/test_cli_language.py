@@ -62,6 +62,22 @@ def english_left(language: str, text: str) -> list[str]:
     return found
 
 
+def other_language_left(language: str, other: str, text: str) -> list[str]:
+    """The pieces of `other`'s translations found in `text`, which should be in `language`:
+    what a part of the program that did not hear `--lang` worded in the system's language."""
+    ours = {singular: forms for singular, _plural, forms in _messages(language)}
+    found = []
+    for singular, _plural, forms in _messages(other):
+        if singular not in ours:
+            continue
+        for form in set(forms) - set(ours[singular]):
+            for piece in _PLACEHOLDER.split(form):
+                piece = " ".join(piece.split())
+                if len(piece.split()) >= 2 and piece not in " ".join(ours[singular]):
+                    found += [piece] if piece in " ".join(text.split()) else []
+    return found
+
+
 def _messages(language: str) -> Iterator[tuple[str, str | None, tuple[str, ...]]]:
     from babel.messages.pofile import read_po
 
@@ -186,7 +202,8 @@ def test_lang_is_taken_on_the_top_level_and_on_the_command(tmp_path, where):
     pt = translations("pt_BR")
     dry = pt.gettext("Dry run: nothing was sent. Add --sandbox to rehearse or --live to send.")
     assert dry in done.stdout
-    assert english_left("pt_BR", done.stdout) == []
+    assert english_left("pt_BR", done.stdout + done.stderr) == []
+    assert other_language_left("pt_BR", "es", done.stdout + done.stderr) == []
 
 
 def test_lang_is_taken_by_a_command_s_own_commands(tmp_path):

@@ -20,6 +20,7 @@ from ..delivery.wire import SendSettings
 from ..engine.campaign import Mode, RunResult, Settings, rebuild_report
 from ..engine.options import environment, with_environment
 from ..errors import BulkSenderError, ConfigError
+from ..language import ENV_VAR as LANG_ENV_VAR
 from ..language import _, choose_language, ngettext, set_language
 from ..lifecycle import Status
 from ..messages.compose import WaTemplateSpec
@@ -33,8 +34,13 @@ from .protect import print_notices, protection_from, send_test
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the console script; returns the exit code."""
     args = list(sys.argv[1:] if argv is None else argv)
-    # The language first: the help and argparse's own errors are worded in it.
-    set_language(choose_language(lang_flag(args), environment()))
+    # The language first: the help and argparse's own errors are worded in it. When the
+    # environment would say another (`--lang`, a `.env`), it is put there too: a thread
+    # started without this context, or a child process, finds it there.
+    language = choose_language(lang_flag(args), environment())
+    set_language(language)
+    if choose_language(None, os.environ) != language:
+        os.environ[LANG_ENV_VAR] = language
     speak_our_language()
     parser = build_parser(COMMANDS)
     options = parser.parse_args(args)
