@@ -34,16 +34,13 @@ from .protect import print_notices, protection_from, send_test
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the console script; returns the exit code."""
     args = list(sys.argv[1:] if argv is None else argv)
-    # The language first: the help and argparse's own errors are worded in it. When the
-    # environment would say another (`--lang`, a `.env`), it is put there too: a thread
-    # started without this context, or a child process, finds it there.
-    language = choose_language(lang_flag(args), environment())
-    set_language(language)
-    if choose_language(None, os.environ) != language:
-        os.environ[LANG_ENV_VAR] = language
+    # The language first: the help and argparse's own errors are worded in it.
+    use(choose_language(lang_flag(args), environment()))
     speak_our_language()
     parser = build_parser(COMMANDS)
     options = parser.parse_args(args)
+    if flag := getattr(options, "lang", None):  # typed short (`--lan pt`), argparse's reading
+        use(choose_language(flag, {}))
     try:
         code: int = options.handler(options, args)
         sys.stdout.flush()  # here, so that a reader gone is seen here
@@ -56,6 +53,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     except BrokenPipeError:
         return reader_gone()
     return code
+
+
+def use(language: str) -> None:
+    """Word everything in `language` from now on. When the environment would say another
+    (`--lang`, a `.env`), it is put there too: a thread started without this context, or a
+    child process, finds it there."""
+    set_language(language)
+    if choose_language(None, os.environ) != language:
+        os.environ[LANG_ENV_VAR] = language
 
 
 def lang_flag(args: Sequence[str]) -> str | None:
