@@ -6,6 +6,7 @@ import io
 
 from bulk_sender import Status
 from bulk_sender.cli.progress import Progress
+from bulk_sender.language import translations, use_language
 
 
 class Clock:
@@ -49,3 +50,23 @@ def test_quiet_prints_nothing():
         progress.update(1, Status.SENT.value)
 
     assert out.getvalue() == ""
+
+
+def test_the_line_and_the_summary_read_in_the_user_s_language():
+    words = translations("pt_BR")
+    out, clock = io.StringIO(), Clock()
+    with use_language("pt_BR"), Progress(4, stream=out, line_every=1, clock=clock) as progress:
+        clock.now += 2
+        progress.update(1, Status.SENT.value)
+
+    lines = out.getvalue().splitlines()
+    line = words.gettext(
+        "sent {sent}/{total}, failed {failed}, uncertain {uncertain}, retrying {retrying} "
+        "| {rate} msg/s, ETA {eta}"
+    )
+    assert lines[0] == line.format(sent=1, total=4, failed=0, uncertain=0, retrying=0,
+                                   rate="0.5", eta="0:00:06")  # fmt: skip
+    assert lines[1] == words.gettext("Sending summary:")
+    for name in ("sent", "failed", "uncertain", "pending", "time"):
+        assert any(row.startswith(f"  {words.gettext(name)} ") for row in lines[2:]), name
+    assert "Sending summary:" not in lines and not lines[0].startswith("sent")

@@ -9,7 +9,6 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
-import gettext
 import os
 import shlex
 import sys
@@ -19,34 +18,70 @@ from typing import TextIO
 from .. import lifecycle
 from ..delivery.wire import SendSettings
 from ..engine.campaign import Mode, RunResult, Settings, rebuild_report
-from ..engine.options import environment, when_and_to, with_environment
+from ..engine.options import environment, with_environment
 from ..errors import BulkSenderError, ConfigError
-from ..language import choose_language, translations
+from ..language import ENV_VAR as LANG_ENV_VAR
+from ..language import _, choose_language, ngettext, set_language
 from ..lifecycle import Status
 from ..messages.compose import WaTemplateSpec
 from ..sandbox.server import ServerSettings, serve_forever
-from .console import YES, print_preview, run_in_console
-from .parser import Command, build_parser
+from .argparse_words import speak_our_language
+from .console import confirmed, print_preview, question, run_in_console
+from .parser import LANG_CHOICES, LANG_FLAG, Command, build_parser
 from .protect import print_notices, protection_from, send_test
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the console script; returns the exit code."""
     args = list(sys.argv[1:] if argv is None else argv)
+    # The language first: the help and argparse's own errors are worded in it.
+    use(choose_language(lang_flag(args), environment()))
+    speak_our_language()
     parser = build_parser(COMMANDS)
     options = parser.parse_args(args)
+    if flag := getattr(options, "lang", None):  # typed short (`--lan pt`), argparse's reading
+        use(choose_language(flag, {}))
     try:
         code: int = options.handler(options, args)
         sys.stdout.flush()  # here, so that a reader gone is seen here
     except BulkSenderError as exc:
-        print(f"bulk-sender: error: {exc}", file=sys.stderr)
+        print(error_line(exc), file=sys.stderr)
         return exc.exit_code
     except KeyboardInterrupt:
-        print("bulk-sender: interrupted", file=sys.stderr)
+        print(_("bulk-sender: interrupted"), file=sys.stderr)
         return 130
     except BrokenPipeError:
         return reader_gone()
     return code
+
+
+def use(language: str) -> None:
+    """Word everything in `language` from now on. When the environment would say another
+    (`--lang`, a `.env`), it is put there too: a thread started without this context, or a
+    child process, finds it there."""
+    set_language(language)
+    if choose_language(None, os.environ) != language:
+        os.environ[LANG_ENV_VAR] = language
+
+
+def lang_flag(args: Sequence[str]) -> str | None:
+    """`--lang X` or `--lang=X` wherever it is typed, before argparse reads the rest (the last
+    one wins, as argparse's); None when absent or not one of `LANG_CHOICES` (argparse then
+    says so, in the language of the environment)."""
+    found = None
+    for i, arg in enumerate(args):
+        if arg == "--":
+            break
+        if arg == LANG_FLAG and i + 1 < len(args):
+            found = args[i + 1]
+        elif arg.startswith(LANG_FLAG + "="):
+            found = arg.partition("=")[2]
+    return found if found in LANG_CHOICES else None
+
+
+def error_line(exc: BulkSenderError) -> str:
+    """A problem that stops the command, as one line; its words are the library's own."""
+    return _("{prog}: error: {problem}").format(prog="bulk-sender", problem=exc)
 
 
 PIPE_CLOSED = 141
@@ -83,7 +118,7 @@ def settings_from(
             options.campaign_name, options.send_type,
         )  # fmt: skip
     elif options.var or options.header_var or options.send_type:
-        raise ConfigError("--var, --header-var and --send-type go with --wa-template")
+        raise ConfigError(_("--var, --header-var and --send-type go with --wa-template"))
     send = SendSettings(
         concurrency=options.concurrency, rate=options.rate, max_attempts=options.max_attempts,
         connect_timeout=options.connect_timeout, read_timeout=options.read_timeout,
@@ -110,9 +145,8 @@ def _send(options: argparse.Namespace, args: Sequence[str]) -> int:
     ask = settings.mode is Mode.LIVE and not options.yes and sys.stdin.isatty()
     if settings.protection.test_to:
         return send_test(settings, _ask(settings) if ask else None)
-    words = translations(choose_language(options.lang, environment()))
-    result = run_in_console(settings, ask=ask, words=words)
-    _print_result(settings, result, words)
+    result = run_in_console(settings, ask=ask)
+    _print_result(settings, result)
     return result.exit_code
 
 
@@ -120,30 +154,27 @@ def _ask(settings: Settings) -> Callable[[int, int], bool]:
     """The question before a test send (a campaign's is the console's)."""
 
     def confirm(messages: int, phones: int) -> bool:
-        url = settings.api_url + when_and_to(settings.protection)
-        answer = input(f"Send {messages} messages to {phones} phones through {url}? [y/N] ")
-        return answer.strip().lower() in YES
+        return confirmed(input(question(settings, messages, phones)))
 
     return confirm
 
 
-def _print_result(settings: Settings, result: RunResult, words: gettext.NullTranslations) -> None:
+def _print_result(settings: Settings, result: RunResult) -> None:
     """The run's account in the user's language (`language.py`); codes and paths as they are."""
-    out, _ = sys.stdout, words.gettext
+    out = sys.stdout
     for line in result.columns_used.lines():  # which columns gave the phones, first of all
         print(_printable(line, out), file=out)
     _print_preview(result, out)
     statuses = ", ".join(
-        status_count(words, Status(s), n)
-        for s, n in sorted(result.statuses.items(), key=lambda x: -x[1])
+        status_count(Status(s), n) for s, n in sorted(result.statuses.items(), key=lambda x: -x[1])
     )
     rows = sum(result.statuses.values())
     print(_("Rows: {rows} ({statuses})").format(rows=rows, statuses=statuses), file=out)
     if result.reasons:
-        reasons = ", ".join(f"{code} {n}" for code, n in sorted(result.reasons.items()))
-        print(_("Reasons: {reasons}").format(reasons=reasons), file=out)
+        reasons = ", ".join(reason_count(code, n) for code, n in sorted(result.reasons.items()))
+        print(_printable(_("Reasons: {reasons}").format(reasons=reasons), out), file=out)
     for line in _hints(result, live=settings.mode is Mode.LIVE):
-        print(_("Hint: {hint}").format(hint=line), file=out)
+        print(_printable(_("Hint: {hint}").format(hint=line), out), file=out)
     if result.sent_per_second:
         rate = f"{result.sent_per_second:.1f}"
         print(_("Sent at {rate} messages/s").format(rate=rate), file=out)
@@ -159,10 +190,20 @@ def _print_result(settings: Settings, result: RunResult, words: gettext.NullTran
     print(_("To resume: {command}").format(command=settings.command), file=out)
 
 
-def status_count(words: gettext.NullTranslations, status: Status, n: int) -> str:
+def status_count(status: Status, n: int) -> str:
     """`43 sent`, `1 duplicada`: a count of rows in a status, in the user's language."""
     singular, plural = STATUS_COUNTS[status]
-    return words.ngettext(singular, plural, n).format(n=n)
+    return ngettext(singular, plural, n).format(n=n)
+
+
+def reason_count(code: str, n: int) -> str:
+    """`invalid_phone 2 (teléfono inválido)`: a reason's stable code first, as the report's
+    detail has it and scripts read it (docs/spec.md section 11), how many rows, then its
+    words in the user's language."""
+    if code not in lifecycle.REASONS:
+        return f"{code} {n}"  # a code without words of its own: nothing to translate
+    words = _(lifecycle.REASONS[code])
+    return _("{code} {n} ({words})").format(words=words, code=code, n=n)
 
 
 STATUS_COUNTS: dict[Status, tuple[str, str]] = {
@@ -176,15 +217,20 @@ def _hints(result: RunResult, *, live: bool) -> list[str]:
     """What the user can do next about the rows a run left: WhatsApp's refusals, and a live
     run's uncertain rows (the sandbox's records end with its run)."""
     hints = [
-        f"{count} {reason}: {rule.hint}"
+        _("{reason}: {hint}").format(reason=reason_count(reason, count), hint=_(rule.hint))
         for reason, count in sorted(result.reasons.items())
         if (rule := lifecycle.RULES_BY_REASON.get(reason)) is not None and rule.hint
     ]
     uncertain = result.statuses.get(Status.UNCERTAIN, 0)
     if uncertain and live and result.journal_path is not None:
         hints.append(
-            f"{uncertain} uncertain: bulk-sender settle {result.journal_path} looks them up "
-            "in Plazbot's records, so the next run sends only those it never got"
+            ngettext(
+                "{n} uncertain: bulk-sender settle {journal} looks it up in Plazbot's records, "
+                "so the next run sends it only if Plazbot never got it",
+                "{n} uncertain: bulk-sender settle {journal} looks them up in Plazbot's "
+                "records, so the next run sends only those it never got",
+                uncertain,
+            ).format(n=uncertain, journal=result.journal_path)
         )
     return hints
 
@@ -219,7 +265,7 @@ def _serve(options: argparse.Namespace, args: Sequence[str]) -> int:
 
 def _report(options: argparse.Namespace, args: Sequence[str]) -> int:
     path = rebuild_report(options.journal, options.output)
-    print(f"Report: {path}")
+    print(_("Report: {path}").format(path=path))
     return 0
 
 
@@ -235,7 +281,10 @@ def _pairs(values: Sequence[str], flag: str) -> tuple[tuple[str, str], ...]:
         number, sep, expression = value.partition("=")
         if not sep or not number.strip():
             raise ConfigError(
-                f"{flag} {value}: write it as VAR=VALUE, e.g. {flag} 1=Nombre or {flag} name=Nombre"
+                _(
+                    "{flag} {value}: write it as VAR=VALUE, "
+                    "e.g. {flag} 1=Nombre or {flag} name=Nombre"
+                ).format(flag=flag, value=value)
             )
         pairs.append((number.strip(), expression))
     return tuple(pairs)

@@ -10,10 +10,12 @@ from __future__ import annotations
 import argparse
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
+from typing import Any, NoReturn, cast
 
 from .. import __version__
 from ..delivery.wire import CONVERSATION_PATH, DEFAULT_API_URL, SendSettings
 from ..engine.options import environment
+from ..language import N_, _
 from ..messages.compose import SEND_TYPES
 from ..sandbox.server import ServerSettings
 from .budget import add_budget_command
@@ -30,36 +32,86 @@ def build_parser(handlers: Mapping[str, Command] | None = None) -> argparse.Argu
     Without them the parser only reads flags, as `settings_from` wants them (tests do).
     """
     run = handlers or {}
-    parser = argparse.ArgumentParser(
+    parser = Parser(
         prog="bulk-sender",
-        description="Send personalised WhatsApp messages through Plazbot to customers in a sheet.",
+        description=_(
+            "Send personalised WhatsApp messages through Plazbot to customers in a sheet."
+        ),
     )
-    parser.add_argument("--version", action="version", version=f"bulk-sender {__version__}")
-    commands = parser.add_subparsers(dest="command", required=True)
-    send = commands.add_parser("send", help="send (or preview) a campaign")
+    parser.add_argument(
+        "--version", action="version", version=f"bulk-sender {__version__}",
+        help=_("show program's version number and exit"),
+    )  # fmt: skip
+    # Typed as argparse's: the commands' modules add plain parsers' commands to it.
+    commands: argparse._SubParsersAction[argparse.ArgumentParser] = cast(
+        "argparse._SubParsersAction[argparse.ArgumentParser]",
+        parser.add_subparsers(
+            dest="command", required=True, title=_("commands"), metavar=_("COMMAND")
+        ),
+    )
+
+    send = commands.add_parser("send", help=_("send (or preview) a campaign"))
     _add_send(send)
     send.set_defaults(handler=run.get("send"))
-    serve = commands.add_parser("serve", help="run the Plazbot-compatible server")
+    serve = commands.add_parser("serve", help=_("run the Plazbot-compatible server"))
     _add_serve(serve)
     serve.set_defaults(handler=run.get("serve"))
-    report = commands.add_parser("report", help="rebuild a report from a journal alone")
-    report.add_argument("journal", type=Path, metavar="JOURNAL")
-    report.add_argument("--output", type=Path, help="report path (.xlsx or .csv)")
+    report = commands.add_parser("report", help=_("rebuild a report from a journal alone"))
+    report.add_argument("journal", type=Path, metavar=_("JOURNAL"))
+    report.add_argument(
+        "--output", type=Path, metavar=_("PATH"), help=_("report path (.xlsx or .csv)")
+    )
     report.set_defaults(handler=run.get("report"))
     add_optout_command(commands, environment)
     add_follow_up_commands(commands, environment)
     add_budget_command(commands, environment)
-    ui = commands.add_parser("ui", help="open the web page (a local server on 127.0.0.1)")
-    ui.add_argument("--port", type=_non_negative_int, default=0, help="default: a free port")
-    ui.add_argument("--no-browser", action="store_true", help="only print the page's address")
+    ui = commands.add_parser("ui", help=_("open the web page (a local server on 127.0.0.1)"))
+    ui.add_argument(
+        "--port", type=_non_negative_int, default=0, metavar="N", help=_("default: a free port")
+    )
+    ui.add_argument("--no-browser", action="store_true", help=_("only print the page's address"))
     ui.set_defaults(handler=run.get("ui"))
     return parser
 
 
+LANG_FLAG = "--lang"
+LANG_CHOICES = ("es", "pt", "en")
+
+
+class Parser(argparse.ArgumentParser):
+    """argparse's parser, with `--lang` on every command and an error of one line.
+
+    Every command's parser is one (`add_subparsers` makes its parsers of the parent's class);
+    the shared flags' parents (`add_help=False`) do not get `--lang`, their children do.
+    """
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if self.add_help:
+            # SUPPRESS: a command's parser leaves the top level's choice as it is. `main()`
+            # reads the flag before parsing (the help is worded in that language).
+            self.add_argument(
+                LANG_FLAG, choices=LANG_CHOICES, default=argparse.SUPPRESS,
+                help=_("the language bulk-sender speaks: es, pt or en "
+                       "(default BULK_SENDER_LANG, else the system's)"),
+            )  # fmt: skip
+
+    def error(self, message: str) -> NoReturn:
+        """A bad flag or argument: one line, exit 2 (argparse's is the usage, then the line)."""
+        line = _("{prog}: error: {problem} (see {prog} --help)").format(
+            prog=self.prog, problem=message
+        )
+        self.exit(2, line + "\n")
+
+
 def _add_send(send: argparse.ArgumentParser) -> None:
     """`send`'s flags, in the order its help lists them."""
-    send.add_argument("contacts", type=Path, metavar="CONTACTS",
-                      help=".csv .tsv .txt .xlsx .xlsm .xls .ods")  # fmt: skip
+    send.add_argument(
+        "contacts",
+        type=Path,
+        metavar=_("CONTACTS"),
+        help=_("the customers' file: .csv .tsv .txt .xlsx .xlsm .xls .ods"),
+    )
     _add_message_flags(send)
     _add_destination_flags(send)
     _add_contacts_flags(send)
@@ -71,60 +123,68 @@ def _add_send(send: argparse.ArgumentParser) -> None:
 def _add_message_flags(send: argparse.ArgumentParser) -> None:
     """What each row is sent: a template, a message, or an approved template and its call."""
     what = send.add_mutually_exclusive_group()
-    what.add_argument("-t", "--template", help="template file, or a name under templates/")
-    what.add_argument("-m", "--message", help="the message text (a template itself)")
-    what.add_argument("--wa-template", metavar="NAME", help="an approved WhatsApp template")
+    what.add_argument(
+        "-t", "--template", metavar=_("TEMPLATE"),
+        help=_("template file, or a name under templates/"),
+    )  # fmt: skip
+    what.add_argument(
+        "-m", "--message", metavar=_("TEXT"), help=_("the message text (a template itself)")
+    )
+    what.add_argument("--wa-template", metavar=_("NAME"), help=_("an approved WhatsApp template"))
     send.add_argument(
         "--var",
         action="append",
         default=[],
-        metavar="VAR=VALUE",
-        help="body variable VAR (1, 2, 3... or a name): a column name or a template expression",
+        metavar=_("VAR=VALUE"),
+        help=_("body variable VAR (1, 2, 3... or a name): a column name or a template expression"),
     )
     send.add_argument(
         "--header-var",
         action="append",
         default=[],
-        metavar="VAR=VALUE",
-        help="header variable VAR (1, 2, 3... or a name) of the approved template",
+        metavar=_("VAR=VALUE"),
+        help=_("header variable VAR (1, 2, 3... or a name) of the approved template"),
     )
     send.add_argument(
         "--media-url-column",
-        metavar="COLUMN",
-        help="column with the URL of the template's media header",
+        metavar=_("COLUMN"),
+        help=_("column with the URL of the template's media header"),
     )
-    send.add_argument("--campaign-name", metavar="TEXT", help="Plazbot's campaignName")
+    send.add_argument("--campaign-name", metavar=_("TEXT"), help=_("Plazbot's campaignName"))
     send.add_argument(
         "--send-type",
         choices=tuple(SEND_TYPES),
-        help="Plazbot's sendType for approved templates (default: none sent, Plazbot decides)",
+        help=_("Plazbot's sendType for approved templates (default: none sent, Plazbot decides)"),
     )
     send.add_argument(
         "--conversation-path",
         default=CONVERSATION_PATH,
-        metavar="PATH",
-        help=f"API path for approved templates (default {CONVERSATION_PATH})",
+        metavar=_("PATH"),
+        help=_("API path for approved templates (default {path})").format(path=CONVERSATION_PATH),
     )
 
 
 def _add_destination_flags(send: argparse.ArgumentParser) -> None:
     """Where the messages go, and the campaign's name, report and journal."""
     mode = send.add_mutually_exclusive_group()
-    mode.add_argument("--live", action="store_true", help="send through the Plazbot API")
-    mode.add_argument("--sandbox", action="store_true", help="send to the bundled server")
+    mode.add_argument("--live", action="store_true", help=_("send through the Plazbot API"))
+    mode.add_argument("--sandbox", action="store_true", help=_("send to the bundled server"))
     send.add_argument(
         "--campaign",
-        metavar="NAME",
-        help="names the report and journal; a new name sends the list again",
+        metavar=_("NAME"),
+        help=_("names the report and journal; a new name sends the list again"),
     )
     send.add_argument(
         "--report",
         type=Path,
-        metavar="PATH",
-        help="report file, .xlsx or .csv (default reports/<campaign>.xlsx)",
+        metavar=_("PATH"),
+        help=_("report file, .xlsx or .csv (default reports/CAMPAIGN.xlsx)"),
     )
     send.add_argument(
-        "--journal", type=Path, metavar="PATH", help="journal file (default beside the report)"
+        "--journal",
+        type=Path,
+        metavar=_("PATH"),
+        help=_("journal file (default beside the report)"),
     )
 
 
@@ -132,27 +192,31 @@ def _add_contacts_flags(send: argparse.ArgumentParser) -> None:
     """How the contacts file is read: its sheet, phone and country columns, locale."""
     send.add_argument(
         "--sheet",
-        metavar="NAME|N",
-        help="sheet to read, by name or number from 1 (default first visible)",
+        metavar=_("NAME|N"),
+        help=_("sheet to read, by name or number from 1 (default first visible)"),
     )
     send.add_argument(
         "--phone-column",
         metavar="A,B,...",
-        help="the phone column, or several tried in order row by row (default: detected)",
+        help=_("the phone column, or several tried in order row by row (default: detected)"),
     )
     send.add_argument(
         "--country-column",
-        metavar="NAME|none",
-        help="the column giving each row's country, or none (default: detected)",
+        metavar=_("NAME|none"),
+        help=_("the column giving each row's country, or none (default: detected)"),
     )
     send.add_argument(
         "--country",
         metavar="CC",
-        help="country of phones without a code, e.g. PE (or BULK_SENDER_COUNTRY)",
+        help=_("country of phones without a code, e.g. PE (or BULK_SENDER_COUNTRY)"),
     )
-    send.add_argument("--locale", help="formatting of money and dates (default from --country)")
     send.add_argument(
-        "--allow-landlines", action="store_true", help="keep numbers that are not mobiles"
+        "--locale",
+        metavar=_("LOCALE"),
+        help=_("formatting of money and dates, e.g. es_PE (default from --country)"),
+    )
+    send.add_argument(
+        "--allow-landlines", action="store_true", help=_("keep numbers that are not mobiles")
     )
 
 
@@ -164,90 +228,123 @@ def _add_pace_flags(send: argparse.ArgumentParser) -> None:
         type=_positive_int,
         default=defaults.concurrency,
         metavar="N",
-        help="requests in flight at once (default %(default)s)",
+        help=_("requests in flight at once (default {default})").format(
+            default=defaults.concurrency
+        ),
     )
     send.add_argument(
         "--rate",
         type=_non_negative_float,
         default=defaults.rate,
-        metavar="MSGS_PER_S",
-        help="messages per second, 0 = no limit (default %(default)s)",
+        metavar=_("MSGS_PER_S"),
+        help=_("messages per second, 0 = no limit (default {default})").format(
+            default=defaults.rate
+        ),
     )
     send.add_argument(
         "--max-attempts",
         type=_positive_int,
         default=defaults.max_attempts,
         metavar="N",
-        help="tries for retriable failures (default %(default)s)",
+        help=_("tries for retriable failures (default {default})").format(
+            default=defaults.max_attempts
+        ),
     )
     send.add_argument(
         "--max-refusal-rate",
         type=_probability,
         default=defaults.max_refusal_rate,
         metavar="P",
-        help="pause when more than this share of the last 50 answers hurt the number "
-        "(131049, 131050, 131026, 4xx); 1 = never (default %(default)s)",
+        help=_(
+            "pause when more than this share of the last 50 answers hurt the number "
+            "(131049, 131050, 131026, 4xx); 1 = never (default {default})"
+        ).format(default=defaults.max_refusal_rate),
     )
     send.add_argument(
         "--connect-timeout",
         type=_positive_float,
         metavar="S",
         default=defaults.connect_timeout,
-        help="seconds (default %(default)s)",
+        help=_("seconds (default {default})").format(default=defaults.connect_timeout),
     )
     send.add_argument(
         "--read-timeout",
         type=_positive_float,
         metavar="S",
         default=defaults.read_timeout,
-        help="seconds (default %(default)s)",
+        help=_("seconds (default {default})").format(default=defaults.read_timeout),
     )
 
 
 def _add_run_flags(send: argparse.ArgumentParser) -> None:
     """This run: how much it sends, what it sends again, the API, the question, the display."""
     send.add_argument(
-        "--lang", choices=("es", "pt", "en"),
-        help="the language of the run's account (default BULK_SENDER_LANG, else the system's)",
-    )  # fmt: skip
-    send.add_argument(
-        "--limit", type=_non_negative_int, metavar="N", help="send at most N messages this run"
+        "--limit",
+        type=_non_negative_int,
+        metavar="N",
+        help=_("send at most N messages this run"),
     )
-    send.add_argument("--retry-failed", action="store_true", help="send again rows the API refused")
     send.add_argument(
-        "--retry-uncertain", action="store_true", help="send again rows that may have been sent"
+        "--retry-failed", action="store_true", help=_("send again rows the API refused")
+    )
+    send.add_argument(
+        "--retry-uncertain",
+        action="store_true",
+        help=_("send again rows that may have been sent"),
     )
     send.add_argument(
         "--allow-resend",
         action="store_true",
-        help="send to phones an earlier run of this campaign already messaged",
+        help=_("send to phones an earlier run of this campaign already messaged"),
     )
     send.add_argument(
-        "--api-url", metavar="URL", help=f"default PLAZBOT_API_URL, else {DEFAULT_API_URL}"
+        "--api-url",
+        metavar="URL",
+        help=_("default PLAZBOT_API_URL, else {url}").format(url=DEFAULT_API_URL),
     )
-    send.add_argument("--yes", action="store_true", help="do not ask for confirmation")
-    send.add_argument("--quiet", action="store_true", help="no progress display")
+    send.add_argument("--yes", action="store_true", help=_("do not ask for confirmation"))
+    send.add_argument("--quiet", action="store_true", help=_("no progress display"))
 
 
 def _add_serve(serve: argparse.ArgumentParser) -> None:
     """`serve`'s flags: where it listens, what it accepts, its faults, its logs."""
     defaults = ServerSettings()
-    serve.add_argument("--host", default=defaults.host)
-    serve.add_argument("--port", type=_non_negative_int, default=defaults.port)
+    serve.add_argument(
+        "--host",
+        default=defaults.host,
+        metavar=_("HOST"),
+        help=_("the address it listens on (default {default})").format(default=defaults.host),
+    )
+    serve.add_argument(
+        "--port",
+        type=_non_negative_int,
+        default=defaults.port,
+        metavar="N",
+        help=_("the port it listens on, 0 = a free one (default {default})").format(
+            default=defaults.port
+        ),
+    )
     serve.add_argument(
         "--workspace",
         default=defaults.workspace,
-        help="the workspace id it accepts (default %(default)s)",
+        metavar="ID",
+        help=_("the workspace id it accepts (default {default})").format(
+            default=defaults.workspace
+        ),
     )
-    serve.add_argument("--api-key", help="require Authorization: Bearer API_KEY (else 401)")
+    serve.add_argument(
+        "--api-key",
+        metavar="API_KEY",
+        help=_("require Authorization: Bearer API_KEY (else 401)"),
+    )
     serve.add_argument(
         "--tier", type=_non_negative_int, default=0, metavar="N",
-        help="WhatsApp's daily limit: refuse (131048) a new customer past N different ones in "
-        "24 hours; 0 = no limit",
+        help=_("WhatsApp's daily limit: refuse (131048) a new customer past N different ones "
+               "in 24 hours; 0 = no limit"),
     )  # fmt: skip
     _add_fault_flags(serve)
-    serve.add_argument("--log", type=Path, metavar="PATH", help="one JSON line per delivery")
-    serve.add_argument("--access-log", type=Path, metavar="PATH", help="one per request")
+    serve.add_argument("--log", type=Path, metavar=_("PATH"), help=_("one JSON line per delivery"))
+    serve.add_argument("--access-log", type=Path, metavar=_("PATH"), help=_("one line per request"))
 
 
 def _add_fault_flags(serve: argparse.ArgumentParser) -> None:
@@ -257,34 +354,36 @@ def _add_fault_flags(serve: argparse.ArgumentParser) -> None:
         type=_non_negative_float,
         default=0.0,
         metavar="N",
-        help="wait this long before answering",
+        help=_("wait this long before answering, in milliseconds"),
     )
     serve.add_argument(
         "--rate-limit",
         type=_non_negative_float,
         default=0.0,
-        metavar="MSGS_PER_S",
-        help="answer 429 over this many requests in any second",
+        metavar=_("MSGS_PER_S"),
+        help=_("answer 429 over this many requests in any second"),
     )
     for flag, share in _FAULT_SHARES:
-        serve.add_argument(flag, type=_probability, default=0.0, metavar="P", help=share)
+        serve.add_argument(flag, type=_probability, default=0.0, metavar="P", help=_(share))
     serve.add_argument(
-        "--whatsapp-errors", type=_code_shares, default=(), metavar="CODE=P,...",
-        help="WhatsApp's error codes and the share of phones (or, for 130429 and 131056, of "
-        "requests) that get each, e.g. 131049=0.05,131050=0.02",
+        "--whatsapp-errors", type=_code_shares, default=(), metavar=_("CODE=P,..."),
+        help=_("WhatsApp's error codes and the share of phones (or, for 130429 and 131056, of "
+               "requests) that get each, e.g. 131049=0.05,131050=0.02"),
     )  # fmt: skip
-    serve.add_argument("--seed", type=int, help="makes the faults repeatable")
+    serve.add_argument(
+        "--seed", type=_whole_number, metavar="N", help=_("makes the faults repeatable")
+    )
 
 
 _FAULT_SHARES = (
-    ("--unavailable-rate", "share of requests answered 503"),
-    ("--error-rate", "share of requests answered 500"),
-    ("--drop-rate", "share of messages accepted, then left unanswered"),
-    ("--closed-window-rate", "share of phones whose 24-hour window is closed (400, #131047)"),
-    ("--not-on-whatsapp-rate", "share of phones without WhatsApp (400, #131026)"),
-    ("--reply-rate", "share of customers who reply to their first message"),
-    ("--stop-rate", "share of customers whose reply asks to stop (part of --reply-rate)"),
-    ("--blocked-rate", "share of customers who blocked the business"),
+    ("--unavailable-rate", N_("share of requests answered 503")),
+    ("--error-rate", N_("share of requests answered 500")),
+    ("--drop-rate", N_("share of messages accepted, then left unanswered")),
+    ("--closed-window-rate", N_("share of phones whose 24-hour window is closed (400, #131047)")),
+    ("--not-on-whatsapp-rate", N_("share of phones without WhatsApp (400, #131026)")),
+    ("--reply-rate", N_("share of customers who reply to their first message")),
+    ("--stop-rate", N_("share of customers whose reply asks to stop (part of --reply-rate)")),
+    ("--blocked-rate", N_("share of customers who blocked the business")),
 )
 """The faults `serve` draws at random, each a share of requests, messages or phones."""
 
@@ -295,41 +394,62 @@ def _code_shares(text: str) -> tuple[tuple[str, float], ...]:
     for part in filter(None, (p.strip() for p in text.split(","))):
         code, equals, share = part.partition("=")
         if not equals:
-            raise argparse.ArgumentTypeError(f"{part}: write CODE=SHARE, e.g. 131049=0.05")
+            raise argparse.ArgumentTypeError(
+                _("{part}: write CODE=SHARE, e.g. 131049=0.05").format(part=part)
+            )
         pairs.append((code.strip(), _probability(share)))
     return tuple(pairs)
 
 
+def _whole_number(text: str) -> int:
+    """An integer, or the user's words on what to write (argparse's name the function's)."""
+    try:
+        return int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            _("{text}: write a whole number, e.g. 3").format(text=text)
+        ) from None
+
+
+def _number(text: str) -> float:
+    try:
+        return float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            _("{text}: write a number, e.g. 2.5").format(text=text)
+        ) from None
+
+
 def _positive_int(text: str) -> int:
-    value = int(text)
+    value = _whole_number(text)
     if value < 1:
-        raise argparse.ArgumentTypeError(f"{text}: must be 1 or more")
+        raise argparse.ArgumentTypeError(_("{text}: must be 1 or more").format(text=text))
     return value
 
 
 def _non_negative_int(text: str) -> int:
-    value = int(text)
+    value = _whole_number(text)
     if value < 0:
-        raise argparse.ArgumentTypeError(f"{text}: must be 0 or more")
+        raise argparse.ArgumentTypeError(_("{text}: must be 0 or more").format(text=text))
     return value
 
 
 def _positive_float(text: str) -> float:
-    value = float(text)
+    value = _number(text)
     if value <= 0:
-        raise argparse.ArgumentTypeError(f"{text}: must be more than 0")
+        raise argparse.ArgumentTypeError(_("{text}: must be more than 0").format(text=text))
     return value
 
 
 def _non_negative_float(text: str) -> float:
-    value = float(text)
+    value = _number(text)
     if value < 0:
-        raise argparse.ArgumentTypeError(f"{text}: must be 0 or more")
+        raise argparse.ArgumentTypeError(_("{text}: must be 0 or more").format(text=text))
     return value
 
 
 def _probability(text: str) -> float:
-    value = float(text)
+    value = _number(text)
     if not 0 <= value <= 1:
-        raise argparse.ArgumentTypeError(f"{text}: must be between 0 and 1")
+        raise argparse.ArgumentTypeError(_("{text}: must be between 0 and 1").format(text=text))
     return value

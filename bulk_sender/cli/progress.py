@@ -7,7 +7,6 @@ plain line every few seconds, since a redrawn bar turns into a wall of carriage 
 from __future__ import annotations
 
 import collections
-import gettext
 import sys
 import time
 from collections.abc import Callable
@@ -17,6 +16,7 @@ from typing import TextIO
 from tqdm import tqdm
 
 from .. import lifecycle
+from ..language import _
 from ..lifecycle import Status
 
 SHOWN = tuple(s.value for s in lifecycle.WHILE_SENDING)
@@ -33,10 +33,7 @@ class Progress:
         stream: TextIO | None = None,
         line_every: float = 10.0,
         clock: Callable[[], float] = time.monotonic,
-        words: gettext.NullTranslations | None = None,
     ) -> None:
-        self.words = words or gettext.NullTranslations()
-        """The user's language (`bulk_sender/language.py`), for the summary table."""
         self.total = total
         self.counts: collections.Counter[str] = collections.Counter()
         self.retrying_rows: set[int] = set()
@@ -47,7 +44,7 @@ class Progress:
         self._line_every, self._clock = line_every, clock
         self._started = self._last_line = clock()
         self._bar = tqdm(
-            total=total, unit="msg", file=self._stream, dynamic_ncols=True, smoothing=0.1,
+            total=total, unit=_("msg"), file=self._stream, dynamic_ncols=True, smoothing=0.1,
             disable=quiet or not self._terminal, mininterval=0.5,
         )  # fmt: skip
 
@@ -74,18 +71,22 @@ class Progress:
         elapsed = max(self._clock() - self._started, 1e-9)
         rate = done / elapsed
         eta = timedelta(seconds=round((self.total - done) / rate)) if rate else "?"
-        return (
-            f"sent {self.counts[Status.SENT]}/{self.total}, failed {self.counts[Status.FAILED]}, "
-            f"uncertain {self.counts[Status.UNCERTAIN]}, retrying {len(self.retrying_rows)} "
-            f"| {rate:.1f} msg/s, ETA {eta}"
-        )
+        return _(
+            "sent {sent}/{total}, failed {failed}, uncertain {uncertain}, retrying {retrying} "
+            "| {rate} msg/s, ETA {eta}"
+        ).format(
+            sent=self.counts[Status.SENT], total=self.total, failed=self.counts[Status.FAILED],
+            uncertain=self.counts[Status.UNCERTAIN], retrying=len(self.retrying_rows),
+            rate=f"{rate:.1f}", eta=eta,
+        )  # fmt: skip
 
     def _show(self) -> None:
         if self._quiet:
             return
         if self._terminal:
-            shown = {name: self.counts[name] for name in SHOWN if name != Status.PENDING}
-            shown["retrying"] = len(self.retrying_rows)
+            # A status's word is its name, the catalog's message id (`bulk_sender/language.py`).
+            shown = {_(name): self.counts[name] for name in SHOWN if name != Status.PENDING}
+            shown[_("retrying")] = len(self.retrying_rows)
             self._bar.set_postfix(shown, refresh=False)  # a dict keeps this order
         elif self._clock() - self._last_line >= self._line_every:
             self._last_line = self._clock()
@@ -97,12 +98,14 @@ class Progress:
         done = sum(self.counts.values())
         counts = collections.Counter(self.counts)
         counts[Status.PENDING] += self.total - done
-        _ = self.words.gettext
         lines = [_("Sending summary:")]
         # A status's word is its name, the catalog's message id (`bulk_sender/language.py`).
-        lines += [f"  {_(name):<10}{counts.get(name, 0):>8}" for name in SHOWN]
+        labels = {name: _(name) for name in SHOWN} | {"time": _("time")}
+        width = max(10, *(len(label) + 1 for label in labels.values()))
+        lines += [f"  {labels[name]:<{width}}{counts.get(name, 0):>8}" for name in SHOWN]
         rate = done / max(elapsed, 1e-9)
-        lines.append(f"  {_('time'):<10}{elapsed:>8.1f} s, {rate:.1f} msg/s")
+        took = _("{seconds} s, {rate} msg/s").format(seconds=f"{elapsed:>8.1f}", rate=f"{rate:.1f}")
+        lines.append(f"  {labels['time']:<{width}}{took}")
         return "\n".join(lines)
 
     def __enter__(self) -> Progress:

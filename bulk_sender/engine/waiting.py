@@ -106,10 +106,12 @@ class Countdown:
         """Seconds between updates: each second on a terminal, each minute in a log."""
         return 1.0 if self.terminal else 60.0
 
-    def __call__(self, line: str) -> None:
+    def __call__(self, line: str, *, what: str | None = None) -> None:
+        """Show `line`; `what` it waits for tells a new wait from the same one going on
+        (default: the line up to its English " (in ")."""
         if self.quiet:
             return
-        what = line.split(" (in ")[0]
+        what = line.split(" (in ")[0] if what is None else what
         self._calls = self._calls + 1 if what == self._what else 0
         self._what = what
         if self.terminal:

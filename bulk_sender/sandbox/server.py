@@ -23,6 +23,7 @@ from typing import Any
 
 from aiohttp import web
 
+from ..language import _
 from . import lookups
 from .bodies import (
     check_conversation,
@@ -298,5 +299,6 @@ async def running_server(settings: ServerSettings) -> AsyncIterator[str]:
 async def serve_forever(settings: ServerSettings) -> None:
     """`bulk-sender serve`: print the URL, then serve until interrupted."""
     async with running_server(settings) as url:
-        print(f"Plazbot-compatible server on {url}", flush=True)
+        # The address ends the line: whoever starts the server reads it there (tests do).
+        print(_("Plazbot-compatible server on {url}").format(url=url), flush=True)
         await asyncio.Event().wait()

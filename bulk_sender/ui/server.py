@@ -17,6 +17,7 @@ from aiohttp import web
 
 from ..engine.run import signals_cancel
 from ..errors import ConfigError
+from ..language import _
 from .runs import Runs
 from .security import Door, new_token
 from .views import Views, json_errors
@@ -58,8 +59,8 @@ async def _serve(port: int, open_browser: bool) -> int:
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     with signals_cancel(lambda: _call_soon(loop, stop.set)):
-        print(f"bulk-sender page: {url}", flush=True)
-        print("Open that address in your browser; Ctrl-C here stops the page.", flush=True)
+        print(_("bulk-sender page: {url}").format(url=url), flush=True)  # the address ends it
+        print(_("Open that address in your browser; Ctrl-C here stops the page."), flush=True)
         if open_browser:
             webbrowser.open(url)
         while not stop.is_set():
@@ -67,8 +68,8 @@ async def _serve(port: int, open_browser: bool) -> int:
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(stop.wait(), WAKE_SECONDS)
         if runs.active:
-            print("bulk-sender: stopping; messages on their way finish first "
-                  "(Ctrl-C again to stop now)", file=sys.stderr, flush=True)  # fmt: skip
+            print(_("bulk-sender: stopping; messages on their way finish first "
+                    "(Ctrl-C again to stop now)"), file=sys.stderr, flush=True)  # fmt: skip
         interrupted = await runs.shutdown()
         views.closing.set()
         await runner.cleanup()
