@@ -62,8 +62,8 @@ def test_every_group_has_advice(found: tuple[list[docs_gen.Raised], list[str]]) 
 
 
 def test_the_collector_reads_every_shape(tmp_path: Path) -> None:
-    """Plain strings, f-strings, `_("...").format(...)` (the catalog's shape), a hint, a
-    message assigned first, and a run's stop."""
+    """Plain strings, f-strings (their values by a short name), `_("...").format(...)` (the
+    catalog's shape), a hint, a message assigned first, and a run's stop."""
     package = tmp_path / "bulk_sender"
     (package / "contacts").mkdir(parents=True)
     (package / "contacts" / "load.py").write_text(
@@ -74,6 +74,8 @@ def test_the_collector_reads_every_shape(tmp_path: Path) -> None:
                     raise InputError(_("{file}: row {row}: no phone").format(file=path, row=row))
                 if path:
                     raise InputError(f"{path}: no such file", hint="check the name")
+                if not row:
+                    raise InputError(f"{t.path}: columns: {', '.join(cols)} ({e.strerror or e})")
                 usage = "--sheet: write a name or a number"
                 raise ConfigError(usage)
 
@@ -89,6 +91,7 @@ def test_the_collector_reads_every_shape(tmp_path: Path) -> None:
     assert got == {
         ("InputError", "{file}: row {row}: no phone", True, None),
         ("InputError", "{path}: no such file", False, "check the name"),
+        ("InputError", "{path}: columns: {cols} ({strerror})", False, None),
         ("ConfigError", "--sheet: write a name or a number", False, None),
         ("StopReason.QUALITY", "{n} of the last 50 refused", False, None),
     }

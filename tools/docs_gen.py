@@ -225,6 +225,31 @@ def error_classes() -> dict[str, int]:
     return found
 
 
+def placeholder(node: ast.expr) -> str:
+    """A short name for a value an f-string fills in, as a reader of the page wants it:
+    `{table.path}` -> `{path}`, `{', '.join(names)}` -> `{names}`, `{exc.strerror or exc}` ->
+    `{exc}`, `{fields['send_type']}` -> `{send_type}`."""
+    if isinstance(node, ast.Name):
+        return node.id
+    if isinstance(node, ast.Attribute):
+        return placeholder(node.value) if node.attr == "args" else node.attr
+    if isinstance(node, ast.Call):
+        if isinstance(node.func, ast.Name) and node.func.id == "len":
+            return "n"
+        return placeholder(node.args[0]) if node.args else placeholder(node.func)
+    if isinstance(node, ast.BoolOp):
+        named = [v for v in node.values if not isinstance(v, ast.Constant)]
+        return placeholder(named[0] if named else node.values[0])
+    if isinstance(node, ast.Subscript):
+        index = node.slice
+        if isinstance(index, ast.Constant) and isinstance(index.value, str):
+            return index.value
+        return placeholder(node.value)
+    if isinstance(node, ast.BinOp):
+        return placeholder(node.left)
+    return "..."
+
+
 def literal(node: ast.expr) -> tuple[str, bool] | None:
     """The text a message expression writes, and whether it goes through the catalog:
     a string, an f-string (its values as `{...}`), `_("...")`, `"...".format(...)`, `a + b`."""
@@ -236,7 +261,7 @@ def literal(node: ast.expr) -> tuple[str, bool] | None:
             if isinstance(value, ast.Constant):
                 parts.append(str(value.value))
             elif isinstance(value, ast.FormattedValue):
-                parts.append("{" + ast.unparse(value.value) + "}")
+                parts.append("{" + placeholder(value.value) + "}")
         return "".join(parts), False
     if isinstance(node, ast.Call):
         func = node.func
