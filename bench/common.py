@@ -3,12 +3,22 @@
 from __future__ import annotations
 
 import csv
+import json
+import os
+import platform
 import random
 import subprocess
 import sys
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
+from datetime import datetime
 from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+RESULTS = Path(os.environ.get("BULK_SENDER_BENCH_RESULTS", ROOT / "docs" / "bench"))
+"""Where each benchmark keeps its runs, one JSON file each; the docs' benchmark page renders
+them (`tools/docs_gen.py`, run by `cog`). Set BULK_SENDER_BENCH_RESULTS to keep a trial run
+out of the docs."""
 
 FIRST_NAMES = ["María", "José", "Ana", "Luis", "Rosa", "Jorge", "Lucía", "Miguel", "Sofía", "Ñaupa"]
 LAST_NAMES = ["Quispe", "Mamani", "Fernández", "Huamán", "Chávez", "Pérez", "Rojas", "Núñez"]
@@ -92,3 +102,71 @@ def table(rows: list[tuple[str, ...]]) -> str:
     lines = ["  ".join(str(c).ljust(w) for c, w in zip(r, widths, strict=True)) for r in rows]
     lines.insert(1, "  ".join("-" * w for w in widths))
     return "\n".join(lines)
+
+
+def machine() -> str:
+    """This machine in a few words: cores, processor, memory, system, Python."""
+    cpu = platform.processor() or platform.machine()
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+        pages = os.sysconf("SC_PHYS_PAGES") * os.sysconf("SC_PAGE_SIZE")
+        memory = f", {pages / 2**30:.0f} GB"
+    except (OSError, ValueError, AttributeError):
+        memory = ""
+    return (f"{os.cpu_count()} cores, {cpu}{memory}, {platform.system()}, "
+            f"Python {platform.python_version()}")  # fmt: skip
+
+
+def code_version() -> str:
+    """The commit measured, `+changes` when the work tree differs from it."""
+    try:
+        commit = subprocess.run(
+            ["git", "rev-parse", "--short", "HEAD"],
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout.strip()
+        dirty = subprocess.run(
+            ["git", "status", "--porcelain", "--untracked-files=no"],
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout
+    except (OSError, subprocess.CalledProcessError):
+        return ""
+    return commit + ("+changes" if dirty.strip() else "")  # fmt: skip
+
+
+def record(
+    name: str,
+    rows: Sequence[Sequence[object]],
+    *,
+    notes: Sequence[str] = (),
+    figures: dict[str, str] | None = None,
+    started: datetime | None = None,
+) -> Path:
+    """Add this run (its table: a header row, then rows; lines said beside it) to the
+    benchmark's results file, `docs/bench/<name>.json`, with its date, machine and commit.
+    Earlier runs are kept: the docs show the latest and the history of `figures`."""
+    path = RESULTS / f"{name}.json"
+    data = json.loads(path.read_text(encoding="utf-8")) if path.exists() else {"runs": []}
+    run: dict[str, object] = {
+        "date": f"{started or datetime.now():%Y-%m-%d %H:%M}",
+        "machine": machine(),
+        "code": code_version(),
+        "columns": [str(c) for c in rows[0]],
+        "rows": [[str(c) for c in row] for row in rows[1:]],
+        "notes": list(notes),
+    }
+    if figures:
+        run["figures"] = figures
+    data["runs"].append(run)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(data, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+    print(f"recorded in {path}")
+    return path

@@ -25,7 +25,7 @@ from collections.abc import Iterator
 from datetime import datetime
 from pathlib import Path
 
-from common import compile_package, server_process, table, write_csv
+from common import compile_package, record, server_process, table, write_csv
 from send import CONCURRENCY, LATENCY, MESSAGE, WORKSPACE, bare_aiohttp_cpu
 
 from bulk_sender import Mode, SendSettings, Settings, run_campaign
@@ -90,17 +90,21 @@ def main() -> None:
     rows: list[tuple[str, ...]] = [("sending phase", "of bare aiohttp")]
     for name, found in ratios.items():
         rows.append((name, f"{medians[name]:.2f} ({min(found):.2f}-{max(found):.2f})"))
-    print(f"{args.messages:,} messages, concurrency {CONCURRENCY}, latency {LATENCY * 1000:.0f} ms;"
-          f" one run, started {started:%Y-%m-%d %H:%M}, {args.repeat} repeats, median "
-          f"(lowest-highest); bare aiohttp {statistics.median(bare):,.0f} msg/s")  # fmt: skip
+    heading = (f"{args.messages:,} messages, concurrency {CONCURRENCY}, latency "
+               f"{LATENCY * 1000:.0f} ms; one run, started {started:%Y-%m-%d %H:%M}, "
+               f"{args.repeat} repeats, median (lowest-highest); bare aiohttp "
+               f"{statistics.median(bare):,.0f} msg/s")  # fmt: skip
+    print(heading)
     print(table(rows))
     streamed, first, not_awaited = medians.values()
-    print(
+    said = (
         f"the gap to bare aiohttp ({1 - streamed:.2f}): planning alongside sending "
         f"{first - streamed:.2f}, waiting for each in-flight mark's commit "
         f"{not_awaited - first:.2f}, "
         f"the rest (the sender's own CPU per message) {1 - not_awaited:.2f}"
     )
+    print(said)
+    record("gap", rows, notes=[heading, said], started=started)
 
 
 if __name__ == "__main__":

@@ -26,6 +26,7 @@ from common import (
     HEADER,
     TEMPLATE,
     compile_package,
+    record,
     server_process,
     table,
     write_csv,
@@ -174,17 +175,22 @@ def main() -> None:
         rows.append(("sum of bare blocks", "", f"{bare_sum:.2f}", ""))
         rows.append(("whole dry run", f"{whole['seconds']:.2f}", "",
                      f"{whole['seconds'] / bare_sum:.2f}"))  # fmt: skip
-        print(
-            f"\n{args.rows:,} rows x {len(HEADER)} columns, {kind.upper()}, "
+        heading = (
+            f"{args.rows:,} rows x {len(HEADER)} columns, {kind.upper()}, "
             f"{datetime.now():%Y-%m-%d %H:%M}; "
             f"dry run peak RSS {whole['rss_mb']:.0f} MB, {whole['ready']:,} ready"
         )
-        print(table(rows))
-        print(
+        said = (
             f"targets: whole dry run <= 1.3 x sum of bare blocks "
             f"({whole['seconds'] / bare_sum:.2f}); first message of the list with --yes "
             f"<= 2 s ({first:.2f} s)"
         )
+        print("\n" + heading)
+        print(table(rows))
+        print(said)
+        record(f"pipeline-{kind}", rows, notes=[heading, said],
+               figures={"dry_run": f"{whole['seconds'] / bare_sum:.2f}",
+                        "first_message": f"{first:.2f} s"})  # fmt: skip
 
 
 if __name__ == "__main__":

@@ -16,7 +16,7 @@ import tempfile
 from datetime import datetime
 from pathlib import Path
 
-from common import server_process, table, write_csv
+from common import record, server_process, table, write_csv
 
 from bulk_sender import Mode, RunResult, SendSettings, Settings, run_campaign
 
@@ -69,8 +69,10 @@ def main() -> None:
     ideal = args.messages / SERVER_LIMIT
     limited_seconds = args.messages / limited.sent_per_second
     share_429 = sum(1 for _, status in limited_seen if status == 429) / len(limited_seen)
-    print(f"{args.messages:,} messages, --rate {RATE}, --concurrency {CONCURRENCY}, 50 ms latency")
-    print(table([
+    heading = (
+        f"{args.messages:,} messages, --rate {RATE}, --concurrency {CONCURRENCY}, 50 ms latency"
+    )
+    shown = [
         ("measure", "figure", "target"),
         ("no server limit: busiest 1 s window", f"{busiest}", f"<= {RATE + CONCURRENCY}"),
         ("no server limit: mean rate", f"{free.sent_per_second:.1f}/s", f">= {0.95 * RATE:.0f}/s"),
@@ -78,7 +80,10 @@ def main() -> None:
          f"<= {1.15 * ideal:.1f} s (ideal {ideal:.0f} s)"),
         (f"server limit {SERVER_LIMIT}/s: rate", f"{limited.sent_per_second:.1f}/s", ""),
         (f"server limit {SERVER_LIMIT}/s: answered 429", f"{share_429:.2%}", ""),
-    ]))  # fmt: skip
+    ]  # fmt: skip
+    print(heading)
+    print(table(shown))
+    record("rate", shown, notes=[heading])
 
 
 if __name__ == "__main__":

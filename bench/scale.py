@@ -11,7 +11,7 @@ import argparse
 import tempfile
 from pathlib import Path
 
-from common import table, write_csv
+from common import record, table, write_csv
 from pipeline import dry_run
 
 
@@ -26,16 +26,19 @@ def main() -> None:
             folder = Path(name)
             figures[rows] = dry_run(write_csv(folder / "contacts.csv", rows), folder)
     small, large = figures[args.small], figures[args.large]
-    print(table([
-        ("rows", "seconds", "rows/s", "peak RSS (MB)"),
-        *[(f"{n:,}", f"{f['seconds']:.1f}", f"{n / f['seconds']:,.0f}", f"{f['rss_mb']:.0f}")
+    shown = [
+        ("rows", "seconds", "rows/s", "peak RSS"),
+        *[(f"{n:,}", f"{f['seconds']:.1f}", f"{n / f['seconds']:,.0f}", f"{f['rss_mb']:.0f} MB")
           for n, f in figures.items()],
-    ]))  # fmt: skip
+    ]  # fmt: skip
+    print(table(shown))
     ratio = large["seconds"] / small["seconds"]
-    print(
+    said = (
         f"targets: large peak RSS < 500 MB ({large['rss_mb']:.0f}); "
         f"time ratio <= 11 ({ratio:.1f} for {args.large / args.small:.0f}x the rows)"
     )
+    print(said)
+    record("scale", shown, notes=[said])
 
 
 if __name__ == "__main__":

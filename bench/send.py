@@ -32,7 +32,7 @@ from pathlib import Path
 import aiohttp
 import httpx
 import requests
-from common import compile_package, server_process, table, write_csv
+from common import compile_package, record, server_process, table, write_csv
 
 from bulk_sender import Mode, SendSettings, Settings, run_campaign
 
@@ -182,20 +182,27 @@ def main() -> None:
     rows = [("way", "messages/s", "of ideal", "of bare aiohttp")]
     for name, rate in rates.items():
         rows.append((name, f"{rate:,.0f}", f"{rate / ideal:.2f}", f"{rate / aiohttp_rate:.2f}"))
-    print(f"{args.messages:,} messages, concurrency {CONCURRENCY}, latency {LATENCY * 1000:.0f} ms,"
-          f" ideal {ideal:,.0f}/s, {datetime.now():%Y-%m-%d %H:%M}")  # fmt: skip
+    heading = (
+        f"{args.messages:,} messages, concurrency {CONCURRENCY}, latency "
+        f"{LATENCY * 1000:.0f} ms, ideal {ideal:,.0f}/s, {datetime.now():%Y-%m-%d %H:%M}"
+    )
+    print(heading)
     print(table(rows))
     phase = rates["bulk-sender sending phase (library)"]
-    print(
+    targets = (
         f"targets: whole command >= 0.85 x aiohttp ({command_rate / aiohttp_rate:.2f}), "
         f"sending phase >= 0.9 x aiohttp ({phase / aiohttp_rate:.2f}); "
         f"first message after {first:.2f} s"
     )
-    print(
+    cpu = (
         f"CPU per message: bare aiohttp {bare_cpu:.0f} us; sending phase {loop_cpu:.0f} us on "
         f"the event loop + {journal_cpu:.0f} us on the journal's thread (planning, marks, "
         f"outcomes) = {(loop_cpu + journal_cpu) / bare_cpu:.1f} x bare"
     )
+    print(targets)
+    print(cpu)
+    record("send", rows, notes=[heading, targets, cpu],
+           figures={name: f"{rate:,.0f}" for name, rate in rates.items()})  # fmt: skip
 
 
 if __name__ == "__main__":

@@ -24,7 +24,7 @@ import tempfile
 from datetime import datetime
 from pathlib import Path
 
-from common import compile_package, server_process, table, write_csv
+from common import compile_package, record, server_process, table, write_csv
 from pipeline import bare_blocks, dry_run, first_message
 from send import LATENCY, bare_aiohttp_cpu, sending_phase_cpu, whole_command
 
@@ -80,10 +80,20 @@ def main() -> None:
           f"median (lowest-highest)")  # fmt: skip
     shown = [(name, figure, target, "yes" if met else "NO") for name, figure, target, met in rows]
     print(table([("measure", "figure", "target", "met"), *shown]))
-    print(
+    said = (
         f"bare aiohttp: {spread(sent['bare'], ',.0f')} msg/s; CPU per message of the sending phase "
         f"(event loop + journal's thread) / bare aiohttp: {spread(sent['cpu'])}"
     )
+    print(said)
+    record(
+        "targets",
+        [("measure", "figure", "target"),
+         *[(n, f, t + (" ✓" if m else " ✗")) for n, f, t, m in rows]],
+        notes=[f"sending measures {args.repeat} times, median (lowest-highest)", said],
+        figures={"whole": rows[0][1], "phase": rows[1][1], "dry_run": rows[2][1],
+                 "first_message": rows[3][1]},
+        started=started,
+    )  # fmt: skip
 
 
 if __name__ == "__main__":
