@@ -37,6 +37,11 @@ def build_parser(handlers: Mapping[str, Command] | None = None) -> argparse.Argu
         description=_(
             "Send personalised WhatsApp messages through Plazbot to customers in a sheet."
         ),
+        epilog=_(
+            "Documentation of bulk-sender {version}: in the project folder run "
+            'pip install ".[docs]" then mkdocs serve, and open http://127.0.0.1:8000/ '
+            "(English: http://127.0.0.1:8000/en/); or read docs/index.es.md."
+        ).format(version=__version__),
     )
     parser.add_argument(
         "--version", action="version", version=f"bulk-sender {__version__}",
