@@ -17,6 +17,7 @@ from aiohttp import web
 
 from ..engine.run import signals_cancel
 from ..errors import ConfigError
+from ..language import _
 from .runs import Runs
 from .security import Door, new_token
 from .views import Views, json_errors
@@ -28,7 +29,9 @@ WAKE_SECONDS = 0.5
 
 
 def make_app(door: Door, views: Views) -> web.Application:
-    app = web.Application(middlewares=[door.middleware, json_errors], client_max_size=UPLOAD_LIMIT)
+    app = web.Application(
+        middlewares=[door.middleware, views.speak, json_errors], client_max_size=UPLOAD_LIMIT
+    )
     views.routes(app)
     return app
 
@@ -50,16 +53,18 @@ async def _serve(port: int, open_browser: bool) -> int:
     except OSError as exc:
         await runner.cleanup()
         raise ConfigError(
-            f"port {port}: cannot serve the page there ({exc.strerror or exc})",
-            hint="leave out --port to take a free one",
+            _("port {port}: cannot serve the page there ({why})").format(
+                port=port, why=exc.strerror or exc
+            ),
+            hint=_("leave out --port to take a free one"),
         ) from exc
     door.port = runner.addresses[0][1]
     url = f"http://{HOST}:{door.port}/?token={door.token}"
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     with signals_cancel(lambda: _call_soon(loop, stop.set)):
-        print(f"bulk-sender page: {url}", flush=True)
-        print("Open that address in your browser; Ctrl-C here stops the page.", flush=True)
+        print(f"bulk-sender page: {url}", flush=True)  # tests and scripts read this line
+        print(_("Open that address in your browser; Ctrl-C here stops the page."), flush=True)
         if open_browser:
             webbrowser.open(url)
         while not stop.is_set():
@@ -67,8 +72,8 @@ async def _serve(port: int, open_browser: bool) -> int:
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(stop.wait(), WAKE_SECONDS)
         if runs.active:
-            print("bulk-sender: stopping; messages on their way finish first "
-                  "(Ctrl-C again to stop now)", file=sys.stderr, flush=True)  # fmt: skip
+            print(_("bulk-sender: stopping; messages on their way finish first "
+                    "(Ctrl-C again to stop now)"), file=sys.stderr, flush=True)  # fmt: skip
         interrupted = await runs.shutdown()
         views.closing.set()
         await runner.cleanup()
