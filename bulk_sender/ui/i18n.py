@@ -21,6 +21,9 @@ LANGUAGES = language.LANGUAGES
 NAMES = {"es": "Español", "pt_BR": "Português (Brasil)", "en": "English"}
 """Each language by its own name, as a language switch shows it."""
 GETTEXT_ORDER = ("zero", "one", "two", "few", "many", "other")
+COUNTRIES = ("PE", "MX", "CO", "CL", "AR", "EC", "BO", "BR", "UY", "PY", "VE", "GT", "CR", "PA",
+             "DO", "ES", "US")  # fmt: skip
+"""The countries the page suggests for phones without a code, the region's first."""
 
 
 def choose_language(
@@ -71,3 +74,9 @@ def plural_categories(language_code: str) -> list[str]:
     (gettext's: zero, one, two, few, many, other; only the language's own)."""
     tags = Locale.parse(language_code).plural_form.tags
     return [tag for tag in GETTEXT_ORDER if tag in tags or tag == "other"]
+
+
+def country_names(language_code: str) -> list[tuple[str, str]]:
+    """The suggested countries, each with its name in `language` (CLDR's, through Babel)."""
+    territories = Locale.parse(language_code).territories
+    return [(code, territories.get(code, code)) for code in COUNTRIES]

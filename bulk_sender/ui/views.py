@@ -108,6 +108,7 @@ class Views:
         language = request["language"]
         html = self.pages.get_template("index.html").render(
             language=language, html_lang=i18n.html_tag(language), languages=i18n.NAMES,
+            countries=i18n.country_names(language),
             cookie=i18n.COOKIE, strings=page_strings(i18n.translations(language)),
             plurals=page_plurals(language), statuses=page_statuses(),
         )  # fmt: skip

@@ -397,7 +397,8 @@ def test_the_send_step_asks_for_the_tier_and_shows_the_days_a_campaign_needs(ui,
         "{n} customers in any 24 hours: {used}, {left}.", 250,
     ).format(n=250, used=used, left=left))  # fmt: skip
     browser.click("[data-step=message]")
-    browser.text_in("#preview-status", " listo")
+    ready = plural_pattern("es", "count_ready")
+    browser.wait(lambda d: ready.search(browser.text("#preview-status")))
     Select(browser.visible("#template")).select_by_value("recordatorio_cita")  # a new preview
     browser.click("[data-goto=send]")
     browser.scroll_to("#budget-state")
@@ -457,6 +458,10 @@ def test_a_preview_and_a_sandbox_send_read_in_the_browser_s_language(
     html = browser.driver.find_element(By.TAG_NAME, "html")
     assert html.get_attribute("lang") == language.replace("_", "-")
 
+    # The script's plural choice (the browser's CLDR rules) is the catalog's for every number.
+    for n in (0, 1, 2, 5, 21, 100, 1_000_000, 2_000_000):
+        shown = browser.driver.execute_script("return tn('count_sent', arguments[0])", n)
+        assert shown == count_text(language, "sent", n), n
     browser.choose_contacts(SAMPLE)
     browser.text_in("#contacts-summary", words.ngettext(
         "{name}{sheet}: {n} row.", "{name}{sheet}: {n} rows.", 50

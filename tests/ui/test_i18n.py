@@ -121,6 +121,8 @@ def test_the_page_is_served_in_the_language_asked_for(ui):
         assert f'<html lang="{language.replace("_", "-")}">' in text
         assert translations(language).gettext("2. Write the message") in text
         assert f'<option value="{language}" lang="{language.replace("_", "-")}" selected>' in text
+        # The countries suggested for phones without a code: CLDR's names in that language.
+        assert f'<option value="CO">{Locale.parse(language).territories["CO"]}</option>' in text
     assert "2. Write the message" not in served["es"] + served["pt_BR"]
     # The switch wins over the browser.
     switched = html("es-PE,es;q=0.9", switch="pt_BR")
