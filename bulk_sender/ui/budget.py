@@ -11,6 +11,7 @@ from datetime import datetime
 from typing import Any
 
 from ..errors import ConfigError
+from ..language import _
 from ..protect.budget import (
     WINDOW,
     data_folder,
@@ -55,6 +56,6 @@ def save_tier(env: Mapping[str, str], text: str) -> dict[str, Any]:
     elif text.isdigit() and int(text) > 0:
         limit = int(text)
     else:
-        raise ConfigError(f"{text!r}: choose your WhatsApp tier")
+        raise ConfigError(_("{tier}: choose your WhatsApp tier").format(tier=repr(text)))
     set_tier(data_folder(env), _workspace(env)[0], limit, datetime.now().astimezone())
     return budget_state(env)

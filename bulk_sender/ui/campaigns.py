@@ -23,6 +23,7 @@ from ..engine.settling import settle
 from ..errors import InputError
 from ..journal.overview import JOURNAL_SUFFIX, Campaign, campaign_rows, read_campaign
 from ..journal.overview import list_campaigns as journals_of
+from ..language import _
 from ..lifecycle import Status
 from ..protect.optouts import DEFAULT_PATH as DEFAULT_OPTOUTS
 from ..protect.optouts import ENV_VAR as OPTOUTS_ENV
@@ -36,7 +37,7 @@ MAX_ROWS = 1000
 def journal_name(name: str) -> str:
     """A campaign name from the page, checked to name a file of the reports folder only."""
     if not name or name != Path(name).name or name.startswith("."):
-        raise InputError(f"{name!r}: not a campaign name")
+        raise InputError(_("{name}: not a campaign name").format(name=repr(name)))
     return name
 
 

@@ -21,6 +21,7 @@ from ..contacts.load import CSV_SUFFIXES, SHEET_SUFFIXES, Table, open_contacts
 from ..contacts.phone_columns import PhoneColumns, phone_columns_for
 from ..contacts.phones import country_flag
 from ..errors import InputError
+from ..language import _
 from ..messages.compose import Composer, WaTemplateSpec
 from ..messages.render import identifier
 from ..records import Contact
@@ -36,7 +37,11 @@ def safe_name(filename: str) -> str:
     suffix = Path(name).suffix.lower()
     if suffix not in CSV_SUFFIXES | SHEET_SUFFIXES:
         kinds = ", ".join(sorted(CSV_SUFFIXES | SHEET_SUFFIXES))
-        raise InputError(f"{filename}: unsupported file type {suffix or '(none)'}; use {kinds}")
+        raise InputError(
+            _("{file}: unsupported file type {suffix}; use {kinds}").format(
+                file=filename, suffix=suffix or _("(none)"), kinds=kinds
+            )
+        )
     return name.lstrip("-") or f"contacts{suffix}"
 
 

@@ -18,6 +18,7 @@ from ..engine.campaign import Mode, Settings
 from ..engine.options import command_line, with_environment
 from ..engine.waiting import parse_not_before
 from ..errors import ConfigError, InputError
+from ..language import _
 from ..messages.compose import WaTemplateSpec
 from ..protect.hours import parse_send_hours
 from ..protect.rules import Protection
@@ -39,7 +40,7 @@ def uploaded_file(value: Any) -> Path:
     """A contacts file the page uploaded, and no other file of the laptop."""
     path = Path(str(value or ""))
     if not path.is_file() or not path.resolve().is_relative_to(UPLOADS_DIR.resolve()):
-        raise InputError(f"{path}: choose the contacts file again")
+        raise InputError(_("{file}: choose the contacts file again").format(file=path))
     return path
 
 
@@ -48,12 +49,16 @@ def form_settings(
 ) -> Settings:
     """The run this form asks for, as `bulk-sender send` would build it from its flags."""
     if mode not in MODES:
-        raise ConfigError(f"{mode}: not a way to send")
+        raise ConfigError(_("{mode}: not a way to send").format(mode=mode))
     campaign = _text(form, "campaign")
     if campaign:  # its files go in reports/, where the Campaigns step finds them
         journal_name(campaign)
     rate = form.get("rate")
-    send = SendSettings(rate=_number(rate, "rate")) if rate not in (None, "") else SendSettings()
+    send = (
+        SendSettings(rate=_number(rate, _("Messages per second")))
+        if rate not in (None, "")
+        else SendSettings()
+    )
     template, message, wa_template = _message(form, templates_dir)
     settings = Settings(
         contacts=uploaded_file(form.get("file")), template=template, message=message,
@@ -76,14 +81,16 @@ def form_test_settings(
     """The page's test to the user's own phone: the form's run, with `--test-to PHONE`."""
     phone = str(form.get("test_to") or "").strip()
     if not phone:
-        raise ConfigError("write the phone the test goes to")
+        raise ConfigError(_("write the phone the test goes to"))
     count = str(form.get("test_count") or "").strip()
     try:
         test_count = int(count) if count else 1
     except ValueError as exc:
-        raise ConfigError(f"--test-count {count}: not a whole number") from exc
+        raise ConfigError(
+            _("{count} test messages: not a whole number").format(count=count)
+        ) from exc
     if test_count < 1:
-        raise ConfigError(f"--test-count {test_count}: must be 1 or more")
+        raise ConfigError(_("{count} test messages: must be 1 or more").format(count=test_count))
     settings = form_settings(form, mode, templates_dir, env)
     protection = dataclasses.replace(settings.protection, test_to=phone, test_count=test_count)
     return dataclasses.replace(settings, protection=protection)
@@ -94,7 +101,7 @@ def _protection(form: Mapping[str, Any]) -> Protection:
     hours = str(form.get("send_hours") or "").strip()
     start = str(form.get("not_before") or "").strip().replace("T", " ")  # datetime-local
     if form.get("wait") and not hours:
-        raise ConfigError("--wait goes with --send-hours")
+        raise ConfigError(_("write the send hours to wait for them"))
     return Protection(
         consent_column=str(form.get("consent_column") or "").strip() or None,
         send_hours=parse_send_hours(hours) if hours else None,
@@ -111,22 +118,28 @@ def _message(
     if kind == "template":
         name = str(form.get("template") or "")
         if name not in template_names(templates_dir):
-            raise ConfigError(f"{name!r}: no such template in {templates_dir}")
+            raise ConfigError(
+                _("{name}: no such template in {folder}").format(
+                    name=repr(name), folder=templates_dir
+                )
+            )
         return name, None, None
     if kind == "message":
         text = str(form.get("message") or "")
         if not text.strip():
-            raise ConfigError("write the message first")
+            raise ConfigError(_("write the message first"))
         return None, text, None
     if kind == "wa":
         return None, None, _wa_template(form.get("wa") or {})
-    raise ConfigError(f"{kind!r}: choose a template, a message or an approved template")
+    raise ConfigError(
+        _("{kind}: choose a template, a message or an approved template").format(kind=repr(kind))
+    )
 
 
 def _wa_template(wa: Mapping[str, Any]) -> WaTemplateSpec:
     name = str(wa.get("name") or "").strip()
     if not name:
-        raise ConfigError("give the approved template's name")
+        raise ConfigError(_("give the approved template's name"))
     variables: dict[str, list[tuple[str, str]]] = {"body": [], "header": []}
     for key, pairs in variables.items():
         for number, variable in enumerate(wa.get(key) or [], start=1):
@@ -142,7 +155,11 @@ def _number(value: Any, name: str) -> float:
     try:
         number = float(value)
     except (TypeError, ValueError) as exc:
-        raise ConfigError(f"{name} {value!r}: not a number") from exc
+        raise ConfigError(
+            _("{name} {value}: not a number").format(name=name, value=repr(value))
+        ) from exc
     if number < 0:
-        raise ConfigError(f"{name} {value!r}: must be 0 or more")
+        raise ConfigError(
+            _("{name} {value}: must be 0 or more").format(name=name, value=repr(value))
+        )
     return number

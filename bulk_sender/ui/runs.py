@@ -9,6 +9,7 @@ and wakes the pages listening (server-sent events).
 from __future__ import annotations
 
 import asyncio
+import contextvars
 import sys
 import threading
 import time
@@ -34,7 +35,9 @@ from ..engine.run import (
     Waiting,
     run_engine,
 )
+from ..engine.waiting import shown_time
 from ..errors import BulkSenderError, ConfigError
+from ..language import _
 
 T = TypeVar("T")
 DONE_STATUSES = tuple(s.value for s in lifecycle.WHILE_SENDING)
@@ -51,8 +54,11 @@ def fresh_state(mode: str, label: str) -> dict[str, Any]:
 
 
 def in_thread(coroutine: Coroutine[Any, Any, T]) -> asyncio.Future[T]:
-    """Run a coroutine on a new event loop in a daemon thread (a second Ctrl-C ends it)."""
+    """Run a coroutine on a new event loop in a daemon thread (a second Ctrl-C ends it), in
+    a copy of the caller's context: a thread inherits no ContextVar, and the run words its
+    events, errors and report in the language of the request that started it."""
     loop = asyncio.get_running_loop()
+    context = contextvars.copy_context()
     future: asyncio.Future[T] = loop.create_future()
 
     def settle(outcome: Callable[[], None]) -> None:
@@ -61,7 +67,7 @@ def in_thread(coroutine: Coroutine[Any, Any, T]) -> asyncio.Future[T]:
 
     def work() -> None:
         try:
-            result = asyncio.run(coroutine)
+            result = context.run(asyncio.run, coroutine)
         except BaseException as exc:  # handed to the awaiting side, which decides
             loop.call_soon_threadsafe(settle, lambda error=exc: future.set_exception(error))
         else:
@@ -92,7 +98,7 @@ class Runs:
     def start(self, settings: Settings, label: str) -> None:
         """Start a run; refused while another is going (the engine also locks its journal)."""
         if self.active:
-            raise ConfigError("a campaign is already running: stop it or wait for its end")
+            raise ConfigError(_("a campaign is already running: stop it or wait for its end"))
         self.token = CancelToken()
         self._sending_since = None
         self.state = fresh_state(settings.mode.value, label)
@@ -104,9 +110,12 @@ class Runs:
         live = settings.mode is Mode.LIVE
 
         when = when_and_to(settings.protection)  # ", the first at 09:00", as the CLI asks
+        # The page words its question itself, whole, from these (`confirm` of page_plurals).
+        start = settings.protection.not_before
+        words = {"url": settings.api_url, "when": shown_time(start) if start else ""}
 
         async def confirm(messages: int, phones: int, target: str) -> bool:
-            asking = self._ask(messages, phones, target + when)
+            asking = self._ask(messages, phones, target + when, words)
             asked = asyncio.run_coroutine_threadsafe(asking, loop)
             return await asyncio.wrap_future(asked)
 
@@ -123,19 +132,27 @@ class Runs:
             self.state |= {"state": "failed", "error": str(exc)}
         except Exception as exc:  # the page must hear of it; the terminal gets one line
             print_unexpected(exc, "a run")
-            self.state |= {"state": "failed", "error": f"unexpected error: {exc}"}
+            error = _("unexpected error: {error}").format(error=exc)
+            self.state |= {"state": "failed", "error": error}
         finally:
             self.state["confirm"] = None
             self._notify()
 
-    async def _ask(self, messages: int, phones: int, target: str) -> bool:
+    async def _ask(
+        self, messages: int, phones: int, target: str, words: dict[str, str] | None = None
+    ) -> bool:
         """The live run's confirmation, answered by a page (Stop or Ctrl-C answers no)."""
         if self.token is not None and self.token.cancelled:
             return False
         self._answer = asyncio.get_running_loop().create_future()
         self.state |= {
             "state": "confirm",
-            "confirm": {"messages": messages, "phones": phones, "target": target},
+            "confirm": {
+                "messages": messages,
+                "phones": phones,
+                "target": target,
+                **(words or {}),
+            },
         }
         self._notify()
         try:

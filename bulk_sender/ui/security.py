@@ -65,8 +65,10 @@ class Door:
         if why is not None:
             return web.Response(
                 status=403,
+                # Before the page's language is known, and to anyone: in all three.
                 text=f"Forbidden: {why}. Open the address that `bulk-sender ui` printed "
-                "in its terminal. / Prohibido: abra la dirección que mostró `bulk-sender ui`.",
+                "in its terminal. / Prohibido: abra la dirección que mostró `bulk-sender ui`. "
+                "/ Proibido: abra o endereço que o `bulk-sender ui` mostrou.",
             )
         if TOKEN_PARAM in request.query:
             # The token leaves the address bar (and history, and screenshots) for a cookie.

@@ -29,7 +29,9 @@ WAKE_SECONDS = 0.5
 
 
 def make_app(door: Door, views: Views) -> web.Application:
-    app = web.Application(middlewares=[door.middleware, json_errors], client_max_size=UPLOAD_LIMIT)
+    app = web.Application(
+        middlewares=[door.middleware, views.speak, json_errors], client_max_size=UPLOAD_LIMIT
+    )
     views.routes(app)
     return app
 
@@ -51,8 +53,10 @@ async def _serve(port: int, open_browser: bool) -> int:
     except OSError as exc:
         await runner.cleanup()
         raise ConfigError(
-            f"port {port}: cannot serve the page there ({exc.strerror or exc})",
-            hint="leave out --port to take a free one",
+            _("port {port}: cannot serve the page there ({why})").format(
+                port=port, why=exc.strerror or exc
+            ),
+            hint=_("leave out --port to take a free one"),
         ) from exc
     door.port = runner.addresses[0][1]
     url = f"http://{HOST}:{door.port}/?token={door.token}"

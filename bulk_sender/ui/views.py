@@ -20,6 +20,7 @@ from ..engine.options import environment, recorded_settings
 from ..engine.run import run_engine
 from ..engine.testsend import run_test_send
 from ..errors import BulkSenderError, ConfigError, InputError
+from ..language import _, active, ngettext, use_language
 from ..lifecycle import Status
 from . import campaigns, i18n
 from .budget import budget_state, save_tier
@@ -32,7 +33,7 @@ from .form import (
     uploaded_file,
 )
 from .runs import Runs, in_thread, print_unexpected
-from .strings import page_statuses, page_strings
+from .strings import page_plurals, page_statuses, page_strings
 
 # Named here, not guessed: Windows' registry may map .js to text/plain, which a browser told
 # `nosniff` refuses to run.
@@ -44,8 +45,13 @@ UPDATES_PER_SECOND = 10
 class Views:
     """The handlers and what they share: the run, the folders, the page templates."""
 
-    def __init__(self, runs: Runs, *, reports_dir: Path, templates_dir: Path) -> None:
+    def __init__(
+        self, runs: Runs, *, reports_dir: Path, templates_dir: Path,
+        default_language: str | None = None,
+    ) -> None:  # fmt: skip
         self.runs = runs
+        # The language `bulk-sender ui` was started in: a request that names none gets it.
+        self.default_language = default_language or active()
         self.reports_dir, self.templates_dir = reports_dir, templates_dir
         self.closing = asyncio.Event()
         self._preview_lock = asyncio.Lock()  # dry runs of one campaign share a preview file
@@ -54,6 +60,28 @@ class Views:
             loader=jinja2.PackageLoader("bulk_sender.ui", "templates"),
             autoescape=True, extensions=["jinja2.ext.i18n"],
         )  # fmt: skip
+        # Each request is worded in its own language (`speak`): the template's `_()` is the
+        # library's, in the active language. jinja2.ext.i18n adds this method at run time.
+        self.pages.install_gettext_callables(  # type: ignore[attr-defined]
+            gettext=_, ngettext=ngettext, newstyle=True
+        )
+
+    def language_of(self, request: web.Request) -> str:
+        """The request's language: the page's switch, the browser's, the process's, English."""
+        return i18n.choose_language(
+            request.cookies.get(i18n.COOKIE), request.headers.get("Accept-Language"),
+            self.default_language,
+        )  # fmt: skip
+
+    @web.middleware
+    async def speak(self, request: web.Request, handler: Any) -> web.StreamResponse:
+        """Word everything a request answers (its errors too) in the request's language; a run
+        it starts keeps it (asyncio tasks inherit it, `in_thread` hands it on)."""
+        language = self.language_of(request)
+        request["language"] = language
+        with use_language(language):
+            response: web.StreamResponse = await handler(request)
+            return response
 
     def routes(self, app: web.Application) -> None:
         app.router.add_get("/", self.index)
@@ -77,15 +105,15 @@ class Views:
         app.router.add_post("/api/campaigns/{name}/replies", self.replies)
 
     async def index(self, request: web.Request) -> web.Response:
-        language = i18n.choose_language(request.headers.get("Accept-Language"))
-        translations = i18n.translations(language)
-        # jinja2.ext.i18n adds this method at run time, out of mypy's sight.
-        self.pages.install_gettext_translations(translations, newstyle=True)  # type: ignore[attr-defined]
+        language = request["language"]
         html = self.pages.get_template("index.html").render(
-            language=language, strings=page_strings(translations), statuses=page_statuses()
-        )
+            language=language, html_lang=i18n.html_tag(language), languages=i18n.NAMES,
+            countries=i18n.country_names(language),
+            cookie=i18n.COOKIE, strings=page_strings(i18n.translations(language)),
+            plurals=page_plurals(language), statuses=page_statuses(),
+        )  # fmt: skip
         return web.Response(
-            text=html, content_type="text/html", headers={"Vary": "Accept-Language"}
+            text=html, content_type="text/html", headers={"Vary": "Accept-Language, Cookie"}
         )
 
     async def static(self, request: web.Request) -> web.Response:
@@ -116,7 +144,7 @@ class Views:
         reader = await request.multipart()
         part = await reader.next()
         if not isinstance(part, BodyPartReader) or not part.filename:
-            raise InputError("choose a contacts file")
+            raise InputError(_("choose a contacts file"))
         path = await save_upload(part.filename, _chunks(part), UPLOADS_DIR)
         form = {"file": path.as_posix(), "country": request.query.get("country", "")}
         return _json(await asyncio.to_thread(_inspect, form))
@@ -151,7 +179,7 @@ class Views:
         form = await _form(request)
         mode = str(form.get("mode"))
         if mode not in (Mode.SANDBOX.value, Mode.LIVE.value):
-            raise ConfigError(f"{mode}: send to the sandbox or live")
+            raise ConfigError(_("{mode}: send to the test server or for real").format(mode=mode))
         settings = form_settings(form, mode, self.templates_dir, environment())
         self.runs.start(settings, uploaded_file(form.get("file")).name)
         return _json(self.runs.snapshot())
@@ -161,7 +189,7 @@ class Views:
         form = await _form(request)
         mode = str(form.get("mode"))
         if mode not in (Mode.SANDBOX.value, Mode.LIVE.value):
-            raise ConfigError(f"{mode}: test on the sandbox or live")
+            raise ConfigError(_("{mode}: test on the test server or for real").format(mode=mode))
         settings = form_test_settings(form, mode, self.templates_dir, environment())
         result = await asyncio.to_thread(run_test_send, settings)
         return _json({
@@ -173,7 +201,7 @@ class Views:
     async def confirm(self, request: web.Request) -> web.Response:
         form = await _form(request)
         if not self.runs.answer(bool(form.get("yes"))):
-            raise ConfigError("nothing is waiting for a confirmation")
+            raise ConfigError(_("nothing is waiting for a confirmation"))
         return _json(self.runs.snapshot())
 
     async def stop(self, request: web.Request) -> web.Response:
@@ -220,7 +248,7 @@ class Views:
     async def report(self, request: web.Request) -> web.FileResponse:
         report = campaigns.report_of(self.reports_dir, self._campaign(request))
         if report is None:
-            raise web.HTTPNotFound(text="no report for this campaign")
+            raise _not_found(_("no report for this campaign"))
         disposition = f'attachment; filename="{report.name}"'
         return web.FileResponse(report, headers={"Content-Disposition": disposition})
 
@@ -254,7 +282,7 @@ class Views:
         """The campaign the URL names; 404 if it has no journal in the reports folder."""
         name = campaigns.journal_name(request.match_info["name"])
         if not campaigns.journal_of(self.reports_dir, name).is_file():
-            raise web.HTTPNotFound(text="no such campaign")
+            raise _not_found(_("no such campaign"))
         return name
 
 
@@ -275,10 +303,15 @@ async def _form(request: web.Request) -> dict[str, Any]:
     try:
         form = await request.json()
     except json.JSONDecodeError as exc:
-        raise ConfigError("the page sent no JSON") from exc
+        raise ConfigError(_("the page sent no JSON")) from exc
     if not isinstance(form, dict):
-        raise ConfigError("the page sent no form")
+        raise ConfigError(_("the page sent no form"))
     return form
+
+
+def _not_found(why: str) -> web.HTTPNotFound:
+    """A 404 with its one line, as the page reads an error."""
+    return web.HTTPNotFound(text=json.dumps({"error": why}), content_type="application/json")
 
 
 def _json(value: Any) -> web.Response:
@@ -298,5 +331,7 @@ async def json_errors(request: web.Request, handler: Any) -> web.StreamResponse:
         return web.Response(status=499)
     except Exception as exc:  # the page says what went wrong; the terminal gets one line
         print_unexpected(exc, request.path)
-        return web.json_response({"error": f"unexpected error: {exc}"}, status=500)
+        return web.json_response(
+            {"error": _("unexpected error: {error}").format(error=exc)}, status=500
+        )
     return response

@@ -14,7 +14,8 @@ from bulk_sender.engine.run import (
     Sending,
     Waiting,
 )
-from bulk_sender.ui.runs import Runs, fresh_state
+from bulk_sender.language import _, active, translations, use_language
+from bulk_sender.ui.runs import Runs, fresh_state, in_thread
 
 
 class Clock:
@@ -87,3 +88,21 @@ def test_a_wait_shows_until_when_and_notices_pile_up_for_the_result():
     assert [n["text"] for n in sending["notices"]] == [
         "the start time is past: sending now", "report written beside the locked one"
     ]  # fmt: skip
+
+
+def test_a_run_in_its_thread_words_things_in_the_language_of_the_request_that_started_it():
+    async def worded() -> tuple[str, str]:
+        await asyncio.sleep(0)
+        return active(), _("no such campaign")
+
+    async def request(language: str) -> tuple[str, str]:
+        with use_language(language):  # as the page's middleware does for each request
+            return await in_thread(worded())
+
+    async def both() -> list[tuple[str, str]]:
+        return list(await asyncio.gather(request("pt_BR"), request("es")))
+
+    assert asyncio.run(both()) == [
+        ("pt_BR", translations("pt_BR").gettext("no such campaign")),
+        ("es", translations("es").gettext("no such campaign")),
+    ]

@@ -3,6 +3,10 @@
 "use strict";
 
 const S = JSON.parse(document.getElementById("strings").textContent);
+// Messages with a count: every plural form of each, in the catalog's order, and the CLDR
+// category each form stands for; the browser's own plural rules pick one.
+const PLURALS = JSON.parse(document.getElementById("plurals").textContent);
+const PLURAL_RULES = new Intl.PluralRules(PLURALS.language);
 const $ = (id) => document.getElementById(id);
 const LIFECYCLE = JSON.parse(document.getElementById("statuses").textContent);
 const STATUSES = LIFECYCLE.order;  // the report's statuses, in order, as the lifecycle has them
@@ -13,11 +17,25 @@ let shownResult = -1;         // the run version whose result the page has shown
 let previewAsked = 0;         // newer previews win over slower older ones
 let previewTimer = null;
 let currentCampaign = "";
+let shownStep = "contacts";
 let runNotices = { campaign: null, notices: [] };  // the last run's lines, for its result
 
 // Messages come translated from the server; {name} is replaced by a value.
 function t(key, values = {}) {
-  return (S[key] || key).replace(/\{(\w+)\}/g, (m, name) => (name in values ? values[name] : m));
+  return fill(S[key] || key, values);
+}
+
+function fill(text, values) {
+  return text.replace(/\{(\w+)\}/g, (m, name) => (name in values ? values[name] : m));
+}
+
+// A message with a count `n`: the form the page's language uses for that number.
+function tn(key, n, values = {}) {
+  const forms = PLURALS.forms[key];
+  if (!forms) return key;
+  let form = PLURALS.categories.indexOf(PLURAL_RULES.select(Number(n)));
+  if (form < 0 || form >= forms.length) form = forms.length - 1;  // "other", the catch-all
+  return fill(forms[form], { ...values, n });
 }
 
 function element(tag, text, className) {
@@ -59,6 +77,7 @@ function guarded(action) {
 // ---- steps -------------------------------------------------------------------------------
 
 function showStep(name) {
+  shownStep = name;
   for (const section of document.querySelectorAll(".step")) {
     section.hidden = section.id !== `step-${name}`;
   }
@@ -106,8 +125,8 @@ function showContacts(info) {
   form.phone_column = info.phone_column || "";
   form.country = info.country || "";
   $("contacts-info").hidden = false;
-  $("contacts-summary").textContent = t("contacts_summary", {
-    name: info.name, rows: info.rows, sheet: info.sheet ? ` (${info.sheet})` : "" });
+  $("contacts-summary").textContent = tn("contacts_summary", info.rows, {
+    name: info.name, sheet: info.sheet ? ` (${info.sheet})` : "" });
   $("sheet-choice").hidden = info.sheets.length < 2;
   fillSelect($("sheet"), info.sheets.map((s) => [s, s]), info.sheet);
   const detected = info.detected_phone_column;
@@ -166,7 +185,7 @@ function showFirstRows(info) {
   table.tBodies[0].replaceChildren(...info.first.map((row) => {
     const line = element("tr");
     line.append(element("td", row.row), element("td", row.phone),
-                element("td", row.problem, row.problem ? "bad" : ""));
+                element("td", reasonText(row.problem), row.problem ? "bad" : ""));
     for (const value of row.values) line.appendChild(element("td", value));
     return line;
   }));
@@ -268,7 +287,7 @@ async function preview() {
     return;
   }
   if (asked !== previewAsked || result.superseded) return;
-  status.textContent = `${countsText(result.statuses)}. ${t("distinct", { n: result.distinct })}`;
+  status.textContent = `${countsText(result.statuses)}. ${tn("distinct", result.distinct)}`;
   if (result.budget) showBudget(result.budget);
   $("preview").replaceChildren(...result.preview.map((m) => {
     const bubble = element("div", undefined, "bubble");
@@ -312,7 +331,8 @@ function inlineMarks(text, parent) {
 }
 
 // A row's reason (`invalid_phone: 6 digits, too short for PE`): its code in the page's
-// language, then the words after it as bulk-sender wrote them (in English, as in the report).
+// language, then the words after it as bulk-sender wrote them (in the language of the run
+// that wrote them, the page's when the page started it).
 function reasonText(detail) {
   if (!detail) return "";
   const [code, ...rest] = detail.split(": ");
@@ -332,11 +352,12 @@ function showBudget(budget) {
   if (budget.limit === null || budget.limit === undefined) {
     lines.push(t(budget.set ? "budget_unlimited" : "budget_unknown"));
   } else {
-    lines.push(t("budget_state", budget));
+    lines.push(tn("budget_state", budget.limit, {
+      used: tn("budget_used", budget.used), left: tn("budget_left", budget.left) }));
     if (budget.opens) lines.push(t("budget_opens", { when: budget.opens }));
     if (budget.days && budget.days.length > 1) {
       const plan = budget.days.map(([when, n], i) => (i === 0 ? t("budget_day_now", { n }) : t("budget_day_later", { n, when })));
-      lines.push(t("budget_days", { days: budget.days.length, plan: plan.join(", ") }));
+      lines.push(tn("budget_days", budget.days.length, { plan: plan.join(", ") }));
     }
   }
   $("budget-state").textContent = lines.join(" ");
@@ -359,7 +380,7 @@ function statusCell(status) {
 }
 
 function countsText(counts) {
-  return STATUSES.filter((s) => counts[s]).map((s) => `${counts[s]} ${statusName(s)}`).join(", ");
+  return STATUSES.filter((s) => counts[s]).map((s) => tn(`count_${s}`, counts[s])).join(", ");
 }
 
 // ---- 3. send -----------------------------------------------------------------------------
@@ -408,7 +429,9 @@ function showRun(run) {
   const asking = Boolean(run.confirm) && $("confirm").hidden;
   $("confirm").hidden = !run.confirm;
   if (asking) {
-    $("confirm-text").textContent = t("confirm", run.confirm);
+    const ask = run.confirm;
+    $("confirm-text").textContent = tn(ask.when ? "confirm_at" : "confirm", ask.messages, {
+      phones: tn("phones", ask.phones), url: ask.url, when: ask.when });
     if ($("step-send").hidden) showStep("send");
     $("confirm-no").focus();  // the safe answer first: Enter must not send by accident
   }
@@ -482,8 +505,8 @@ async function loadResult() {
   const status = $("status-filter").value;
   const path = `/api/campaigns/${encodeURIComponent(currentCampaign)}/rows?status=${encodeURIComponent(status)}`;
   const found = await api(path);
-  $("result-summary").textContent = t("result_summary", {
-    name: found.name, rows: found.row_count, counts: countsText(found.counts) })
+  $("result-summary").textContent = tn("result_summary", found.row_count, {
+    name: found.name, counts: countsText(found.counts) })
     + (found.stopped ? ` ${t("stopped", { why: found.stopped === "interrupted" ? t("interrupted") : found.stopped })}` : "");
   showNotices($("result-notices"), found.name === runNotices.campaign ? runNotices.notices : []);
   drawChart($("chart"), found.counts);
@@ -502,7 +525,8 @@ async function loadResult() {
                 statusCell(r.status), element("td", reasonText(r.detail)), message);
     return line;
   }));
-  $("rows-note").textContent = found.matched > found.shown ? t("rows_shown", found) : "";
+  $("rows-note").textContent = found.matched > found.shown
+    ? tn("rows_shown", found.matched, { shown: found.shown }) : "";
 }
 
 // A bar per status, drawn as SVG: the page needs no chart library.
@@ -557,6 +581,67 @@ async function loadCampaigns() {
     line.firstChild.scope = "row";
     return line;
   }));
+}
+
+// ---- the language switch ---------------------------------------------------------------
+
+// The switch keeps the choice in a cookie and loads the page again in that language; what the
+// user had chosen and typed comes back (the uploaded file stays on the server).
+const KEPT = "bulk_sender_kept";
+const KEPT_FIELDS = ["campaign", "rate", "test-to", "test-count"];
+
+function switchLanguage() {
+  const select = $("language");
+  document.cookie = `${select.dataset.cookie}=${encodeURIComponent(select.value)}; path=/; `
+    + "max-age=31536000; SameSite=Strict";
+  const fields = Object.fromEntries(KEPT_FIELDS.map((id) => [id, $(id).value]));
+  sessionStorage.setItem(KEPT, JSON.stringify({ form, fields, step: shownStep, campaign: currentCampaign }));
+  location.reload();
+}
+
+// What the page held before the switch reloaded it; true if it showed a step of it.
+async function restoreKept() {
+  let kept = null;
+  try {
+    kept = JSON.parse(sessionStorage.getItem(KEPT) || "null");
+  } catch (error) {
+    kept = null;
+  }
+  sessionStorage.removeItem(KEPT);
+  if (!kept || !kept.form) return false;
+  for (const [id, value] of Object.entries(kept.fields || {})) {
+    if (KEPT_FIELDS.includes(id)) $(id).value = value;
+  }
+  Object.assign(form, kept.form, { wa: { ...form.wa, ...kept.form.wa } });
+  $("country").value = form.country || "";
+  if (form.file) {
+    try {
+      showContacts(await api("/api/contacts", form));
+    } catch (error) {
+      form.file = "";
+    }
+  }
+  if (form.template in templates) {
+    $("template").value = form.template;
+    $("template-text").textContent = templates[form.template];
+  }
+  $("message").value = form.message || "";
+  $("wa-name").value = form.wa.name || "";
+  $("wa-campaign").value = form.wa.campaign_name || "";
+  $("wa-send-type").value = form.wa.send_type || "";
+  variableList($("wa-body"), form.wa.body);
+  variableList($("wa-header"), form.wa.header);
+  $("send-hours").value = form.send_hours || "";
+  $("not-before").value = form.not_before || "";
+  $("wait").checked = Boolean(form.wait);
+  if (form.consent_column) $("consent-column").value = form.consent_column;
+  chooseKind(form.kind);
+  if (kept.step === "result" && kept.campaign) {
+    await openCampaign(kept.campaign);
+  } else {
+    showStep(kept.step || "contacts");
+  }
+  return true;
 }
 
 // ---- start -------------------------------------------------------------------------------
@@ -624,7 +709,7 @@ function wire() {
       $("follow-up").textContent = t("looking_up");
       try {
         const found = await api(`/api/campaigns/${encodeURIComponent(currentCampaign)}/${action}`, {});
-        const lines = Object.entries(found.counts).map(([code, n]) => t(`${action}_${code}`, { n }));
+        const lines = Object.entries(found.counts).map(([code, n]) => tn(`${action}_${code}`, n));
         $("follow-up").textContent = lines.length ? lines.join(" ") : t("nothing_to_look_up");
         await loadResult();
       } finally {
@@ -632,6 +717,7 @@ function wire() {
       }
     }));
   }
+  $("language").addEventListener("change", switchLanguage);
   $("resume").addEventListener("click", guarded(async () => {
     showRun(await api(`/api/campaigns/${encodeURIComponent(currentCampaign)}/resume`, {}));
     showStep("send");
@@ -658,7 +744,7 @@ async function start() {
     field.hidden = !state.protections.includes(field.dataset.protection);
   }
   $("protection").hidden = state.protections.length === 0;
-  showStep("contacts");
+  if (!(await restoreKept())) showStep("contacts");
   if (state.run.active || state.run.state === "finished") shownResult = state.run.active ? -1 : state.run.version;
   showRun(state.run);
   listen();
