@@ -40,7 +40,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
-from .language import N_
+from .language import N_, ngettext
 
 
 class Status(enum.StrEnum):
@@ -146,6 +146,16 @@ def target(move: Move) -> Status:
 # The sets that matter (as Celery's READY_STATES, UNREADY_STATES).
 REPORTED = tuple(s for s in Status if s is not Status.IN_FLIGHT)
 """The statuses a report shows, in this order."""
+COUNT_IDS = {status: (f"{{n}} {status}", f"{{n}} {status}") for status in REPORTED}
+"""A count of rows in each status, `{n} sent`: the catalog's message ids (singular, plural),
+made from the names (`tools/catalog.py` lists them for the catalog)."""
+
+
+def status_count(status: Status, n: int) -> str:
+    """`43 sent`, `1 duplicada`: a count of rows in a status, in the active language."""
+    return ngettext(*COUNT_IDS[status], n).format(n=n)
+
+
 DONE = frozenset((Status.SENT, Status.INVALID, Status.DUPLICATE, Status.EXCLUDED))
 """Nothing left to do for these rows: a run whose every row is one of them exits 0."""
 UNFINISHED = frozenset((Status.FAILED, Status.UNCERTAIN, Status.PENDING))

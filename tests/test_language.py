@@ -4,9 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from bulk_sender.cli.main import STATUS_COUNTS
 from bulk_sender.language import choose_language, language_of, translations
-from bulk_sender.lifecycle import Status
+from bulk_sender.lifecycle import COUNT_IDS, Status
 
 from .conftest import ROOT, run_cli
 
@@ -34,11 +33,11 @@ def test_the_language_follows_the_flag_then_the_setting_then_the_system(flag, en
 def test_every_status_count_is_in_each_catalog_with_its_plurals():
     for language in ("es", "pt_BR"):
         words = translations(language)
-        for singular, plural in STATUS_COUNTS.values():
+        for singular, plural in COUNT_IDS.values():
             one, many = words.ngettext(singular, plural, 1), words.ngettext(singular, plural, 6)
             assert one != singular and many != plural, (language, singular)
             assert one != many or language_of(language) == "pt_BR"  # "com falha" is both
-    assert set(STATUS_COUNTS) == set(Status) - {Status.IN_FLIGHT}
+    assert set(COUNT_IDS) == set(Status) - {Status.IN_FLIGHT}
 
 
 @pytest.mark.parametrize("language", ["es", "pt", "en"])
@@ -49,7 +48,7 @@ def test_the_sample_s_account_reads_in_the_chosen_language(tmp_path, language):
     assert done.returncode == 0, done.stderr
     words = translations(language_of(language) or "en")
     counts = ", ".join(
-        words.ngettext(*STATUS_COUNTS[status], n).format(n=n)
+        words.ngettext(*COUNT_IDS[status], n).format(n=n)
         for status, n in ((Status.READY, 43), (Status.INVALID, 6), (Status.DUPLICATE, 1))
     )
     assert (

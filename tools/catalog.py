@@ -52,7 +52,7 @@ def extra_messages() -> list[str | tuple[str, str]]:
 
     found: list[str | tuple[str, str]] = []
     for status in lifecycle.REPORTED:
-        found += [status.value, (f"{{n}} {status.value}", f"{{n}} {status.value}")]
+        found += [status.value, lifecycle.COUNT_IDS[status]]
     return found
 
 

@@ -166,7 +166,8 @@ def _print_result(settings: Settings, result: RunResult) -> None:
         print(_printable(line, out), file=out)
     _print_preview(result, out)
     statuses = ", ".join(
-        status_count(Status(s), n) for s, n in sorted(result.statuses.items(), key=lambda x: -x[1])
+        lifecycle.status_count(Status(s), n)
+        for s, n in sorted(result.statuses.items(), key=lambda x: -x[1])
     )
     rows = sum(result.statuses.values())
     print(_("Rows: {rows} ({statuses})").format(rows=rows, statuses=statuses), file=out)
@@ -190,12 +191,6 @@ def _print_result(settings: Settings, result: RunResult) -> None:
     print(_("To resume: {command}").format(command=settings.command), file=out)
 
 
-def status_count(status: Status, n: int) -> str:
-    """`43 sent`, `1 duplicada`: a count of rows in a status, in the user's language."""
-    singular, plural = STATUS_COUNTS[status]
-    return ngettext(singular, plural, n).format(n=n)
-
-
 def reason_count(code: str, n: int) -> str:
     """`invalid_phone 2 (teléfono inválido)`: a reason's stable code first, as the report's
     detail has it and scripts read it (docs/spec.md section 11), how many rows, then its
@@ -204,13 +199,6 @@ def reason_count(code: str, n: int) -> str:
         return f"{code} {n}"  # a code without words of its own: nothing to translate
     words = _(lifecycle.REASONS[code])
     return _("{code} {n} ({words})").format(words=words, code=code, n=n)
-
-
-STATUS_COUNTS: dict[Status, tuple[str, str]] = {
-    status: (f"{{n}} {status}", f"{{n}} {status}") for status in lifecycle.REPORTED
-}
-"""Each status's count as the run's summary line words it, `{n} sent`: the catalog's message
-ids (singular and plural), made from the lifecycle's names."""
 
 
 def _hints(result: RunResult, *, live: bool) -> list[str]:

@@ -90,8 +90,7 @@ SCRIPT_STRINGS = {
 def _status_count(status: Status) -> Callable[[int], str]:
     """`{n} sent`: the count of a status, the catalog's message the CLI's summary uses too
     (its ids are the lifecycle's names, `tools/catalog.py` lists them)."""
-    ids = (f"{{n}} {status.value}", f"{{n}} {status.value}")
-    return lambda n: ngettext(*ids, n)
+    return lambda n: ngettext(*lifecycle.COUNT_IDS[status], n)
 
 
 PLURAL_STRINGS: dict[str, Callable[[int], str]] = {
