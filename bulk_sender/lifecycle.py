@@ -336,13 +336,13 @@ def backoff(times_limited: int) -> timedelta:
 
 
 REPORTED_AS = {
-    (Status.IN_FLIGHT, False): (Status.UNCERTAIN, "in_flight", "the run is still going"),
-    (Status.IN_FLIGHT, True): (Status.UNCERTAIN, "in_flight", "the run is still going"),
+    (Status.IN_FLIGHT, False): (Status.UNCERTAIN, "in_flight", N_("the run is still going")),
+    (Status.IN_FLIGHT, True): (Status.UNCERTAIN, "in_flight", N_("the run is still going")),
     (Status.PENDING, True): (Status.READY, "", ""),
 }
 """(status, dry run) -> (status shown, its reason code, its words), where a report shows a
 message's status as another: in flight as `uncertain` (another run is sending it right now),
-a dry run's `pending` as `ready` (it would be sent)."""
+a dry run's `pending` as `ready` (it would be sent). Its words are translated where shown."""
 
 
 def as_reported(status: Status, *, dry_run: bool) -> Status:
