@@ -127,9 +127,9 @@ def _protection_words(protection: Protection) -> list[str]:
 def when_and_to(protection: Protection) -> str:
     """What the confirmation adds: ` at <start time>`, or that it is a test to PHONE."""
     if protection.test_to:
-        return f", as a test to {protection.test_to} only"
+        return _(", as a test to {phone} only").format(phone=protection.test_to)
     if protection.not_before:
-        return f", the first at {shown_time(protection.not_before)}"
+        return _(", the first at {when}").format(when=shown_time(protection.not_before))
     return ""
 
 
