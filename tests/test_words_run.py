@@ -32,6 +32,7 @@ from bulk_sender.delivery.classify import (
     detail_words,
 )
 from bulk_sender.delivery.limits import EARLY_STOP_ATTEMPTS, RunGuard, StopReason
+from bulk_sender.delivery.lookups import LookupUnavailable, _data
 from bulk_sender.delivery.wire import DEFAULT_API_URL, check_api_url
 from bulk_sender.engine.campaign import rebuild_report
 from bulk_sender.engine.followup import find_journal
@@ -462,3 +463,33 @@ def test_a_live_run_with_faults_words_its_failed_and_uncertain_rows_in_the_langu
         "may have got it",
     ]
     assert not [d for d in details if any(re.search(e, d) for e in english)]
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_why_a_lookup_could_not_tell_is_in_the_language(language):
+    path = "/api/contact/search"
+    with use_language(language), pytest.raises(LookupUnavailable) as status:
+        _data(path, 500, b"")
+    assert str(status.value) == words(language, "{path} answered {status}").format(
+        path=path, status=500
+    )
+    with use_language(language), pytest.raises(LookupUnavailable) as not_json:
+        _data(path, 200, b"<html>")
+    assert str(not_json.value) == words(language, "{path} answered something that is not JSON"
+                                        ).format(path=path)  # fmt: skip
+    with use_language(language), pytest.raises(LookupUnavailable) as refused:
+        _data(path, 200, b'{"success": false, "message": "Token expired"}')
+    assert str(refused.value) == words(language, '{path} refused: "{words}"').format(
+        path=path, words=str({"success": False, "message": "Token expired"})
+    )
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_a_real_process_says_a_journals_error_in_the_language(tmp_path, language):
+    result = run_cli(
+        "report", "nada.journal.sqlite3", cwd=tmp_path, env={"BULK_SENDER_LANG": language}
+    )
+
+    assert result.returncode == 2
+    said = words(language, "{file}: no such journal").format(file="nada.journal.sqlite3")
+    assert said in result.stderr and "no such journal" not in result.stderr
