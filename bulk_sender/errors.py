@@ -6,7 +6,9 @@ These are for problems that stop the whole run.
 
 from __future__ import annotations
 
-from .language import _
+import errno
+
+from .language import N_, _, active
 
 
 class BulkSenderError(Exception):
@@ -63,3 +65,48 @@ class AbortedByApi(BulkSenderError):
     """The API refuses every request (wrong workspace, bad key...): exit 3."""
 
     exit_code = 3
+
+
+SYSTEM_PROBLEMS = {
+    errno.ENOSPC: N_("the disk is full"),
+    errno.EDQUOT: N_("the disk is full"),
+    errno.EACCES: N_("permission denied"),
+    errno.EPERM: N_("permission denied"),
+    errno.EROFS: N_("the disk or folder is read-only"),
+    errno.ENOENT: N_("no such file or folder"),
+    errno.ENOTDIR: N_("a file stands where a folder should be"),
+    errno.EISDIR: N_("it is a folder, not a file"),
+    errno.EEXIST: N_("a file of that name is in the way"),
+    errno.EBUSY: N_("another program is using it"),
+    errno.EIO: N_("the disk could not be read or written"),
+    errno.ENAMETOOLONG: N_("the name is too long"),
+}
+"""The system's errors a user meets, by errno, in our own words (translated where shown)."""
+SQLITE_PROBLEMS = {
+    13: N_("the disk is full"),  # SQLITE_FULL
+    8: N_("the disk or folder is read-only"),  # SQLITE_READONLY
+    14: N_("the file cannot be opened"),  # SQLITE_CANTOPEN
+    5: N_("another program is using it"),  # SQLITE_BUSY
+    6: N_("another program is using it"),  # SQLITE_LOCKED
+    26: N_("it is not a bulk-sender journal, or a damaged one"),  # SQLITE_NOTADB
+    11: N_("it is not a bulk-sender journal, or a damaged one"),  # SQLITE_CORRUPT
+    10: N_("the disk could not be read or written"),  # SQLITE_IOERR
+    3: N_("permission denied"),  # SQLITE_PERM
+}
+"""SQLite's result codes a user meets, in our own words: SQLite's own are English."""
+
+
+def system_problem(exc: BaseException) -> str:
+    """What went wrong with a file, in the active language: an `OSError` by its errno, an
+    `sqlite3.Error` by its result code. Else, in English, the library's own words (they are
+    English); in another language a general sentence, never English in a Spanish line."""
+    if isinstance(exc, OSError) and exc.errno in SYSTEM_PROBLEMS:
+        return _(SYSTEM_PROBLEMS[exc.errno])
+    code = getattr(exc, "sqlite_errorcode", None)
+    if isinstance(code, int) and (code & 0xFF) in SQLITE_PROBLEMS:
+        return _(SQLITE_PROBLEMS[code & 0xFF])
+    if active() == "en":
+        return str(getattr(exc, "strerror", None) or exc)
+    if isinstance(exc, OSError) and exc.errno is not None:
+        return _("system error {number}").format(number=errno.errorcode.get(exc.errno, exc.errno))
+    return _("the file could not be read or written")

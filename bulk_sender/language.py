@@ -26,6 +26,7 @@ import os
 import sys
 from collections.abc import Iterator, Mapping
 from contextvars import ContextVar
+from datetime import datetime
 from importlib import resources
 
 from babel.messages.mofile import write_mo
@@ -122,3 +123,33 @@ def translations(language: str) -> gettext.NullTranslations:
 def N_(message: str) -> str:
     """Mark a message for the catalog; it is translated where it is shown."""
     return message
+
+
+def babel_locale(language: str | None = None) -> str:
+    """The Babel (CLDR) locale of one of `LANGUAGES`: es -> es, pt_BR -> pt_BR, en -> en."""
+    return {"es": "es", "pt_BR": "pt_BR", "en": "en"}.get(language or active(), "en")
+
+
+def shown_datetime(
+    when: datetime, *, seconds: bool = False, date: bool = True, own_zone: bool = False
+) -> str:
+    """A moment in this computer's time, as a person of the active language reads it.
+
+    Spanish and Portuguese as Babel formats them for the locale (`3 dic 2026, 9:05`); English
+    keeps the project's 24-hour `2026-12-03 09:05`, which its users and scripts already read.
+    In this computer's time zone, or with `own_zone` in `when`'s own (a customer's).
+    """
+    from babel import dates
+
+    local = when if own_zone and when.tzinfo else when.astimezone()
+    language = active()
+    if language == "en":
+        return local.strftime(("%Y-%m-%d " if date else "") + ("%H:%M:%S" if seconds else "%H:%M"))
+    locale = babel_locale(language)
+    time = dates.format_time(local, "medium" if seconds else "short", tzinfo=local.tzinfo,
+                             locale=locale)  # fmt: skip
+    if not date:
+        return time
+    day = dates.format_date(local, "medium", locale=locale)
+    pattern = str(dates.get_datetime_format("medium", locale=locale))
+    return pattern.replace("{1}", day).replace("{0}", time)

@@ -146,7 +146,9 @@ def target(move: Move) -> Status:
 # The sets that matter (as Celery's READY_STATES, UNREADY_STATES).
 REPORTED = tuple(s for s in Status if s is not Status.IN_FLIGHT)
 """The statuses a report shows, in this order."""
-COUNT_IDS = {status: (f"{{n}} {status}", f"{{n}} {status}") for status in REPORTED}
+COUNT_IDS: dict[Status, tuple[str, str]] = {
+    status: (f"{{n}} {status}", f"{{n}} {status}") for status in REPORTED
+}
 """A count of rows in each status, `{n} sent`: the catalog's message ids (singular, plural),
 made from the names (`tools/catalog.py` lists them for the catalog)."""
 
@@ -346,13 +348,13 @@ def backoff(times_limited: int) -> timedelta:
 
 
 REPORTED_AS = {
-    (Status.IN_FLIGHT, False): (Status.UNCERTAIN, "in_flight", "the run is still going"),
-    (Status.IN_FLIGHT, True): (Status.UNCERTAIN, "in_flight", "the run is still going"),
+    (Status.IN_FLIGHT, False): (Status.UNCERTAIN, "in_flight", N_("the run is still going")),
+    (Status.IN_FLIGHT, True): (Status.UNCERTAIN, "in_flight", N_("the run is still going")),
     (Status.PENDING, True): (Status.READY, "", ""),
 }
 """(status, dry run) -> (status shown, its reason code, its words), where a report shows a
 message's status as another: in flight as `uncertain` (another run is sending it right now),
-a dry run's `pending` as `ready` (it would be sent)."""
+a dry run's `pending` as `ready` (it would be sent). Its words are translated where shown."""
 
 
 def as_reported(status: Status, *, dry_run: bool) -> Status:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import email.utils
 import enum
+import errno
 import json
 import math
 import re
@@ -21,7 +22,8 @@ from typing import Any
 import aiohttp
 import httpx
 
-from ..lifecycle import ERROR_RULES, ErrorRule
+from ..language import N_, _
+from ..lifecycle import API_REASON, ERROR_RULES, ErrorRule
 
 # Words for a closed 24-hour window and a phone not on WhatsApp, when no code comes with them.
 _WORDS_FOR = {
@@ -142,7 +144,7 @@ def _classify_200(payload: Any, words: str) -> Verdict:
             return _by_rule(rule, 200, {}, words)
         return Verdict(Kind.REFUSED, "api_refused", words or "success: false", 200)
     # A 200 we cannot read (a proxy's page, a cut body) says nothing about the message.
-    return Verdict(Kind.UNANSWERED, "api_unreadable", f"200 without success: {words}"[:300], 200)
+    return Verdict(Kind.UNANSWERED, "api_unreadable", words[:300], 200)
 
 
 def classify_error(exc: BaseException) -> Verdict:
@@ -154,20 +156,91 @@ def classify_error(exc: BaseException) -> Verdict:
     """
     cause = exc.__cause__ if isinstance(exc.__cause__, aiohttp.ClientError) else exc
     if isinstance(cause, aiohttp.ConnectionTimeoutError | httpx.ConnectTimeout | httpx.PoolTimeout):
-        return Verdict(Kind.RETRY, "connect_timeout", "no connection within the timeout")
+        return Verdict(Kind.RETRY, "connect_timeout", _("no connection within the timeout"))
     if isinstance(cause, aiohttp.ClientConnectorDNSError):  # the name did not resolve
-        return Verdict(Kind.RETRY, "connect_error", f"cannot find {cause.host}: {cause.os_error}")
+        return Verdict(
+            Kind.RETRY, "connect_error",
+            _("cannot find {host}: the name does not resolve (no internet, or a wrong "
+              "address)").format(host=cause.host),
+        )  # fmt: skip
     if isinstance(cause, aiohttp.ClientConnectorError):  # refused, unreachable
-        return Verdict(Kind.RETRY, "connect_error", f"cannot connect: {cause.os_error}")
+        return Verdict(
+            Kind.RETRY, "connect_error",
+            _("cannot connect to {host}:{port}: {problem}").format(
+                host=cause.host, port=cause.port, problem=_connect_problem(cause.os_error)
+            ),
+        )  # fmt: skip
     if isinstance(cause, aiohttp.InvalidURL | httpx.UnsupportedProtocol):
         # No scheme or host: nothing was sent. The CLI refuses such an --api-url up front.
-        return Verdict(Kind.RETRY, "connect_error", f"not a usable address: {cause}"[:300])
+        return Verdict(Kind.RETRY, "connect_error", _("not a usable web address"))
     if isinstance(cause, httpx.ConnectError):
-        return Verdict(Kind.RETRY, "connect_error", f"cannot connect: {cause}")
+        return Verdict(Kind.RETRY, "connect_error", _("cannot connect to Plazbot"))
     if isinstance(cause, aiohttp.SocketTimeoutError | httpx.ReadTimeout):
-        return Verdict(Kind.UNANSWERED, "read_timeout", "no answer within the read timeout")
+        return Verdict(Kind.UNANSWERED, "read_timeout", _("no answer within the read timeout"))
     # Disconnected, reset, cut payload, write errors: the request may have been processed.
-    return Verdict(Kind.UNANSWERED, "connection_lost", f"{type(cause).__name__}: {cause}"[:300])
+    return Verdict(
+        Kind.UNANSWERED, "connection_lost",
+        _("the connection was lost after the request was sent ({error}): Plazbot may have "
+          "got it").format(error=type(cause).__name__),
+    )  # fmt: skip
+
+
+_CONNECT_PROBLEMS = {
+    errno.ECONNREFUSED: N_("the connection was refused (nothing answers at that address)"),
+    errno.ENETUNREACH: N_("the network is unreachable"),
+    errno.EHOSTUNREACH: N_("the host is unreachable"),
+    errno.ETIMEDOUT: N_("the connection timed out"),
+    errno.ECONNRESET: N_("the connection was reset"),
+}
+"""The system's connection errors in our own words: its own are English."""
+
+
+def _connect_problem(error: OSError | None) -> str:
+    number = getattr(error, "errno", None)
+    if number in _CONNECT_PROBLEMS:
+        return _(_CONNECT_PROBLEMS[number])
+    return _("the connection failed")
+
+
+HTTP_MEANINGS = {
+    400: N_("Plazbot answered {status}: the request is wrong"),
+    401: N_("Plazbot answered {status}: the API key was refused"),
+    403: N_("Plazbot answered {status}: access denied"),
+    404: N_("Plazbot answered {status}: not found"),
+    408: N_("Plazbot answered {status}: the request took too long"),
+    409: N_("Plazbot answered {status}: a conflict with what it holds"),
+    413: N_("Plazbot answered {status}: the message is too large"),
+    422: N_("Plazbot answered {status}: it cannot process the message"),
+    429: N_("Plazbot answered {status}: too many requests"),
+    500: N_("Plazbot answered {status}: an error of its own"),
+    502: N_("Plazbot answered {status}: a gateway error"),
+    503: N_("Plazbot answered {status}: unavailable for now"),
+    504: N_("Plazbot answered {status}: a gateway timeout"),
+}
+"""Plazbot's HTTP answers in our own words, whole sentences (HTTP's reason words are English)."""
+
+
+def detail_words(verdict: Verdict) -> str:
+    """What an attempt's verdict says to a person, in the active language: our sentence, then
+    Plazbot's own words (third-party, kept as they are) in quotes. A transport error's detail
+    is ours already; an accepted one's is the contact id."""
+    if verdict.http_status is None or verdict.kind is Kind.ACCEPTED:
+        return verdict.detail
+    status = verdict.http_status
+    if verdict.rule is not None:
+        sentence = _(verdict.rule.words)
+    elif verdict.code == "api_refused":
+        sentence = _("Plazbot refused the message (success: false)")
+    elif verdict.code == "api_unreadable":
+        sentence = _(
+            "Plazbot answered 200 in a way that cannot be read: the message may have been sent"
+        )
+    else:
+        sentence = _(HTTP_MEANINGS.get(status, API_REASON)).format(status=status)
+    words = verdict.detail
+    if not words or words == "success: false":
+        return sentence
+    return _('{sentence}: "{words}"').format(sentence=sentence, words=words)
 
 
 def parse_retry_after(

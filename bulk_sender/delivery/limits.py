@@ -14,7 +14,8 @@ import re
 import time
 from collections.abc import Callable
 
-from .classify import Kind, Verdict
+from ..language import _, ngettext
+from .classify import Kind, Verdict, detail_words
 
 EARLY_STOP_ATTEMPTS = 20
 MIN_RATE = 1.0
@@ -164,12 +165,18 @@ class RunGuard:
         if verdict.kind is Kind.ACCEPTED:
             self.successes += 1
         elif verdict.kind is Kind.UNAUTHORIZED:
-            words = verdict.detail or "the API refused the credentials"
-            self.stop(StopReason.ABORTED, f"{verdict.code}: {words} (check PLAZBOT_API_KEY)")
+            words = detail_words(verdict) or _("the API refused the credentials")
+            self.stop(
+                StopReason.ABORTED,
+                _("{code}: {words} (check PLAZBOT_API_KEY)").format(code=verdict.code, words=words),
+            )
         elif verdict.kind is Kind.NOT_FOUND and not self.successes:
             self.stop(
                 StopReason.ABORTED,
-                "api_404: the workspace was not found (check PLAZBOT_WORKSPACE_ID and --api-url)",
+                _(
+                    "api_404: the workspace was not found (check PLAZBOT_WORKSPACE_ID and "
+                    "--api-url)"
+                ),
             )
         self._count_connect_failures(verdict)
         if verdict.kind not in (Kind.RETRY, Kind.RATE_LIMITED):
@@ -189,10 +196,17 @@ class RunGuard:
             counts = ", ".join(f"{code} {n}" for code, n in collections.Counter(refused).items())
             self.stop(
                 StopReason.QUALITY,
-                f"{len(refused)} of the last {len(self.recent)} messages were refused in ways "
-                f"that hurt the number ({counts}): sending paused before WhatsApp limits it; "
-                "look at the report, then run the same command again to go on "
-                "(--max-refusal-rate sets the threshold)",
+                ngettext(
+                    "{n} of the last {total} messages was refused in ways that hurt the number "
+                    "({counts}): sending paused before WhatsApp limits it; look at the report, "
+                    "then run the same command again to go on (--max-refusal-rate sets the "
+                    "threshold)",
+                    "{n} of the last {total} messages were refused in ways that hurt the number "
+                    "({counts}): sending paused before WhatsApp limits it; look at the report, "
+                    "then run the same command again to go on (--max-refusal-rate sets the "
+                    "threshold)",
+                    len(refused),
+                ).format(n=len(refused), total=len(self.recent), counts=counts),
             )
 
     def _count_connect_failures(self, verdict: Verdict) -> None:
@@ -203,8 +217,9 @@ class RunGuard:
         if self.connect_failures_in_a_row >= EARLY_STOP_ATTEMPTS:
             self.stop(
                 StopReason.NETWORK_DOWN,
-                f"{EARLY_STOP_ATTEMPTS} connection failures in a row, the last "
-                f"{verdict.code}: {verdict.detail}",
+                _("{n} connection failures in a row, the last {code}: {words}").format(
+                    n=EARLY_STOP_ATTEMPTS, code=verdict.code, words=detail_words(verdict)
+                ),
             )
 
     def _count_first_answers(self, verdict: Verdict) -> None:
@@ -219,6 +234,7 @@ class RunGuard:
         if full and first and all(answer == first for answer in self.first_answers):
             self.stop(
                 StopReason.ABORTED,
-                f"the first {EARLY_STOP_ATTEMPTS} messages all failed with "
-                f"{verdict.code}: {verdict.detail}",
+                _("the first {n} messages all failed with {code}: {words}").format(
+                    n=EARLY_STOP_ATTEMPTS, code=verdict.code, words=detail_words(verdict)
+                ),
             )

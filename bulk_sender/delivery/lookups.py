@@ -21,6 +21,7 @@ from typing import Any
 import aiohttp
 import httpx
 
+from ..language import _
 from .classify import parse_retry_after
 from .limits import RateLimiter
 from .wire import ApiClient
@@ -92,7 +93,7 @@ class Lookups:
         )
         found = data.get("data") if isinstance(data, dict) else None
         if not isinstance(data, dict) or (found is not None and not isinstance(found, list)):
-            raise LookupUnavailable("the contact search answered in an unexpected shape")
+            raise LookupUnavailable(_("the contact search answered in an unexpected shape"))
         contact_id = data.get("contactId") or next(
             (c.get("id") for c in found or [] if isinstance(c, dict) and c.get("id")), None
         )
@@ -114,33 +115,35 @@ class Lookups:
     async def _pages(self, path: str, params: Mapping[str, str]) -> list[dict[str, Any]]:
         records: list[dict[str, Any]] = []
         token: str | None = None
-        for _ in range(MAX_PAGES):
+        for __ in range(MAX_PAGES):
             data = await self._read(
                 path, {**params, **({"continuationToken": token} if token else {})}
             )
             page = data.get("data") if isinstance(data, dict) else None
             if not isinstance(page, list):
-                raise LookupUnavailable(f"{path} answered in an unexpected shape")
+                raise LookupUnavailable(
+                    _("{path} answered in an unexpected shape").format(path=path)
+                )
             records += [r for r in page if isinstance(r, dict)]
             token = data.get("newContinuationToken") or data.get("continuationToken")
             if not token:
                 return records
-        raise LookupUnavailable(f"{path} kept giving pages")
+        raise LookupUnavailable(_("{path} kept giving pages").format(path=path))
 
     async def _read(self, path: str, params: Mapping[str, str]) -> Any:
         """The `data` of one read; waits through 429 and 503, else `LookupUnavailable`."""
         reason = ""
-        for _ in range(ATTEMPTS):
+        for __ in range(ATTEMPTS):
             slot = self.limiter.reserve()
             await asyncio.sleep(max(0.0, slot - self.clock()))
             try:
                 answer = await self.client.get(path, params)
-            except (httpx.HTTPError, aiohttp.ClientError, OSError, TimeoutError) as exc:
-                reason = f"no answer from {path} ({type(exc).__name__})"
+            except (httpx.HTTPError, aiohttp.ClientError, OSError, TimeoutError):
+                reason = _("no answer from {path}").format(path=path)
                 continue
             if answer.status in (429, 503):
                 self.limiter.slow_down(slot, parse_retry_after(answer.headers) or 1.0)
-                reason = f"{path} answered {answer.status}"
+                reason = _("{path} answered {status}").format(path=path, status=answer.status)
                 continue
             return _data(path, answer.status, answer.body)
         raise LookupUnavailable(reason)
@@ -150,13 +153,17 @@ def _data(path: str, status: int, body: bytes) -> Any:
     if status == 404 and path == MESSAGES_PATH:
         return {"data": []}  # Plazbot's answer for a contact without messages
     if status != 200:
-        raise LookupUnavailable(f"{path} answered {status}")
+        raise LookupUnavailable(_("{path} answered {status}").format(path=path, status=status))
     try:
         payload = json.loads(body)
     except (ValueError, UnicodeDecodeError) as exc:
-        raise LookupUnavailable(f"{path} answered something that is not JSON") from exc
+        raise LookupUnavailable(
+            _("{path} answered something that is not JSON").format(path=path)
+        ) from exc
     if not isinstance(payload, dict) or payload.get("success") is False:
-        raise LookupUnavailable(f"{path} refused: {str(payload)[:200]}")
+        raise LookupUnavailable(
+            _('{path} refused: "{words}"').format(path=path, words=str(payload)[:200])
+        )
     return payload.get("data")
 
 

@@ -21,9 +21,17 @@ from typing import Any, Protocol
 import aiohttp
 import httpx
 
+from ..language import _, ngettext
 from ..lifecycle import Move, Status, apply
 from ..records import Message, Outcome
-from .classify import MAX_RETRY_AFTER, Kind, Verdict, classify_error, classify_response
+from .classify import (
+    MAX_RETRY_AFTER,
+    Kind,
+    Verdict,
+    classify_error,
+    classify_response,
+    detail_words,
+)
 from .limits import (
     DEFAULT_PAUSE,
     PairSpacing,
@@ -102,7 +110,7 @@ class Sender:
 
         Safe to call from a signal handler: it wakes workers waiting out a pause or backoff.
         """
-        self.guard.stop(StopReason.INTERRUPTED, "interrupted")
+        self.guard.stop(StopReason.INTERRUPTED, _("interrupted"))
         if self._loop is not None and not self._loop.is_closed():
             self._loop.call_soon_threadsafe(self._wake.set)
 
@@ -136,7 +144,7 @@ class Sender:
                 if self.guard.stopped:
                     break
                 await queue.put(message)
-        for _ in range(self.settings.concurrency):
+        for __ in range(self.settings.concurrency):
             await queue.put(None)
 
     async def _work(self, queue: asyncio.Queue[Message | None]) -> None:
@@ -178,7 +186,7 @@ class Sender:
 
     def _failed(self) -> None:
         self._journal_failed = True
-        self.guard.stop(StopReason.JOURNAL_FAILED, "the journal failed")
+        self.guard.stop(StopReason.JOURNAL_FAILED, _("the journal failed"))
         self._wake.set()
 
     async def send_one(self, message: Message) -> Outcome | None:
@@ -201,17 +209,25 @@ class Sender:
                 self.limiter.slow_down(slot, verdict.retry_after)
                 pause = DEFAULT_PAUSE if verdict.retry_after is None else verdict.retry_after
                 waited_429 += pause
-                self.on_pause(pause, f"{verdict.code}: {verdict.detail}")
+                self.on_pause(pause, f"{verdict.code}: {detail_words(verdict)}")
                 if waited_429 >= MAX_RETRY_AFTER:
-                    return self._outcome(verdict, attempts, "still rate limited after 10 minutes")
+                    return self._outcome(
+                        verdict, attempts, _("still rate limited after 10 minutes")
+                    )
             elif verdict.kind is Kind.RETRY:
                 counted += 1
                 if counted >= self.settings.max_attempts:
-                    return self._outcome(verdict, attempts, f"gave up after {attempts} attempts")
+                    return self._outcome(
+                        verdict,
+                        attempts,
+                        ngettext(
+                            "gave up after {n} attempt", "gave up after {n} attempts", attempts
+                        ).format(n=attempts),
+                    )
             else:
                 return self._outcome(verdict, attempts)
             if not self._write(
-                self.recorder.record, message.key, _pending(attempts, verdict.code, "retrying")
+                self.recorder.record, message.key, _pending(attempts, verdict.code, _("retrying"))
             ):
                 return None
             self.on_retry(message, verdict)
@@ -268,11 +284,11 @@ class Sender:
             move = Move.REFUSED if self.guard.successes else Move.NEVER_LEFT
         elif verdict.kind is Kind.REFUSED and verdict.rule is not None:
             move = verdict.rule.move or Move.REFUSED  # WhatsApp's code decides (lifecycle.py)
-            why = why or verdict.rule.words
         else:
             move = _LAST_MOVE[verdict.kind]
         status = apply(Status.IN_FLIGHT, move)
-        detail = f"{why}: {verdict.detail}" if why and verdict.detail else why or verdict.detail
+        words = detail_words(verdict)
+        detail = f"{why}: {words}" if why and words else why or words
         return Outcome(
             status, verdict.code, detail, attempts, verdict.http_status, verdict.message_id,
             verdict.whatsapp_id, datetime.now(UTC) if status is Status.SENT else None,

@@ -28,6 +28,7 @@ import httpx
 from yarl import URL
 
 from ..errors import ConfigError
+from ..language import _
 from ..records import Message
 
 DEFAULT_API_URL = "https://api.plazbot.com"
@@ -75,8 +76,10 @@ def check_api_url(url: str) -> str:
         parsed = None
     if parsed is None or parsed.scheme not in ("http", "https") or not parsed.host:
         raise ConfigError(
-            f"API URL {url!r} (--api-url or PLAZBOT_API_URL) is not a web address: "
-            f"write it with http:// or https:// and a host, like {DEFAULT_API_URL}"
+            _(
+                "API URL {url} (--api-url or PLAZBOT_API_URL) is not a web address: write it "
+                "with http:// or https:// and a host, like {example}"
+            ).format(url=repr(url), example=DEFAULT_API_URL)
         )
     return url
 

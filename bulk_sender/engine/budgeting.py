@@ -21,6 +21,7 @@ from ..delivery.limits import RateLimiter
 from ..delivery.lookups import Lookups, LookupUnavailable
 from ..delivery.sender import make_client
 from ..delivery.wire import Target
+from ..language import _
 from ..protect.budget import WINDOW
 from .campaign import Mode, Settings
 
@@ -39,10 +40,10 @@ async def started_elsewhere(
             lookups = Lookups(client, RateLimiter(settings.send.rate), target.workspace_id)
             found = await lookups.conversations()
     except LookupUnavailable as exc:
-        return {}, (
-            f"Plazbot's list of conversations could not be read ({exc}): the daily budget "
+        return {}, _(
+            "Plazbot's list of conversations could not be read ({problem}): the daily budget "
             "counts only the customers this computer started"
-        )
+        ).format(problem=exc)
     since, started = now - WINDOW, dict[str, datetime]()
     for conversation in found:
         when, phone = conversation.created_at, conversation.phone
@@ -84,10 +85,10 @@ async def open_windows(
             lookups = Lookups(client, RateLimiter(settings.send.rate), target.workspace_id)
             await gathered(check(lookups, phone) for phone in phones[:OPEN_CHECKS])
     except LookupUnavailable as exc:
-        return found, (
-            f"Plazbot could not say which customers wrote in the last 24 hours ({exc}): "
+        return found, _(
+            "Plazbot could not say which customers wrote in the last 24 hours ({problem}): "
             "they use the daily budget as new ones"
-        )
+        ).format(problem=exc)
     return found, ""
 
 

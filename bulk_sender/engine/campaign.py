@@ -28,6 +28,7 @@ from ..delivery.wire import (
 )
 from ..errors import ConfigError, InputError
 from ..journal.reading import snapshot
+from ..language import _
 from ..messages.compose import Composer, WaTemplateSpec
 from ..messages.render import MessageTemplate, default_locale, load_template_source
 from ..protect.rules import Gate, Protection, gate_for
@@ -135,14 +136,14 @@ def prepare(settings: Settings) -> Plan:
     template: MessageTemplate | None = None
     if settings.wa_template is not None:
         stem, source = settings.wa_template.name, settings.wa_template.describe()
-        label = f"approved template {settings.wa_template.name}"
+        label = _("approved template {name}").format(name=settings.wa_template.name)
     elif settings.template is not None:
         source, stem = load_template_source(settings.template, settings.templates_dir)
-        label = f"template {settings.template}"
+        label = _("template {name}").format(name=settings.template)
     elif settings.message is not None:
-        source, stem, label = settings.message, "message", "inline message (-m)"
+        source, stem, label = settings.message, "message", _("inline message (-m)")
     else:
-        raise ConfigError("say what to send: -t TEMPLATE, -m TEXT or --wa-template NAME")
+        raise ConfigError(_("say what to send: -t TEMPLATE, -m TEXT or --wa-template NAME"))
     if settings.wa_template is None:
         name = settings.template if settings.message is None else "-m"
         template = MessageTemplate(source, table.columns, name=name or stem, locale=locale)
@@ -165,15 +166,17 @@ def prepare(settings: Settings) -> Plan:
 def target_for(settings: Settings) -> tuple[str, str]:
     """The journal's `target`: sandbox, or the API URL plus a hash of the workspace id."""
     if settings.mode is Mode.SANDBOX:
-        return "sandbox", "the sandbox server"
+        return "sandbox", _("the sandbox server")
     if settings.mode is Mode.LIVE:
         check_api_url(settings.api_url)
         if not settings.workspace_id:
             raise ConfigError(
-                "--live needs PLAZBOT_WORKSPACE_ID in the environment or in a .env file"
+                _("--live needs PLAZBOT_WORKSPACE_ID in the environment or in a .env file")
             )
         digest = hashlib.sha256(settings.workspace_id.encode()).hexdigest()[:16]
-        return f"{settings.api_url.rstrip('/')}#{digest}", f"{settings.api_url} (live)"
+        return f"{settings.api_url.rstrip('/')}#{digest}", _("{url} (live)").format(
+            url=settings.api_url
+        )
     return "", ""
 
 
@@ -195,20 +198,24 @@ async def open_target(settings: Settings, stack: contextlib.AsyncExitStack) -> T
 def rebuild_report(journal_path: Path, output: Path | None = None) -> Path:
     """`bulk-sender report`: the report of a journal's latest run, from the journal alone."""
     if not journal_path.is_file():
-        raise InputError(f"{journal_path}: no such journal")
+        raise InputError(_("{file}: no such journal").format(file=journal_path))
     output = output or journal_path.with_name(
         journal_path.name.removesuffix(".sqlite3").removesuffix(".journal") + ".xlsx"
     )
     with snapshot(journal_path) as journal:  # works beside a run that is sending
         meta = journal.meta()
         if "columns" not in meta:
-            raise InputError(f"{journal_path}: not a bulk-sender journal (no columns recorded)")
+            raise InputError(
+                _("{file}: not a bulk-sender journal (no columns recorded)").format(
+                    file=journal_path
+                )
+            )
         columns = json.loads(meta["columns"])
         details = [(name, meta.get(name, "")) for name in ("campaign", "input", "sheet")]
         details += [("template", meta.get("template_label", "")), ("journal", str(journal_path))]
         check_writable(output)
         report = WrittenAtFinish(output, columns, journal.results)
-        written, _ = report.finish(lambda: details)
+        written, __ = report.finish(lambda: details)
     for notice in report.notices:  # the report went beside `output`: say why
         print(notice, file=sys.stderr)
     return written

@@ -22,6 +22,7 @@ process would hold a second copy of it for no gain (`bench/pipeline.py`).
 from __future__ import annotations
 
 import contextlib
+import contextvars
 import itertools
 import os
 import pickle
@@ -38,6 +39,7 @@ from ..child import Child, ignore_stop_signals
 from ..contacts.load import CSV_SUFFIXES, open_contacts
 from ..contacts.phone_columns import PhoneColumns
 from ..errors import BulkSenderError, InputError
+from ..language import _
 from ..messages.compose import Composer, WaTemplateSpec
 from ..messages.render import MessageTemplate
 from ..records import Contact, Message, Outcome
@@ -183,8 +185,10 @@ class _Child:
         self._child = Child("bulk_sender.engine.composing")
         # Bounded: a child faster than the run waits for it rather than filling the memory.
         self._answers: queue.Queue[Any] = queue.Queue(maxsize=AHEAD)
-        self._reader = threading.Thread(
-            target=_read, args=(self._child.stdout, self._answers, wake), daemon=True
+        self._reader = threading.Thread(  # in the run's context: the run's language
+            target=contextvars.copy_context().run,
+            args=(_read, self._child.stdout, self._answers, wake),
+            daemon=True,
         )
         self._reader.start()
         self._child.send(job)
@@ -248,7 +252,7 @@ def _read(source: Any, answers: queue.Queue[Any], wake: Callable[[], None]) -> N
 def _raise(answer: Any) -> None:
     if isinstance(answer, Failed):
         raise answer.error
-    raise InputError("the process composing the messages stopped before the end of the list")
+    raise InputError(_("the process composing the messages stopped before the end of the list"))
 
 
 def _child() -> None:
@@ -266,7 +270,7 @@ def _child() -> None:
         job: Job = pickle.load(source)
         table = open_contacts(job.path, sheet=job.sheet)
         if table.columns != job.columns:
-            raise InputError(f"{job.path}: the file changed while it was read")
+            raise InputError(_("{file}: the file changed while it was read").format(file=job.path))
         composer = job.composer()
         send(Ready())
         start: Start = pickle.load(source)
@@ -279,7 +283,8 @@ def _child() -> None:
     except BulkSenderError as exc:
         _answer_error(send, exc)
     except Exception as exc:  # a bug, said in one line by the run rather than as a traceback
-        _answer_error(send, InputError(f"the process composing the messages failed ({exc!r})"))
+        failed = _("the process composing the messages failed ({error})").format(error=repr(exc))
+        _answer_error(send, InputError(failed))
 
 
 def _answer_error(send: Any, exc: BulkSenderError) -> None:

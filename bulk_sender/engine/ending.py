@@ -18,6 +18,7 @@ from .. import lifecycle
 from ..delivery.limits import StopReason
 from ..errors import BulkSenderError, JournalError, JournalFailed, ReportError, ReportNotWritten
 from ..journal.store import Journal
+from ..language import _, ngettext
 from ..protect.optouts import DEFAULT_PATH as DEFAULT_OPTOUTS
 from ..protect.optouts import add_phones
 from ..report.summary import Tally
@@ -40,15 +41,22 @@ def finish(run: Run, journal: Journal, elapsed: float) -> RunResult:
         report_path, tally = _report(run, journal, elapsed)
     except BulkSenderError as exc:
         if run.failure is not None:
-            raise JournalFailed(f"{run.failure} Sending stopped; no report ({exc})") from exc
+            raise JournalFailed(
+                _("{failure} Sending stopped; no report ({problem})").format(
+                    failure=run.failure, problem=exc
+                )
+            ) from exc
         if isinstance(exc, ReportError) and run.settings.mode is not Mode.DRY_RUN:
             with contextlib.suppress(JournalError):
                 journal.end_run(1, run.stop_detail)
             raise ReportNotWritten(
-                f"{exc.args[0]}; every outcome of this run is kept in the journal "
-                f"{run.plan.journal_path}",
-                hint="free some space, then run the same command again, or "
-                "bulk-sender report JOURNAL: nothing is sent twice",
+                _("{problem}; every outcome of this run is kept in the journal {file}").format(
+                    problem=exc.args[0], file=run.plan.journal_path
+                ),
+                hint=_(
+                    "free some space, then run the same command again, or "
+                    "bulk-sender report JOURNAL: nothing is sent twice"
+                ),
             ) from exc
         raise
     exit_code = _exit_code(run, tally.statuses)
@@ -56,7 +64,9 @@ def finish(run: Run, journal: Journal, elapsed: float) -> RunResult:
         with contextlib.suppress(JournalError):
             journal.end_run(1, run.stop_detail)
         raise JournalFailed(
-            f"{run.failure} Sending stopped, every outcome journaled is kept; report: {report_path}"
+            _("{failure} Sending stopped, every outcome journaled is kept; report: {file}").format(
+                failure=run.failure, file=report_path
+            )
         )
     journal.end_run(exit_code, run.stop_detail)
     return _result(run, exit_code, report_path, tally, elapsed)
@@ -99,7 +109,14 @@ def _report(run: Run, journal: Journal, elapsed: float) -> tuple[Path, Tally]:
         try:
             return _finished(run, following, details)
         except ReportError as exc:  # said, then written here all the same
-            _warn(run, [f"bulk-sender: {exc}; writing it from the journal instead"])
+            _warn(
+                run,
+                [
+                    _("bulk-sender: {problem}; writing it from the journal instead").format(
+                        problem=exc
+                    )
+                ],
+            )
     elif following is not None:
         following.close()
     return _finished(run, from_journal, details)
@@ -112,15 +129,23 @@ def _remember_opt_outs(run: Run) -> None:
         return
     path = run.settings.protection.optouts or DEFAULT_OPTOUTS
     try:
-        added, _ = add_phones(
+        added, __ = add_phones(
             path, sorted(set(run.opted_out)), country=None, now=datetime.now(),
-            note="WhatsApp 131050: the customer stopped marketing messages",
+            note=_("WhatsApp 131050: the customer stopped marketing messages"),
         )  # fmt: skip
     except BulkSenderError as exc:
-        _warn(run, [f"bulk-sender: {exc}; add them with bulk-sender optout add"])
+        _warn(
+            run, [_("bulk-sender: {problem}; add them with bulk-sender optout add").format(
+                problem=exc
+            )],
+        )  # fmt: skip
         return
     if added:
-        said = f"{len(added)} customers stopped marketing messages: added to {path}"
+        said = ngettext(
+            "{n} customer stopped marketing messages: added to {file}",
+            "{n} customers stopped marketing messages: added to {file}",
+            len(added),
+        ).format(n=len(added), file=path)
         run.emit_threadsafe(Notice(said))
 
 

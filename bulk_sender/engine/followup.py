@@ -27,6 +27,7 @@ from ..errors import ConfigError, InputError
 from ..journal.followup import FollowUp
 from ..journal.reading import read_meta
 from ..journal.store import Journal
+from ..language import _
 from .budgeting import gathered
 from .campaign import Mode, Settings, rebuild_report, target_for
 from .options import recorded_settings
@@ -56,8 +57,10 @@ def find_journal(name: str, reports: Path = Path("reports")) -> Path:
     if given.name == name and beside.is_file():
         return beside
     raise InputError(
-        f"{name}: no such campaign or journal",
-        hint=f"give the campaign's name (a file {reports}/NAME{JOURNAL_SUFFIX}) or its journal",
+        _("{name}: no such campaign or journal").format(name=name),
+        hint=_("give the campaign's name (a file {file}) or its journal").format(
+            file=f"{reports}/NAME{JOURNAL_SUFFIX}"
+        ),
     )
 
 
@@ -66,17 +69,21 @@ def campaign_target(journal: Path, env: Mapping[str, str], api_url: str | None) 
     settings = recorded_settings(journal, env)
     if settings.mode is not Mode.LIVE:
         raise ConfigError(
-            f"{journal}: this campaign was sent to the bundled sandbox, whose records ended "
-            "with its run: there is nothing to look up",
+            _(
+                "{file}: this campaign was sent to the bundled sandbox, whose records ended "
+                "with its run: there is nothing to look up"
+            ).format(file=journal),
         )
     if api_url:
         settings = dataclasses.replace(settings, api_url=api_url)
-    target, _ = target_for(settings)
+    target, __ = target_for(settings)
     recorded = read_meta(journal).get("target", target)
     if _workspace(target) != _workspace(recorded):  # the URL may move; the workspace may not
         raise ConfigError(
-            f"{journal}: PLAZBOT_WORKSPACE_ID is not the workspace this campaign sent with; "
-            "another workspace's records cannot tell what became of its messages",
+            _(
+                "{file}: PLAZBOT_WORKSPACE_ID is not the workspace this campaign sent with; "
+                "another workspace's records cannot tell what became of its messages"
+            ).format(file=journal),
         )
     return settings
 

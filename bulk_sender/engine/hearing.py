@@ -18,6 +18,7 @@ import httpx
 
 from ..delivery.lookups import Lookups, LookupUnavailable
 from ..journal.followup import FollowUp, Sent
+from ..language import _, ngettext
 from ..protect.optouts import add_phones
 from ..protect.stopwords import StopWords
 from .campaign import Settings
@@ -52,12 +53,14 @@ class Listener:
             for row in rows:
                 self.journal.reply(row.key, latest.content, latest.created_at)
         if contact is not None and contact.blocked:
-            self.opt_outs[phone] = "blocked the business on WhatsApp"
+            self.opt_outs[phone] = _("blocked the business on WhatsApp")
             return BLOCKED
         if latest is None:
             return NO_REPLY
         if (phrase := self.stop_words.asks_to_stop(latest.content)) is not None:
-            self.opt_outs[phone] = f"replied {latest.content!r} (asks to stop: {phrase})"
+            self.opt_outs[phone] = _("replied {reply} (asks to stop: {phrase})").format(
+                reply=repr(latest.content), phrase=phrase
+            )
             return ASKED_TO_STOP
         return REPLIED
 
@@ -92,8 +95,13 @@ def _opt_out(path: Path, notes: dict[str, str]) -> tuple[str, ...]:
     """Put the phones on the opt-out list, each with its own note."""
     added = []
     for phone, note in sorted(notes.items()):
-        new, _ = add_phones(path, [phone], country=None, note=note, now=datetime.now())
+        new, __ = add_phones(path, [phone], country=None, note=note, now=datetime.now())
         added += new
     if not added:
         return ()
-    return (f"{len(added)} customers added to the opt-out list {path}",)
+    said = ngettext(
+        "{n} customer added to the opt-out list {file}",
+        "{n} customers added to the opt-out list {file}",
+        len(added),
+    ).format(n=len(added), file=path)
+    return (said,)

@@ -26,6 +26,7 @@ from dotenv import dotenv_values
 from ..delivery.wire import DEFAULT_API_URL, SendSettings
 from ..errors import ConfigError
 from ..journal.reading import read_meta
+from ..language import _
 from ..messages.compose import SEND_TYPES, WaTemplateSpec
 from ..protect.budget import data_folder
 from ..protect.hours import parse_send_hours
@@ -126,9 +127,9 @@ def _protection_words(protection: Protection) -> list[str]:
 def when_and_to(protection: Protection) -> str:
     """What the confirmation adds: ` at <start time>`, or that it is a test to PHONE."""
     if protection.test_to:
-        return f", as a test to {protection.test_to} only"
+        return _(", as a test to {phone} only").format(phone=protection.test_to)
     if protection.not_before:
-        return f", the first at {shown_time(protection.not_before)}"
+        return _(", the first at {when}").format(when=shown_time(protection.not_before))
     return ""
 
 
@@ -165,8 +166,10 @@ def recorded_settings(journal: Path, env: Mapping[str, str]) -> Settings:
     text = read_meta(journal).get("settings")
     if not text:
         raise ConfigError(
-            f"{journal}: this campaign was last run by an older bulk-sender or from Python",
-            hint="resume it once with the command its report records; then the page can",
+            _("{file}: this campaign was last run by an older bulk-sender or from Python").format(
+                file=journal
+            ),
+            hint=_("resume it once with the command its report records; then the page can"),
         )
     return from_record(text, env)
 
@@ -179,7 +182,7 @@ def from_record(text: str, env: Mapping[str, str]) -> Settings:
         protection = fields.pop("protection")
         send = SendSettings(**fields.pop("send"))
     except (ValueError, KeyError, TypeError) as exc:
-        raise ConfigError("the campaign's journal holds no settings this version reads") from exc
+        raise ConfigError(_("the campaign's journal holds no settings this version reads")) from exc
     return with_environment(
         Settings(
             **fields | {
@@ -197,7 +200,9 @@ def _wa(fields: dict[str, Any] | None) -> WaTemplateSpec | None:
         return None
     pairs = {key: tuple(tuple(pair) for pair in fields[key]) for key in ("body", "header")}
     if fields.get("send_type") is not None and fields["send_type"] not in SEND_TYPES:
-        raise ConfigError(f"--send-type {fields['send_type']}: not one this version knows")
+        raise ConfigError(
+            _("--send-type {value}: not one this version knows").format(value=fields["send_type"])
+        )
     return WaTemplateSpec(**fields | pairs)
 
 

@@ -24,6 +24,7 @@ from ..delivery.limits import StopReason
 from ..delivery.sender import Sender, make_client
 from ..errors import JournalError
 from ..journal.writer import JournalWriter
+from ..language import _
 from ..lifecycle import Status
 from ..protect.budget import budget_line
 from ..records import Message, Outcome
@@ -163,7 +164,7 @@ class Run:
             self.emit(PreviewReady(tuple(planner.preview), len(planner.texts)))
             self.emit(AwaitingConfirmation(messages, phones, target_label))
             if not await confirm(messages, phones, target_label):
-                self.stop_detail = "not confirmed: nothing was sent"
+                self.stop_detail = _("not confirmed: nothing was sent")
                 return
         assert self.schedule is not None
         if not await self.schedule.start():
@@ -288,8 +289,8 @@ class Run:
         budget = self.schedule.budget if self.schedule else None
         if budget is not None:  # a live run's: Plazbot's own listing counted too
             left = max(0, budget.limit - len(budget.used()))
-            line: str | None = (
-                f"Daily budget: {budget_line(phones, left, budget.limit, self.timer.now())}"
+            line: str | None = _("Daily budget: {line}").format(
+                line=budget_line(phones, left, budget.limit, self.timer.now())
             )
         else:
             line = budget_preview(self.settings, phones, self.timer.now())

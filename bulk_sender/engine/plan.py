@@ -16,7 +16,7 @@ from typing import Any, Protocol
 
 from .. import lifecycle
 from ..journal.store import Journal, Known
-from ..language import _
+from ..language import _, shown_datetime
 from ..lifecycle import Move, Status
 from ..messages.compose import encode_request
 from ..protect.rules import Gate
@@ -128,7 +128,9 @@ def _plan_message(
     row, key, phone = message.row, message.key, message.phone
     first = journal.first_row_with(key)
     if first is not None:
-        outcome = Outcome(lifecycle.first(Move.REPEATED), "duplicate", f"same as row {first}")
+        outcome = Outcome(
+            lifecycle.first(Move.REPEATED), "duplicate", _("same as row {row}").format(row=first)
+        )
         journal.add_row(row, values, key=key, phone=phone, outcome=outcome)
         return False
     known = journal.known(key)
@@ -140,12 +142,18 @@ def _plan_message(
             journal.add_row(row, values, key=key, phone=phone, outcome=sent_before)
             return False
         if earlier is not None:
-            when = f" at {earlier.sent_at[:19].replace('T', ' ')}" if earlier.sent_at else ""
-            outcome = Outcome(
-                lifecycle.first(Move.REPEATED), "already_messaged",
-                f"this phone got a message from row {earlier.row}{when} in an earlier run "
-                "(--allow-resend sends it anyway)",
-            )  # fmt: skip
+            said = (
+                _(
+                    "this phone got a message from row {row} at {when} in an earlier run "
+                    "(--allow-resend sends it anyway)"
+                ).format(row=earlier.row, when=_shown_iso(earlier.sent_at))
+                if earlier.sent_at
+                else _(
+                    "this phone got a message from row {row} in an earlier run "
+                    "(--allow-resend sends it anyway)"
+                ).format(row=earlier.row)
+            )
+            outcome = Outcome(lifecycle.first(Move.REPEATED), "already_messaged", said)
             journal.add_row(row, values, key=key, phone=phone, outcome=outcome)
             return False
         _add_message(journal, message, Outcome(lifecycle.first(Move.PLANNED)))
@@ -159,9 +167,18 @@ def _plan_message(
         sends = True
     else:
         sends = known.status in lifecycle.SENDABLE
-    note = f"from {message.source}" if message.source else ""  # a fallback column's phone
+    # a fallback column's phone
+    note = _("from {column}").format(column=message.source) if message.source else ""
     journal.add_row(row, values, key=key, phone=phone, note=note)
     return sends
+
+
+def _shown_iso(text: str) -> str:
+    """A time the journal keeps (ISO 8601) as the active language shows it."""
+    try:
+        return shown_datetime(datetime.fromisoformat(text), seconds=True)
+    except ValueError:
+        return text[:19].replace("T", " ")
 
 
 def _add_message(journal: PlanStore, message: Message, outcome: Outcome) -> None:

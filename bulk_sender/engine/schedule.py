@@ -19,6 +19,7 @@ from pathlib import Path
 import httpx
 
 from ..delivery.limits import RunGuard
+from ..language import _
 from ..protect.budget import (
     DailyBudget,
     budget_line,
@@ -73,12 +74,12 @@ class Schedule:
         if when is None:
             return True
         if when <= self.timer.now():
-            past = f"--not-before {shown_time(when)} has passed: sending now"
+            past = _("--not-before {when} has passed: sending now").format(when=shown_time(when))
             self.emit(Notice(past, warning=True))
             return True
-        reached = await self._wait(when, f"First message at {shown_time(when)}")
+        reached = await self._wait(when, _("First message at {when}").format(when=shown_time(when)))
         if not reached:
-            self.stop_detail = "interrupted before the start time: nothing was sent"
+            self.stop_detail = _("interrupted before the start time: nothing was sent")
         return reached
 
     def admit(self, messages: Iterable[Message], *, only_held: bool = False) -> Iterator[Message]:
@@ -108,8 +109,12 @@ class Schedule:
             before = self.clock()
             for holder in self._holders():
                 self.emit(Notice(holder.notice(waiting=True)))
-            what = "Next window" if self.held and self.held.held else "Room in the daily budget"
-            reached = await self._wait(opening, f"{what} at {shown_time(opening)}")
+            what = (
+                _("Next window at {when}")
+                if self.held and self.held.held
+                else _("Room in the daily budget at {when}")
+            )
+            reached = await self._wait(opening, what.format(when=shown_time(opening)))
             self.waited += self.clock() - before
             if not reached:
                 break
@@ -143,7 +148,8 @@ def budget_preview(settings: Settings, phones: int, now: datetime) -> str | None
         return None
     with opened_ledger(folder) as ledger:
         used = len(ledger.started(workspace, now))
-    return f"Daily budget: {budget_line(phones, max(0, limit - used), limit, now)}"
+    line = budget_line(phones, max(0, limit - used), limit, now)
+    return _("Daily budget: {line}").format(line=line)
 
 
 @contextlib.asynccontextmanager

@@ -26,6 +26,7 @@ import httpx
 
 from ..delivery.lookups import Conversation, Lookups, LookupUnavailable
 from ..journal.followup import FollowUp, Sent
+from ..language import _, ngettext, shown_datetime
 from ..lifecycle import Status
 from ..records import Outcome
 from .campaign import Settings
@@ -58,7 +59,9 @@ class Settler:
         try:
             found = await (self._template(row) if row.template else self._text(row))
         except LookupUnavailable as exc:
-            self.journal.still_uncertain(row.key, "lookup_failed", f"{exc}; settle again later")
+            self.journal.still_uncertain(
+                row.key, "lookup_failed", _("{problem}; settle again later").format(problem=exc)
+            )
             return UNKNOWN
         if isinstance(found, Outcome):
             self.journal.confirm(row.key, found)
@@ -70,12 +73,18 @@ class Settler:
             minutes = int(self.min_age.total_seconds() // 60)
             self.journal.still_uncertain(
                 row.key, "too_recent",
-                f"not in Plazbot's records yet, but its request left less than {minutes} "
-                "minutes ago: settle again later",
+                ngettext(
+                    "not in Plazbot's records yet, but its request left less than {n} minute "
+                    "ago: settle again later",
+                    "not in Plazbot's records yet, but its request left less than {n} minutes "
+                    "ago: settle again later",
+                    minutes,
+                ).format(n=minutes),
             )  # fmt: skip
             return UNKNOWN
         self.journal.not_found(
-            row.key, "not in Plazbot's records: Plazbot never got it; the next run sends it once"
+            row.key,
+            _("not in Plazbot's records: Plazbot never got it; the next run sends it once"),
         )
         return NOT_FOUND
 
@@ -84,7 +93,7 @@ class Settler:
         contact = await self.lookups.contact(row.phone)
         if contact is None:
             if not await self._search_works():
-                return "Plazbot's contact search does not find this campaign's own customers"
+                return _("Plazbot's contact search does not find this campaign's own customers")
             return None
         messages = [m for m in await self.lookups.messages(contact.id) if not m.inbound]
         return self._match(
@@ -117,7 +126,7 @@ class Settler:
             when, (message_id, whatsapp_id) = min(ours, key=lambda o: o[0] or since)
             return _confirmed(message_id, whatsapp_id, when)
         if same:
-            return (
+            return _(
                 "Plazbot holds the same message to this customer from before this row's "
                 "attempt only; --retry-uncertain sends it again"
             )
@@ -140,9 +149,15 @@ def _words(text: str) -> str:
 
 
 def _confirmed(message_id: str, whatsapp_id: str | None, when: datetime | None) -> Outcome:
-    shown = f" (created {when.astimezone():%Y-%m-%d %H:%M:%S})" if when else ""
+    found = (
+        _("found in Plazbot's records (created {when})").format(
+            when=shown_datetime(when, seconds=True)
+        )
+        if when
+        else _("found in Plazbot's records")
+    )
     return Outcome(
-        Status.SENT, "confirmed_by_lookup", f"found in Plazbot's records{shown}",
+        Status.SENT, "confirmed_by_lookup", found,
         message_id=message_id or None, whatsapp_id=whatsapp_id, sent_at=when,
     )  # fmt: skip
 

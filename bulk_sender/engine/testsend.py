@@ -21,6 +21,7 @@ from ..contacts.phones import country_flag, normalise_phone
 from ..delivery.limits import RunGuard, StopReason
 from ..delivery.sender import Sender, make_client
 from ..errors import ConfigError
+from ..language import _
 from ..lifecycle import Status
 from ..messages.compose import identity
 from ..records import Message, Outcome
@@ -80,22 +81,26 @@ def run_test_send(
     """Send the test messages of `settings.protection` and say what happened to each."""
     protection = settings.protection
     if settings.mode is Mode.DRY_RUN:
-        raise ConfigError("--test-to sends a test: add --sandbox or --live")
+        raise ConfigError(_("--test-to sends a test: add --sandbox or --live"))
     assert protection.test_to is not None
     phone = normalise_phone(protection.test_to, country_flag(settings.country))
     if not phone.ok:
-        raise ConfigError(f"--test-to {protection.test_to}: {phone.code}: {phone.detail}")
-    _, label = target_for(settings)
+        raise ConfigError(
+            _("--test-to {phone}: {problem}").format(
+                phone=protection.test_to, problem=f"{phone.code}: {phone.detail}"
+            )
+        )
+    __, label = target_for(settings)
     plan = prepare(settings)
     messages = list(first_messages(plan, phone.digits, protection.test_count))
     if not messages:
-        detail = "no row of the file has a message to send (all invalid or excluded)"
+        detail = _("no row of the file has a message to send (all invalid or excluded)")
         return TestSendResult(phone.digits, label, (), 1, detail)
     if confirm is not None and not confirm(len(messages), 1):
-        return TestSendResult(phone.digits, label, (), 1, "not confirmed: nothing was sent")
+        return TestSendResult(phone.digits, label, (), 1, _("not confirmed: nothing was sent"))
     sent, guard = asyncio.run(_send(settings, messages, transport, clock))
     codes = {StopReason.ABORTED: 3, StopReason.INTERRUPTED: 130}
-    all_sent = len(sent) == len(messages) and all(o.status is Status.SENT for _, o in sent)
+    all_sent = len(sent) == len(messages) and all(o.status is Status.SENT for __, o in sent)
     exit_code = codes.get(guard.reason, 0 if all_sent else 1)
     return TestSendResult(phone.digits, label, tuple(sent), exit_code, guard.detail)
 

@@ -17,6 +17,7 @@ from datetime import UTC, datetime, timedelta
 from typing import TextIO
 
 from ..errors import ConfigError
+from ..language import _, shown_datetime
 
 
 class Timer:
@@ -41,15 +42,17 @@ def parse_not_before(text: str) -> datetime:
         when = datetime.fromisoformat(text.strip())
     except ValueError as exc:
         raise ConfigError(
-            f"--not-before {text}: write it as YYYY-MM-DD HH:MM (this computer's time), "
-            "e.g. 2026-12-03 09:00, or ISO 8601 with an offset, e.g. 2026-12-03T09:00-05:00"
+            _(
+                "--not-before {text}: write it as YYYY-MM-DD HH:MM (this computer's time), "
+                "e.g. 2026-12-03 09:00, or ISO 8601 with an offset, e.g. 2026-12-03T09:00-05:00"
+            ).format(text=text)
         ) from exc
     return when if when.tzinfo else when.astimezone()  # naive: this computer's time
 
 
 def shown_time(when: datetime) -> str:
-    """A moment in this computer's time, as people read it."""
-    return f"{when.astimezone():%Y-%m-%d %H:%M:%S}"
+    """A moment in this computer's time, as people of the active language read it."""
+    return shown_datetime(when, seconds=True)
 
 
 class Waiter:
@@ -87,7 +90,9 @@ class Waiter:
 
 def countdown_line(what: str, left: float) -> str:
     """`First message at 2026-12-03 09:00:00 (in 2:59:30); Ctrl-C stops`."""
-    return f"{what} (in {timedelta(seconds=round(left))}); Ctrl-C stops"
+    return _("{what} (in {left}); Ctrl-C stops").format(
+        what=what, left=timedelta(seconds=round(left))
+    )
 
 
 class Countdown:
@@ -108,10 +113,10 @@ class Countdown:
 
     def __call__(self, line: str, *, what: str | None = None) -> None:
         """Show `line`; `what` it waits for tells a new wait from the same one going on
-        (default: the line up to its English " (in ")."""
+        (default: the line up to its last " (")."""
         if self.quiet:
             return
-        what = line.split(" (in ")[0] if what is None else what
+        what = line.rsplit(" (", 1)[0] if what is None else what
         self._calls = self._calls + 1 if what == self._what else 0
         self._what = what
         if self.terminal:

@@ -18,7 +18,8 @@ from datetime import datetime
 from pathlib import Path
 from typing import Concatenate, ParamSpec, Protocol, TypeVar
 
-from ..errors import JournalError
+from ..errors import JournalError, system_problem
+from ..language import _
 from .lock import RunLock, busy_message
 from .schema import refuse_newer, upgrade
 
@@ -51,10 +52,14 @@ def guarded(method: Callable[Concatenate[_J, _P], _R]) -> Callable[Concatenate[_
 def journal_error(path: Path, exc: sqlite3.Error) -> JournalError:
     """One line for the user, naming the file, from SQLite's or the system's words."""
     if isinstance(exc, sqlite3.DatabaseError) and not isinstance(exc, sqlite3.OperationalError):
-        return JournalError(f"{path}: not a bulk-sender journal, or a damaged one ({exc})")
+        return JournalError(
+            _("{file}: not a bulk-sender journal, or a damaged one").format(file=path)
+        )
     return JournalError(
-        f"{path}: cannot read or write the journal ({exc}): is the disk full, the folder "
-        "read-only or gone, or another program using the file?"
+        _(
+            "{file}: cannot read or write the journal ({problem}): is the disk full, the folder "
+            "read-only or gone, or another program using the file?"
+        ).format(file=path, problem=system_problem(exc))
     )
 
 
@@ -64,7 +69,9 @@ def make_folder(path: Path) -> None:
         path.parent.mkdir(parents=True, exist_ok=True)
     except OSError as exc:  # a file where the folder should be, a read-only parent
         raise JournalError(
-            f"{path}: cannot create its folder {path.parent} ({exc.strerror})"
+            _("{file}: cannot create its folder {folder} ({problem})").format(
+                file=path, folder=path.parent, problem=system_problem(exc)
+            )
         ) from exc
 
 

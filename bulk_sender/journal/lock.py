@@ -14,7 +14,8 @@ from pathlib import Path
 
 import filelock
 
-from ..errors import JournalError
+from ..errors import JournalError, system_problem
+from ..language import _, shown_datetime
 
 
 def lock_path(journal: Path) -> Path:
@@ -37,7 +38,11 @@ class RunLock:
         except filelock.Timeout:
             return False
         except OSError as exc:  # a read-only or vanished folder: name the file, no traceback
-            raise JournalError(f"{self.path}: cannot lock the campaign ({exc})") from exc
+            raise JournalError(
+                _("{file}: cannot lock the campaign ({problem})").format(
+                    file=self.path, problem=system_problem(exc)
+                )
+            ) from exc
         return True
 
     def release(self) -> None:
@@ -48,8 +53,14 @@ def busy_message(journal: Path, holder: Mapping[str, str]) -> str:
     """The one line a second run prints: which journal, since when, which process."""
     pid, since = holder.get("holder_pid"), holder.get("holder_since")
     if not pid or not since:
-        return f"{journal}: another run of this campaign is in progress"
+        return _("{file}: another run of this campaign is in progress").format(file=journal)
     started = datetime.fromisoformat(since).astimezone()
     today = datetime.now().astimezone().date()
-    when = started.strftime("%H:%M:%S" if started.date() == today else "%Y-%m-%d %H:%M:%S")
-    return f"{journal}: another run of this campaign is in progress (since {when}, process {pid})"
+    when = (
+        shown_datetime(started, seconds=True, date=False)
+        if started.date() == today
+        else shown_datetime(started, seconds=True)
+    )
+    return _(
+        "{file}: another run of this campaign is in progress (since {when}, process {pid})"
+    ).format(file=journal, when=when, pid=pid)

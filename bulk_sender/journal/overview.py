@@ -19,6 +19,7 @@ from pathlib import Path
 
 from .. import lifecycle
 from ..errors import JournalError
+from ..language import _
 from ..records import RowResult
 from .file import is_held, journal_error, read_only
 from .reading import Follower
@@ -63,7 +64,7 @@ class Campaign:
 def read_campaign(journal: Path) -> Campaign:
     """A campaign's overview from its journal; `JournalError` if it is not one."""
     if not journal.is_file():
-        raise JournalError(f"{journal}: no such journal")
+        raise JournalError(_("{file}: no such journal").format(file=journal))
     try:
         db = read_only(journal)
         try:

@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import JournalError
+from ..language import _
 from ..records import RowResult
 from .file import copy_journal, guarded, is_held, journal_error, read_only
 from .results import RESULTS, is_settled, row_result
@@ -94,7 +95,7 @@ def snapshot(path: Path) -> Iterator[Journal]:
 def read_meta(path: Path) -> dict[str, str]:
     """A journal's campaign details, read without copying it or taking its lock."""
     if not path.is_file():
-        raise JournalError(f"{path}: no such journal")
+        raise JournalError(_("{file}: no such journal").format(file=path))
     try:
         db = read_only(path)
         try:

@@ -14,6 +14,7 @@ from typing import Any
 
 from .. import lifecycle
 from ..contacts.cells import decode_cells
+from ..language import _
 from ..lifecycle import Move, Status
 from ..records import Outcome, RowResult
 
@@ -45,6 +46,7 @@ def row_result(found: Sequence[Any], *, dry_run: bool) -> RowResult:
     else:
         if (shown := lifecycle.REPORTED_AS.get((status, dry_run))) is not None:
             status, code, detail = shown  # in flight, or a dry run's pending: its own words
+            detail = _(detail) if detail else detail
         if own_detail and not own_status:  # the row's note: which column gave its phone
             detail = f"{detail}; {own_detail}" if detail else own_detail
         outcome = Outcome(

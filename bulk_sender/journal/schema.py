@@ -24,6 +24,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from ..errors import JournalError
+from ..language import _
 
 Migration = Callable[[sqlite3.Connection], None]
 
@@ -120,9 +121,11 @@ def refuse_newer(db: sqlite3.Connection, path: Path, known: int = SCHEMA_VERSION
     version = version_of(db)
     if version > known:
         raise JournalError(
-            f"{path}: this journal was written by a newer bulk-sender "
-            f"(schema {version}; this one knows up to {known})",
-            hint="upgrade bulk-sender: pip install -U bulk-sender",
+            _(
+                "{file}: this journal was written by a newer bulk-sender "
+                "(schema {version}; this one knows up to {known})"
+            ).format(file=path, version=version, known=known),
+            hint=_("upgrade bulk-sender: pip install -U bulk-sender"),
         )
     return version
 

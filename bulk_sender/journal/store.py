@@ -24,6 +24,7 @@ from typing import Any
 from .. import lifecycle
 from ..contacts.cells import encode_cells
 from ..errors import JournalError
+from ..language import N_, _, shown_datetime
 from ..lifecycle import Move, Status
 from ..records import Outcome, RowResult
 from .file import connect, forget_holder, guarded, make_folder, take_campaign
@@ -130,9 +131,10 @@ class Journal:
             changed = name in known and name in fields and known[name] != fields[name]
             if changed and self._reached_api():
                 raise JournalError(
-                    f"{self.path}: this journal was started with another {name} "
-                    f"({_describe(name, known)}); it cannot decide what this run sends",
-                    hint=f"to send this as a new campaign, add --campaign {campaign_hint}",
+                    _(_CHANGED[name]).format(file=self.path, was=_describe(name, known)),
+                    hint=_("to send this as a new campaign, add --campaign {name}").format(
+                        name=campaign_hint
+                    ),
                 )
         with self._db:
             self._db.executemany(
@@ -151,9 +153,13 @@ class Journal:
         with self._db:
             if not self.sending_elsewhere:  # else those are another process's, still going
                 self._db.execute(
-                    "UPDATE messages SET status = ?, code = 'interrupted', "
-                    "detail = 'the run stopped while this request was in flight' WHERE status = ?",
-                    (_INTERRUPTED, *lifecycle.sources(Move.INTERRUPTED)),
+                    "UPDATE messages SET status = ?, code = 'interrupted', detail = ? "
+                    "WHERE status = ?",
+                    (
+                        _INTERRUPTED,
+                        _("the run stopped while this request was in flight"),
+                        *lifecycle.sources(Move.INTERRUPTED),
+                    ),
                 )
             cursor = self._db.execute(
                 "INSERT INTO runs (started_at) VALUES (?)", (_now().isoformat(),)
@@ -395,12 +401,13 @@ class Journal:
             "SELECT limited FROM messages WHERE key = ?", (key,)
         ).fetchone()
         retry_at = _now() + lifecycle.backoff(limited + 1)
-        shown = f"{retry_at.astimezone():%Y-%m-%d %H:%M}"
+        later = _("{detail}; a later run tries again after {when}").format(
+            detail=outcome.detail, when=shown_datetime(retry_at)
+        )
         self._db.execute(
             "UPDATE messages SET limited = limited + 1, retry_at = ?, detail = ? WHERE key = ?",
-            (retry_at.isoformat(), f"{outcome.detail}; a later run tries again after {shown}",
-             key),
-        )  # fmt: skip
+            (retry_at.isoformat(), later, key),
+        )
 
     # -- reporting ------------------------------------------------------------------------
 
@@ -431,6 +438,18 @@ RECORD = (
     "UPDATE messages SET status = ?, code = ?, detail = ?, attempts = ?, http_status = ?, "
     "message_id = ?, whatsapp_id = ?, sent_at = ? WHERE key = ?"
 )
+
+
+_CHANGED = {
+    "template": N_(
+        "{file}: this journal was started with another template ({was}); it cannot decide "
+        "what this run sends"
+    ),
+    "target": N_(
+        "{file}: this journal was started with another target ({was}); it cannot decide "
+        "what this run sends"
+    ),
+}
 
 
 def _describe(name: str, meta: dict[str, str]) -> str:

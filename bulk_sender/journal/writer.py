@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import contextvars
 import queue
 import threading
 import time
@@ -108,9 +109,13 @@ class JournalWriter:
     async def __aenter__(self) -> JournalWriter:
         self._loop = asyncio.get_running_loop()
         opened: asyncio.Future[None] = self._loop.create_future()
+        # The thread words what it words (a row's detail, a notice) in the run's language:
+        # a thread does not inherit the context, so it runs in a copy of the run's.
+        context = contextvars.copy_context()
         self._thread = threading.Thread(
-            target=self._main, args=(opened,), name="bulk-sender journal", daemon=True
-        )
+            target=context.run, args=(self._main, opened), name="bulk-sender journal",
+            daemon=True,
+        )  # fmt: skip
         self._thread.start()
         await opened  # a journal that cannot be opened raises here
         return self

@@ -26,7 +26,8 @@ from pathlib import Path
 
 import platformdirs
 
-from ..errors import ConfigError
+from ..errors import ConfigError, system_problem
+from ..language import _, ngettext, shown_datetime
 from ..lifecycle import Move, Status, apply
 from ..records import Message, Outcome
 
@@ -78,7 +79,12 @@ def _budgets(folder: Path) -> dict[str, dict[str, object]]:
         return {}
     except (OSError, ValueError) as exc:
         path = folder / BUDGETS_FILE
-        raise ConfigError(f"{path}: cannot read the daily budgets ({exc})") from exc
+        problem = system_problem(exc) if isinstance(exc, OSError) else _("it is not valid JSON")
+        raise ConfigError(
+            _("{file}: cannot read the daily budgets ({problem})").format(
+                file=path, problem=problem
+            )
+        ) from exc
     return found if isinstance(found, dict) else {}
 
 
@@ -105,7 +111,11 @@ class Ledger:
                 "at REAL NOT NULL, key TEXT NOT NULL, PRIMARY KEY (workspace, phone))"
             )
         except (sqlite3.Error, OSError) as exc:
-            raise ConfigError(f"{self.path}: cannot open the daily ledger ({exc})") from exc
+            raise ConfigError(
+                _("{file}: cannot open the daily ledger ({problem})").format(
+                    file=self.path, problem=system_problem(exc)
+                )
+            ) from exc
 
     def close(self) -> None:
         self._db.close()
@@ -182,7 +192,11 @@ class Ledger:
                     (workspace, phone, until, campaign),
                 )
         except sqlite3.Error as exc:
-            raise ConfigError(f"{self.path}: cannot write the daily ledger ({exc})") from exc
+            raise ConfigError(
+                _("{file}: cannot write the daily ledger ({problem})").format(
+                    file=self.path, problem=system_problem(exc)
+                )
+            ) from exc
         return True
 
 
@@ -256,22 +270,49 @@ class DailyBudget:
         opens = min(started.values()) + WINDOW
         self.held.add(message.key)
         self.next_opening = opens if self.next_opening is None else min(opens, self.next_opening)
-        detail = (
-            f"the daily budget of {self.limit} customers is spent; "
-            f"room opens at {opens.astimezone():%Y-%m-%d %H:%M}"
-        )
+        detail = ngettext(
+            "the daily budget of {limit} customer is spent; room opens at {when}",
+            "the daily budget of {limit} customers is spent; room opens at {when}",
+            self.limit,
+        ).format(limit=self.limit, when=shown_datetime(opens))
         self.record(message.key, Outcome(apply(Status.PENDING, Move.HELD), "daily_limit", detail))
 
     def notice(self, *, waiting: bool = False, wait_flag: bool = False) -> str:
-        count = len(self.held)
-        held = f"{count} message{'s' if count != 1 else ''} over the daily budget ({self.limit})"
+        n, limit = len(self.held), self.limit
         if self.next_opening is None:
-            return held
-        when = f"{self.next_opening.astimezone():%Y-%m-%d %H:%M} (this computer's time)"
-        if waiting:
-            return f"Waiting for room in the daily budget for {held}: next at {when}"
-        advice = "" if wait_flag else ", or add --wait to stay and send them as room opens"
-        return f"{held}: room opens at {when}; run the same command again then{advice}"
+            said = ngettext(
+                "{n} message over the daily budget ({limit})",
+                "{n} messages over the daily budget ({limit})",
+                n,
+            )
+        elif waiting:
+            said = ngettext(
+                "Waiting for room in the daily budget for {n} message over the daily budget "
+                "({limit}): next at {when} (this computer's time)",
+                "Waiting for room in the daily budget for {n} messages over the daily budget "
+                "({limit}): next at {when} (this computer's time)",
+                n,
+            )
+        elif wait_flag:
+            said = ngettext(
+                "{n} message over the daily budget ({limit}): room opens at {when} (this "
+                "computer's time); run the same command again then",
+                "{n} messages over the daily budget ({limit}): room opens at {when} (this "
+                "computer's time); run the same command again then",
+                n,
+            )
+        else:
+            said = ngettext(
+                "{n} message over the daily budget ({limit}): room opens at {when} (this "
+                "computer's time); run the same command again then, or add --wait to stay "
+                "and send them as room opens",
+                "{n} messages over the daily budget ({limit}): room opens at {when} (this "
+                "computer's time); run the same command again then, or add --wait to stay "
+                "and send them as room opens",
+                n,
+            )
+        when = shown_datetime(self.next_opening) if self.next_opening else ""
+        return said.format(n=n, limit=limit, when=when)
 
 
 def days_needed(new: int, left: int, limit: int, now: datetime) -> list[tuple[datetime, int]]:
@@ -292,15 +333,25 @@ def budget_line(new: int, left: int, limit: int, now: datetime) -> str:
     """The preview's line: "3412 to send; 1180 left in the last 24 h (tier 2000, 820 used);
     this campaign needs 3 days: 1180 now, about 2000 at 2026-12-08 10:14, 232 at ..."."""
     used = limit - left
-    head = f"{new} customers to start; {left} left in the last 24 h (tier {limit}, {used} used)"
+    head = ngettext(
+        "{new} customer to start; {left} left in the last 24 h (tier {limit}, {used} used)",
+        "{new} customers to start; {left} left in the last 24 h (tier {limit}, {used} used)",
+        new,
+    ).format(new=new, left=left, limit=limit, used=used)
     plan = days_needed(new, left, limit, now)
     if len(plan) <= 1:
         return head
     parts = [
-        f"{count} now" if when == now else f"about {count} at {when.astimezone():%Y-%m-%d %H:%M}"
+        _("{count} now").format(count=count)
+        if when == now
+        else _("about {count} at {when}").format(count=count, when=shown_datetime(when))
         for when, count in plan
     ]
-    return f"{head}; this campaign needs {len(plan)} days: {', '.join(parts)}"
+    return ngettext(
+        "{head}; this campaign needs {days} day: {parts}",
+        "{head}; this campaign needs {days} days: {parts}",
+        len(plan),
+    ).format(head=head, days=len(plan), parts=", ".join(parts))
 
 
 @contextlib.contextmanager

@@ -12,6 +12,7 @@ from typing import Any
 
 from ..contacts.phones import simplify
 from ..errors import InputError
+from ..language import _
 from ..lifecycle import Move, first
 from ..records import Outcome
 
@@ -54,7 +55,9 @@ class ConsentColumn:
     def __init__(self, columns: Sequence[str], column: str) -> None:
         if column not in columns:
             raise InputError(
-                f"--consent-column {column}: no such column; columns: {', '.join(columns)}"
+                _("--consent-column {column}: no such column; columns: {columns}").format(
+                    column=column, columns=", ".join(columns)
+                )
             )
         self.name = column
         self.index = list(columns).index(column)
@@ -65,10 +68,14 @@ class ConsentColumn:
         if says_yes(cell):
             return None
         text = str(cell if cell is not None else "").strip()
-        said = f"says {text!r}" if text else "is empty"
-        return Outcome(
-            first(Move.EXCLUDED), "no_consent", f"{self.name} {said}, not a yes (--consent-column)"
+        said = (
+            _("{column} says {value}, not a yes (--consent-column)").format(
+                column=self.name, value=repr(text)
+            )
+            if text
+            else _("{column} is empty, not a yes (--consent-column)").format(column=self.name)
         )
+        return Outcome(first(Move.EXCLUDED), "no_consent", said)
 
 
 def consent_hint(columns: Sequence[str]) -> str | None:
@@ -76,10 +83,10 @@ def consent_hint(columns: Sequence[str]) -> str | None:
     found = next((c for c in columns if looks_like_consent(c)), None)
     if found is None:
         return None
-    return (
-        f"Column {found!r} looks like consent: add --consent-column {_quoted(found)} "
-        "to send only to the customers who said yes"
-    )
+    return _(
+        "Column {column} looks like consent: add --consent-column {flag} to send only to the "
+        "customers who said yes"
+    ).format(column=repr(found), flag=_quoted(found))
 
 
 def _quoted(name: str) -> str:

@@ -20,9 +20,12 @@ import phonenumbers
 from phonenumbers import timezone as phone_zones
 
 from ..errors import ConfigError
+from ..language import N_, _, ngettext, shown_datetime
 from ..lifecycle import Move, Status, apply
 from ..records import Message, Outcome
 
+LOCAL_ZONE = N_("this computer's time zone")
+"""The zone of a phone whose own libphonenumber does not know (translated where shown)."""
 _HOURS = re.compile(r"^\s*(\d{1,2}):(\d{2})\s*-\s*(\d{1,2}):(\d{2})\s*$")
 
 
@@ -45,16 +48,23 @@ class SendHours:
 def parse_send_hours(text: str) -> SendHours:
     """`09:00-20:00` as a `SendHours`; a `ConfigError` naming the flag otherwise."""
     found = _HOURS.match(text)
-    usage = f"--send-hours {text}: write it as HH:MM-HH:MM, e.g. 09:00-20:00"
+    usage = _("--send-hours {text}: write it as HH:MM-HH:MM, e.g. 09:00-20:00").format(text=text)
     if found is None:
         raise ConfigError(usage)
     h1, m1, h2, m2 = (int(part) for part in found.groups())
     try:
         hours = SendHours(time(h1, m1), time(h2, m2))
-    except ValueError as exc:  # "hour must be in 0..23"
-        raise ConfigError(f"{usage} ({exc})") from exc
+    except ValueError as exc:  # "hour must be in 0..23": Python's words, not shown
+        raise ConfigError(
+            _(
+                "--send-hours {text}: hours go from 00 to 23 and minutes from 00 to 59, "
+                "e.g. 09:00-20:00"
+            ).format(text=text)
+        ) from exc
     if hours.start == hours.end:
-        raise ConfigError(f"--send-hours {text}: the window is empty; e.g. 09:00-20:00")
+        raise ConfigError(
+            _("--send-hours {text}: the window is empty; e.g. 09:00-20:00").format(text=text)
+        )
     return hours
 
 
@@ -69,11 +79,15 @@ class Closed:
     @property
     def detail(self) -> str:
         """`06:12 in America/Mexico_City, opens 09:00` (the opening in that zone's time)."""
+        now = shown_datetime(self.local, date=False, own_zone=True)
+        zone = _(LOCAL_ZONE) if self.zone == LOCAL_ZONE else self.zone
         if self.opens is None:
-            return f"{self.local:%H:%M} in {self.zone}; the window never holds in all its zones"
+            return _("{time} in {zone}; the window never holds in all its zones").format(
+                time=now, zone=zone
+            )
         opens = self.opens.astimezone(self.local.tzinfo)
-        day = "" if opens.date() == self.local.date() else f"{opens:%Y-%m-%d} "
-        return f"{self.local:%H:%M} in {self.zone}, opens {day}{opens:%H:%M}"
+        when = shown_datetime(opens, date=opens.date() != self.local.date(), own_zone=True)
+        return _("{time} in {zone}, opens {when}").format(time=now, zone=zone, when=when)
 
 
 class SendWindow:
@@ -90,7 +104,7 @@ class SendWindow:
             return found
         local = self.local_zone or datetime.now().astimezone().tzinfo
         assert local is not None
-        return [("this computer's time zone", local)]
+        return [(LOCAL_ZONE, local)]
 
     def closed(self, phone: str, now: datetime) -> Closed | None:
         """None when the window holds for `phone` at `now` (aware), else why not."""
@@ -104,7 +118,7 @@ class SendWindow:
     def next_opening(self, zones: list[tuple[str, tzinfo]], now: datetime) -> datetime | None:
         """The first moment from `now` when the window holds in every zone, if within 3 days."""
         starts = {now}
-        for _, zone in zones:
+        for __, zone in zones:
             today = now.astimezone(zone).date()
             for days in range(-1, 4):
                 start = datetime.combine(today + timedelta(days=days), self.hours.start, zone)
@@ -179,13 +193,40 @@ class HeldBack:
 
     def notice(self, *, waiting: bool = False, wait_flag: bool = False) -> str:
         """What the run says about the messages it holds back (`waiting`: while it waits)."""
-        count = len(self.held)
-        held = f"{count} message{'s' if count != 1 else ''} outside the send hours " \
-               f"({self.window.hours} their time)"  # fmt: skip
+        n, hours = len(self.held), self.window.hours
         if self.next_opening is None:
-            return f"{held}: no window opens for them in the next 3 days"
-        when = f"{self.next_opening.astimezone():%Y-%m-%d %H:%M} (this computer's time)"
+            return ngettext(
+                "{n} message outside the send hours ({hours} their time): no window opens for "
+                "them in the next 3 days",
+                "{n} messages outside the send hours ({hours} their time): no window opens for "
+                "them in the next 3 days",
+                n,
+            ).format(n=n, hours=hours)
+        when = shown_datetime(self.next_opening)
         if waiting:
-            return f"Waiting for {held}: next window {when}"
-        advice = "" if wait_flag else ", or add --wait to stay and send them as windows open"
-        return f"{held}: the next window opens at {when}; run the same command again then{advice}"
+            said = ngettext(
+                "Waiting for {n} message outside the send hours ({hours} their time): next "
+                "window {when} (this computer's time)",
+                "Waiting for {n} messages outside the send hours ({hours} their time): next "
+                "window {when} (this computer's time)",
+                n,
+            )
+        elif wait_flag:
+            said = ngettext(
+                "{n} message outside the send hours ({hours} their time): the next window "
+                "opens at {when} (this computer's time); run the same command again then",
+                "{n} messages outside the send hours ({hours} their time): the next window "
+                "opens at {when} (this computer's time); run the same command again then",
+                n,
+            )
+        else:
+            said = ngettext(
+                "{n} message outside the send hours ({hours} their time): the next window "
+                "opens at {when} (this computer's time); run the same command again then, or "
+                "add --wait to stay and send them as windows open",
+                "{n} messages outside the send hours ({hours} their time): the next window "
+                "opens at {when} (this computer's time); run the same command again then, or "
+                "add --wait to stay and send them as windows open",
+                n,
+            )
+        return said.format(n=n, hours=hours, when=when)

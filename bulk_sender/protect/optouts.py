@@ -28,7 +28,8 @@ from ..contacts.countries import country_code
 from ..contacts.load import Table, open_contacts
 from ..contacts.phone_columns import PhoneColumns, detect_phone_columns
 from ..contacts.phones import normalise_phone
-from ..errors import ConfigError, InputError
+from ..errors import ConfigError, InputError, system_problem
+from ..language import _, ngettext
 from ..lifecycle import Move, first
 from ..records import Outcome
 
@@ -76,18 +77,31 @@ class OptOuts:
         """None when the phone may be messaged, else the row's `excluded` outcome."""
         if phone not in self.added:
             return None
-        when = f" (added {self.added[phone]})" if self.added[phone] else ""
-        return Outcome(first(Move.EXCLUDED), "opted_out", f"+{phone} is on {self.path}{when}")
+        added = self.added[phone]
+        detail = (
+            _("+{phone} is on {file} (added {when})").format(
+                phone=phone, file=self.path, when=added
+            )
+            if added
+            else _("+{phone} is on {file}").format(phone=phone, file=self.path)
+        )
+        return Outcome(first(Move.EXCLUDED), "opted_out", detail)
 
     def notices(self) -> list[str]:
         count = len(self.added)
-        lines = [f"Opt-out list: {self.path}, {count} phone{'s' if count != 1 else ''}"]
+        lines = [
+            ngettext(
+                "Opt-out list: {file}, {n} phone", "Opt-out list: {file}, {n} phones", count
+            ).format(file=self.path, n=count)
+        ]
         if self.unreadable:
             rows = ", ".join(str(r) for r in self.unreadable[:10])
             more = "..." if len(self.unreadable) > 10 else ""
             lines.append(
-                f"{self.path}: rows {rows}{more} hold no valid phone and are not applied "
-                "(fix them, or give --country for numbers without a country code)"
+                _(
+                    "{file}: rows {rows} hold no valid phone and are not applied (fix them, or "
+                    "give --country for numbers without a country code)"
+                ).format(file=self.path, rows=rows + more)
             )
         return lines
 
@@ -97,7 +111,11 @@ def find_optouts(path: Path | None) -> Path | None:
     if path is None:
         return DEFAULT_PATH if DEFAULT_PATH.is_file() else None
     if not path.is_file():
-        raise InputError(f"{path}: no such opt-out list (--optouts or {ENV_VAR})")
+        raise InputError(
+            _("{file}: no such opt-out list (--optouts or {variable})").format(
+                file=path, variable=ENV_VAR
+            )
+        )
     return path
 
 
@@ -136,9 +154,10 @@ def _phone_columns(table: Table, country: str | None) -> PhoneColumns:
     found = detect_phone_columns(table.columns, sample, country)
     if not found.sources:
         raise InputError(
-            f"{table.path}: no phone column found in this opt-out list; "
-            f"columns: {', '.join(table.columns)}",
-            hint="name the column 'phone'",
+            _("{file}: no phone column found in this opt-out list; columns: {columns}").format(
+                file=table.path, columns=", ".join(table.columns)
+            ),
+            hint=_("name the column 'phone'"),
         )
     return found
 
@@ -165,7 +184,11 @@ def parse_phones(texts: Sequence[str], country: str | None) -> list[str]:
                 break
         else:
             phone = normalise_phone(texts[at], country, allow_landlines=True)
-            raise ConfigError(f"{texts[at]}: not a phone number ({phone.code}: {phone.detail})")
+            raise ConfigError(
+                _("{text}: not a phone number ({problem})").format(
+                    text=texts[at], problem=f"{phone.code}: {phone.detail}"
+                )
+            )
         found.append(phone.digits)
         at += width
     return found
@@ -217,7 +240,9 @@ def remove_phones(
 def _editable(path: Path, country: str | None) -> Listing:
     if path.suffix.lower() != ".csv":
         raise ConfigError(
-            f"{path}: optout add and remove keep a .csv list; name one with --optouts LIST.csv"
+            _(
+                "{file}: optout add and remove keep a .csv list; name one with --optouts LIST.csv"
+            ).format(file=path)
         )
     if not path.exists():
         return Listing(path, HEADER, ())
@@ -244,8 +269,10 @@ def write_atomically(path: Path, columns: Sequence[str], rows: Iterable[Sequence
         if temporary:
             Path(temporary).unlink(missing_ok=True)
         raise InputError(
-            f"{path}: cannot write the opt-out list ({exc.strerror or exc})",
-            hint="free some space or close it in Excel, then try again; the list is as it was",
+            _("{file}: cannot write the opt-out list ({problem})").format(
+                file=path, problem=system_problem(exc)
+            ),
+            hint=_("free some space or close it in Excel, then try again; the list is as it was"),
         ) from exc
 
 

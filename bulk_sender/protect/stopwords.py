@@ -16,7 +16,8 @@ from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
 
-from ..errors import ConfigError
+from ..errors import ConfigError, system_problem
+from ..language import _
 
 USER_FILE = Path("stop-words.txt")
 SHORT_REPLY = 4
@@ -71,14 +72,20 @@ def load_stop_words(path: Path | None = None) -> StopWords:
         path = USER_FILE
     if path is None:
         text = resources.files(__package__).joinpath("stop_words.txt").read_text("utf-8")
-        return parse_stop_words(text.splitlines(), "the bundled list")
+        return parse_stop_words(text.splitlines(), _("the bundled list"))
     try:
         text = path.read_text(encoding="utf-8-sig")
     except UnicodeDecodeError:
         text = path.read_text(encoding="latin-1")
     except OSError as exc:
-        raise ConfigError(f"{path}: cannot read the stop words ({exc.strerror or exc})") from exc
+        raise ConfigError(
+            _("{file}: cannot read the stop words ({problem})").format(
+                file=path, problem=system_problem(exc)
+            )
+        ) from exc
     found = parse_stop_words(text.splitlines(), str(path))
     if not found.phrases:
-        raise ConfigError(f"{path}: no stop words in it", hint="one word or phrase a line")
+        raise ConfigError(
+            _("{file}: no stop words in it").format(file=path), hint=_("one word or phrase a line")
+        )
     return found

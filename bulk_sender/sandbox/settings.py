@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..errors import ConfigError
+from ..language import _
 from .whatsapp import REFUSALS, TRANSIENT
 
 
@@ -59,18 +60,26 @@ class ServerSettings:
         for code in codes:
             if code not in REFUSALS:
                 known = ", ".join(sorted(REFUSALS))
-                raise ConfigError(f"whatsapp_errors: {code} is not a code it knows ({known})")
+                raise ConfigError(
+                    _("whatsapp_errors: {code} is not a code it knows ({known})").format(
+                        code=code, known=known
+                    )
+                )
         if len(set(codes)) < len(codes):
-            raise ConfigError("whatsapp_errors: a code is given twice")
+            raise ConfigError(_("whatsapp_errors: a code is given twice"))
         shares = [("reply_rate", self.reply_rate), ("stop_rate", self.stop_rate),
                   ("blocked_rate", self.blocked_rate), *self.whatsapp_errors]  # fmt: skip
         for name, share in shares:
             if not 0.0 <= share <= 1.0:
-                raise ConfigError(f"{name}: {share} is not a share between 0 and 1")
+                raise ConfigError(
+                    _("{name}: {share} is not a share between 0 and 1").format(
+                        name=name, share=share
+                    )
+                )
         if self.stop_rate > self.reply_rate:
-            raise ConfigError("stop_rate is part of reply_rate: it cannot be larger")
+            raise ConfigError(_("stop_rate is part of reply_rate: it cannot be larger"))
         if sum(dict(self.whatsapp_errors).get(code, 0.0) for code in TRANSIENT) > 1.0:
-            raise ConfigError("whatsapp_errors: 130429 and 131056 add up to more than 1")
+            raise ConfigError(_("whatsapp_errors: 130429 and 131056 add up to more than 1"))
 
     def refusal_shares(self) -> dict[str, float]:
         """Each WhatsApp error code's share, the older two rates included."""
