@@ -29,6 +29,7 @@ from contextvars import ContextVar
 from datetime import datetime
 from importlib import resources
 
+from babel import Locale, UnknownLocaleError
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from babel.support import NullTranslations, Translations
@@ -126,8 +127,39 @@ def N_(message: str) -> str:
 
 
 def babel_locale(language: str | None = None) -> str:
-    """The Babel (CLDR) locale of one of `LANGUAGES`: es -> es, pt_BR -> pt_BR, en -> en."""
-    return {"es": "es", "pt_BR": "pt_BR", "en": "en"}.get(language or active(), "en")
+    """The Babel (CLDR) locale numbers and dates are written in, for one of `LANGUAGES`:
+    the system's own when it speaks that language (`es_PE` writes 1,234.5, `es_AR` 1.234,5),
+    else the language's (`es`, `pt_BR`, `en`)."""
+    language = language or active()
+    return _regional(language, _system_tag(os.environ)) or language
+
+
+def _system_tag(env: Mapping[str, str]) -> str | None:
+    for tag in (*(env.get(name) for name in SYSTEM_VARS), _windows_user_locale()):
+        if tag and tag not in ("C", "POSIX"):
+            return tag
+    return None
+
+
+@functools.cache
+def _regional(language: str, tag: str | None) -> str | None:
+    """`tag` as a Babel locale, when it is a region of `language`."""
+    if not tag or language_of(tag) != language:
+        return None
+    name = tag.split(".")[0].split("@")[0].replace("-", "_")
+    try:
+        Locale.parse(name)
+    except (ValueError, UnknownLocaleError):
+        return None
+    return name
+
+
+def shown_number(value: float, digits: int = 1) -> str:
+    """`20.4` or `20,4`: a figure as the user's locale writes it, with `digits` decimals."""
+    from babel import numbers
+
+    pattern = "#,##0" + ("." + "0" * digits if digits else "")
+    return numbers.format_decimal(value, pattern, locale=babel_locale())
 
 
 def shown_datetime(

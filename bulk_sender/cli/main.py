@@ -21,7 +21,7 @@ from ..engine.campaign import Mode, RunResult, Settings, rebuild_report
 from ..engine.options import environment, with_environment
 from ..errors import BulkSenderError, ConfigError
 from ..language import ENV_VAR as LANG_ENV_VAR
-from ..language import _, choose_language, ngettext, set_language
+from ..language import _, choose_language, ngettext, set_language, shown_number
 from ..lifecycle import Status
 from ..messages.compose import WaTemplateSpec
 from ..sandbox.server import ServerSettings, serve_forever
@@ -177,7 +177,7 @@ def _print_result(settings: Settings, result: RunResult) -> None:
     for line in _hints(result, live=settings.mode is Mode.LIVE):
         print(_printable(_("Hint: {hint}").format(hint=line), out), file=out)
     if result.sent_per_second:
-        rate = f"{result.sent_per_second:.1f}"
+        rate = shown_number(result.sent_per_second)
         print(_("Sent at {rate} messages/s").format(rate=rate), file=out)
     if result.stop_detail:
         print(_("Stopped: {why}").format(why=result.stop_detail), file=out)

@@ -16,7 +16,7 @@ from typing import TextIO
 from tqdm import tqdm
 
 from .. import lifecycle
-from ..language import _
+from ..language import _, shown_number
 from ..lifecycle import Status
 
 SHOWN = tuple(s.value for s in lifecycle.WHILE_SENDING)
@@ -77,7 +77,7 @@ class Progress:
         ).format(
             sent=self.counts[Status.SENT], total=self.total, failed=self.counts[Status.FAILED],
             uncertain=self.counts[Status.UNCERTAIN], retrying=len(self.retrying_rows),
-            rate=f"{rate:.1f}", eta=eta,
+            rate=shown_number(rate), eta=eta,
         )  # fmt: skip
 
     def _show(self) -> None:
@@ -104,7 +104,9 @@ class Progress:
         width = max(10, *(len(label) + 1 for label in labels.values()))
         lines += [f"  {labels[name]:<{width}}{counts.get(name, 0):>8}" for name in SHOWN]
         rate = done / max(elapsed, 1e-9)
-        took = _("{seconds} s, {rate} msg/s").format(seconds=f"{elapsed:>8.1f}", rate=f"{rate:.1f}")
+        took = _("{seconds} s, {rate} msg/s").format(
+            seconds=f"{shown_number(elapsed):>8}", rate=shown_number(rate)
+        )
         lines.append(f"  {labels['time']:<{width}}{took}")
         return "\n".join(lines)
 

@@ -20,7 +20,7 @@ from typing import Any
 from babel import Locale, dates, numbers
 
 from .. import lifecycle
-from ..language import N_, _, active
+from ..language import N_, _, active, babel_locale
 from ..result_columns import RESULT_COLUMNS, title
 
 DETAILS = {
@@ -87,12 +87,12 @@ def _value_words(key: str, value: Any) -> Any:
 
 
 def locale() -> Locale:
-    return _locale(active())
+    return _locale(babel_locale())
 
 
 @functools.cache
-def _locale(language: str) -> Locale:
-    return Locale.parse(language)
+def _locale(name: str) -> Locale:
+    return Locale.parse(name)
 
 
 def as_text(value: Any) -> Any:
