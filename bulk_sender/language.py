@@ -78,7 +78,16 @@ _active: ContextVar[str | None] = ContextVar("bulk_sender_language", default=Non
 
 def active() -> str:
     """The language words are put in now: `use_language()`'s, else the environment's."""
-    return _active.get() or choose_language(None, os.environ)
+    env = os.environ
+    return _active.get() or _from_environment(
+        env.get(ENV_VAR), *(env.get(name) for name in SYSTEM_VARS)
+    )
+
+
+@functools.cache
+def _from_environment(*tags: str | None) -> str:
+    names = (ENV_VAR, *SYSTEM_VARS)
+    return choose_language(None, {n: t for n, t in zip(names, tags, strict=True) if t is not None})
 
 
 @contextlib.contextmanager
