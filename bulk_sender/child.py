@@ -33,7 +33,9 @@ def _own_process_group() -> dict[str, Any]:
 
 
 def ignore_stop_signals() -> None:
-    """In a child: a service manager's SIGTERM goes to every process; the run handles it."""
+    """In a child: a service manager's SIGTERM goes to every process; the run handles it.
+    Its words are the run's language from then on (`BULK_SENDER_LANG`, set by `Child`)."""
+    language.set_language(language.active())
     for name in ("SIGINT", "SIGTERM"):
         signal.signal(getattr(signal, name), signal.SIG_IGN)
 

@@ -28,6 +28,7 @@ from ..errors import JournalError
 from ..journal.reading import snapshot
 from ..journal.store import Journal
 from ..journal.writer import JournalWriter
+from ..language import active, use_language
 from ..report.workbook import check_writable
 from . import ending
 from .campaign import Mode, Plan, RunResult, Settings, prepare, target_for
@@ -66,19 +67,20 @@ async def run_engine(
     `on_event` is called on the event loop's thread. Usable inside any running loop, and
     from any thread through `asyncio.run`.
     """
-    plan = prepare(settings)
-    target_id, target_label = target_for(settings)
-    check_writable(plan.report_path)
-    emit = on_event or _ignore
-    run = Run(settings, plan, None, transport, clock, emit, cancel or CancelToken(), timer)
-    if settings.mode is Mode.DRY_RUN and not plan.journal_path.exists():
-        result = await asyncio.to_thread(ending.preview, run)
-    else:
-        result = await _run_with_journal(run, target_id, target_label, confirm)
-    if result.preview:
-        emit(PreviewReady(result.preview, result.distinct_messages))
-    emit(Finished(result))
-    return result
+    with use_language(active()):  # the run's words in one language, looked up once
+        plan = prepare(settings)
+        target_id, target_label = target_for(settings)
+        check_writable(plan.report_path)
+        emit = on_event or _ignore
+        run = Run(settings, plan, None, transport, clock, emit, cancel or CancelToken(), timer)
+        if settings.mode is Mode.DRY_RUN and not plan.journal_path.exists():
+            result = await asyncio.to_thread(ending.preview, run)
+        else:
+            result = await _run_with_journal(run, target_id, target_label, confirm)
+        if result.preview:
+            emit(PreviewReady(result.preview, result.distinct_messages))
+        emit(Finished(result))
+        return result
 
 
 async def _run_with_journal(
