@@ -16,6 +16,8 @@ from typing import Any
 import openpyxl
 import pytest
 
+from bulk_sender.result_columns import machine_statuses
+
 ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -138,13 +140,14 @@ def run_cli(
 
 def report_rows(path: Path) -> list[dict[str, object]]:
     """The results sheet of a report, as openpyxl (Excel's view of the file) reads it, its
-    result columns by their machine names (the workbook's defined names), whatever its language."""
+    result columns by their machine names (the workbook's defined names) and its statuses by
+    theirs (`sent`), whatever its language."""
     book = openpyxl.load_workbook(path, read_only=True)
     try:
         names = machine_names(book)
         rows = book.worksheets[0].iter_rows(values_only=True)
         header = [names.get(i, title) for i, title in enumerate(next(rows))]
-        return [dict(zip(header, row, strict=True)) for row in rows]
+        return [machine_statuses(dict(zip(header, row, strict=True))) for row in rows]
     finally:
         book.close()
 

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import io
 
+from babel.numbers import format_decimal
+
 from bulk_sender import Status
 from bulk_sender.cli.progress import Progress
-from bulk_sender.language import translations, use_language
+from bulk_sender.language import babel_locale, translations, use_language
 
 
 class Clock:
@@ -60,12 +62,14 @@ def test_the_line_and_the_summary_read_in_the_user_s_language():
         progress.update(1, Status.SENT.value)
 
     lines = out.getvalue().splitlines()
+    # The figure as Babel writes it for the locale (`0,5`), not as the test would guess it.
+    rate = format_decimal(0.5, "#,##0.0", locale=babel_locale("pt_BR"))
     line = words.gettext(
         "sent {sent}/{total}, failed {failed}, uncertain {uncertain}, retrying {retrying} "
         "| {rate} msg/s, ETA {eta}"
     )
     assert lines[0] == line.format(sent=1, total=4, failed=0, uncertain=0, retrying=0,
-                                   rate="0.5", eta="0:00:06")  # fmt: skip
+                                   rate=rate, eta="0:00:06")  # fmt: skip
     assert lines[1] == words.gettext("Sending summary:")
     for name in ("sent", "failed", "uncertain", "pending", "time"):
         assert any(row.startswith(f"  {words.gettext(name)} ") for row in lines[2:]), name

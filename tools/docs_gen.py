@@ -39,13 +39,19 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 
+PLURALS: dict[str, str] = {}
+"""An `ngettext` message's plural id -> its singular id, as `literal()` meets them: the docs
+list the plural form."""
+
+
 def _words(lang: str) -> Callable[[str], str]:
     """The package catalog's gettext for `lang` ("en" is the source language)."""
     if lang == "en":
         return lambda message: message
     from bulk_sender.language import translations
 
-    return translations("pt_BR" if lang == "pt" else lang).gettext
+    catalog = translations("pt_BR" if lang == "pt" else lang)
+    return lambda m: catalog.ngettext(PLURALS[m], m, 2) if m in PLURALS else catalog.gettext(m)
 
 
 def _pick(lang: str, en: str, es: str) -> str:
@@ -252,7 +258,8 @@ def placeholder(node: ast.expr) -> str:
 
 def literal(node: ast.expr) -> tuple[str, bool] | None:
     """The text a message expression writes, and whether it goes through the catalog:
-    a string, an f-string (its values as `{...}`), `_("...")`, `"...".format(...)`, `a + b`."""
+    a string, an f-string (its values as `{...}`), `_("...")`, `ngettext("...", "...", n)` (its
+    plural), `"...".format(...)`, `a + b`."""
     if isinstance(node, ast.Constant) and isinstance(node.value, str):
         return node.value, False
     if isinstance(node, ast.JoinedStr):
@@ -268,6 +275,11 @@ def literal(node: ast.expr) -> tuple[str, bool] | None:
         if isinstance(func, ast.Name) and func.id in ("_", "N_", "gettext") and node.args:
             inner = literal(node.args[0])
             return (inner[0], True) if inner else None
+        if isinstance(func, ast.Name) and func.id == "ngettext" and len(node.args) == 3:
+            one, many = literal(node.args[0]), literal(node.args[1])
+            if one and many:
+                PLURALS[many[0]] = one[0]
+                return many[0], True
         if isinstance(func, ast.Attribute) and func.attr == "format":
             return literal(func.value)
     if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Add):
@@ -306,12 +318,32 @@ def _resolve(
     site: ast.AST,
     functions: dict[str, ast.FunctionDef],
     parents: dict[ast.AST, ast.AST],
-) -> tuple[str, bool] | None:
+    tables: dict[str, list[ast.expr]],
+) -> list[tuple[str, bool]]:
     """`literal(node)`, or where `node` is a name assigned a literal in the same function,
-    or a call of a module-level function of the package that returns one, that literal."""
+    or a call of a module-level function of the package that returns one, that literal; or
+    `_(TABLE[key])`, each message of a module-level table (a dict of `N_("...")`)."""
     found = literal(node)
     if found is not None:
-        return found
+        return [found]
+    if (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)
+            and node.func.attr == "format"):  # fmt: skip
+        node = node.func.value
+    if (isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "_"
+            and node.args and isinstance(node.args[0], ast.Subscript)
+            and isinstance(node.args[0].value, ast.Name)):  # fmt: skip
+        values = tables.get(node.args[0].value.id, [])
+        return [(text, True) for text, __ in filter(None, map(literal, values))]
+    single = _resolve_one(node, site, functions, parents)
+    return [single] if single else []
+
+
+def _resolve_one(
+    node: ast.expr,
+    site: ast.AST,
+    functions: dict[str, ast.FunctionDef],
+    parents: dict[ast.AST, ast.AST],
+) -> tuple[str, bool] | None:
     if isinstance(node, ast.Name):
         scope = site
         while scope in parents and not isinstance(scope, ast.FunctionDef | ast.AsyncFunctionDef):
@@ -344,14 +376,18 @@ def raised(package: Path = PACKAGE) -> tuple[list[Raised], list[str]]:
     for path, tree in trees.items():
         module = ".".join(path.relative_to(package).with_suffix("").parts)
         parents = {child: node for node in ast.walk(tree) for child in ast.iter_child_nodes(node)}
+        tables = {top.targets[0].id: top.value.values for top in tree.body
+                  if isinstance(top, ast.Assign) and isinstance(top.value, ast.Dict)
+                  and len(top.targets) == 1 and isinstance(top.targets[0], ast.Name)}  # fmt: skip
         for node, name, args, keywords in _sites(tree, classes):
-            message = _resolve(args[0], node, functions, parents) if args else None
-            if message is None:
+            messages = _resolve(args[0], node, functions, parents, tables) if args else []
+            if not messages:
                 unread.append(f"{path.relative_to(ROOT)}:{node.lineno}")  # type: ignore[attr-defined]
                 continue
             hint = next((literal(k.value) for k in keywords if k.arg == "hint"), None)
-            found.append(Raised(name, module, node.lineno, message[0], message[1],  # type: ignore[attr-defined]
-                                hint[0] if hint else None, bool(hint and hint[1])))  # fmt: skip
+            for text, catalog in messages:
+                found.append(Raised(name, module, node.lineno, text, catalog,  # type: ignore[attr-defined]
+                                    hint[0] if hint else None, bool(hint and hint[1])))  # fmt: skip
     return found, unread
 
 
