@@ -40,7 +40,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
-from .language import N_, ngettext
+from .language import N_, _, ngettext
 
 
 class Status(enum.StrEnum):
@@ -236,11 +236,11 @@ API_REASON = N_("Plazbot answered {status}")
 
 
 def reason_words(code: str) -> str:
-    """A reason code's few words, untranslated: the table's, `Plazbot answered 404` for an
-    `api_404`, else the code itself."""
+    """A reason code's few words in the active language: the table's, `Plazbot answered 404`
+    for an `api_404`, else the code itself."""
     if code.startswith("api_") and code[4:].isdigit():
-        return API_REASON.format(status=code[4:])
-    return REASONS.get(code, code)
+        return _(API_REASON).format(status=code[4:])
+    return _(REASONS[code]) if code in REASONS else code
 
 
 SENDABLE = sources(Move.CLAIMED)

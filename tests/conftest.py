@@ -138,16 +138,17 @@ def run_cli(
     )
 
 
-def report_rows(path: Path) -> list[dict[str, object]]:
+def report_rows(path: Path, *, as_written: bool = False) -> list[dict[str, object]]:
     """The results sheet of a report, as openpyxl (Excel's view of the file) reads it, its
     result columns by their machine names (the workbook's defined names) and its statuses by
-    theirs (`sent`), whatever its language."""
+    theirs (`sent`), whatever its language; `as_written`, the statuses in its words."""
     book = openpyxl.load_workbook(path, read_only=True)
     try:
         names = machine_names(book)
         rows = book.worksheets[0].iter_rows(values_only=True)
         header = [names.get(i, title) for i, title in enumerate(next(rows))]
-        return [machine_statuses(dict(zip(header, row, strict=True))) for row in rows]
+        found = [dict(zip(header, row, strict=True)) for row in rows]
+        return found if as_written else [machine_statuses(row) for row in found]
     finally:
         book.close()
 

@@ -4,6 +4,7 @@ Brazilian Portuguese translation, and the translations keep what the code fills 
 from __future__ import annotations
 
 import importlib.util
+import re
 import string
 import sys
 from pathlib import Path
@@ -46,7 +47,11 @@ def test_translations_keep_the_placeholders_and_carry_no_markup(language):
 
 
 def _fields(text: str) -> set[str]:
-    return {name for _, name, _, _ in string.Formatter().parse(text) if name}
+    """`{name}` fields, and argparse's `%(name)s` and `%s` (a translation that drops one
+    would crash argparse)."""
+    percent = re.findall(r"%\(\w+\)[sdr]|%[sdr]", text)
+    braces = {name for _, name, _, _ in string.Formatter().parse(text) if name}
+    return braces | {f"{p}#{percent[:i].count(p)}" for i, p in enumerate(percent)}
 
 
 def test_a_merge_keeps_both_branches_messages_and_each_side_s_new_translations(tmp_path):

@@ -15,8 +15,8 @@ from zoneinfo import ZoneInfo
 import openpyxl
 import pytest
 
-from bulk_sender import Protection
-from bulk_sender.engine.options import when_and_to
+from bulk_sender import Protection, Settings
+from bulk_sender.cli.console import question
 
 from .conftest import clean_env, report_rows, run_cli
 
@@ -176,6 +176,17 @@ def test_a_test_send_goes_to_the_test_phone_and_leaves_the_campaign_untouched(wo
 def test_the_confirmation_names_the_start_time_or_the_test_phone():
     start = datetime(2026, 12, 3, 9, 0).astimezone()
 
-    assert when_and_to(Protection(not_before=start)) == ", the first at 2026-12-03 09:00:00"
-    assert when_and_to(Protection(test_to="999888777")) == ", as a test to 999888777 only"
-    assert when_and_to(Protection()) == ""
+    def asked(protection: Protection) -> str:
+        settings = Settings(contacts=Path("c.csv"), message="Hola", api_url="https://api.example",
+                            protection=protection)  # fmt: skip
+        return question(settings, 2, 2)
+
+    assert asked(Protection(not_before=start)) == (
+        "Send 2 messages to 2 phones through https://api.example, the first at "
+        "2026-12-03 09:00:00? [y/N] "
+    )
+    assert asked(Protection(test_to="999888777")) == (
+        "Send 2 messages to 2 phones through https://api.example, as a test to 999888777 "
+        "only? [y/N] "
+    )
+    assert asked(Protection()) == "Send 2 messages to 2 phones through https://api.example? [y/N] "

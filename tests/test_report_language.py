@@ -12,21 +12,27 @@ import csv
 import shutil
 import subprocess
 from collections import Counter
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
 import openpyxl
 import pytest
-from babel.dates import format_datetime
+from babel.dates import format_date, format_datetime
 from babel.numbers import format_decimal
 
 from bulk_sender import lifecycle
 from bulk_sender.contacts.load import open_contacts
-from bulk_sender.language import LANGUAGES, translations, use_language
+from bulk_sender.language import (
+    LANGUAGES,
+    babel_locale,
+    shown_datetime,
+    translations,
+    use_language,
+)
 from bulk_sender.lifecycle import REPORTED, Status
 from bulk_sender.report.layout import RESULT_COLUMNS
-from bulk_sender.report.words import DETAILS, excel_date_format
+from bulk_sender.report.words import DETAILS, as_text, excel_date_format
 from bulk_sender.result_columns import TITLES, recognise_header, status_of
 
 from .conftest import ROOT, machine_names, report_rows, report_summary, run_cli
@@ -197,7 +203,7 @@ def test_a_portuguese_colleague_resumes_a_spanish_campaign_from_its_report(tmp_p
     header = next(book.worksheets[0].iter_rows(max_row=1, values_only=True))
     book.close()
     assert es("Status") in header and "result_status" not in header
-    lima = report_rows(tmp_path / "lima.xlsx")
+    lima = report_rows(tmp_path / "lima.xlsx", as_written=True)
     assert Counter(row["result_status"] for row in lima)[es("sent")] == 10
     (tmp_path / "lima.journal.sqlite3").unlink()  # only the report knows what was sent
 
@@ -212,7 +218,7 @@ def test_a_portuguese_colleague_resumes_a_spanish_campaign_from_its_report(tmp_p
     book.close()
     assert list(header).count(pt("Status")) == 1  # the Spanish result columns set aside
     assert es("Status") not in header or es("Status") == pt("Status")
-    rows = report_rows(tmp_path / "sao-paulo.xlsx")
+    rows = report_rows(tmp_path / "sao-paulo.xlsx", as_written=True)
     counts = Counter(row["result_status"] for row in rows)
     assert counts[pt("sent")] == 43 and counts[pt("invalid")] == 6
     kept = {row["result_message_id"] for row in lima if row["result_status"] == es("sent")}
@@ -252,3 +258,13 @@ def test_libreoffice_shows_a_spanish_report_in_spanish(tmp_path):
     local = SENT_AT.astimezone()  # day first, as Lima writes it: 1/5/2026, not 5/1/2026
     shown = f"{local.day}/{local.month}/{local.year}, {local.hour}:{local:%M:%S}"
     assert rows[0][es("Sent at")] == shown
+
+
+def test_a_csv_summary_writes_english_dates_as_iso_and_others_as_their_locale():
+    moment, day = datetime(2026, 12, 3, 9, 5, 3).astimezone(), date(2026, 12, 3)
+    with use_language("en"):
+        assert as_text(moment) == "2026-12-03 09:05:03"
+        assert as_text(day) == "2026-12-03"
+    with use_language("es"):
+        assert as_text(moment) == shown_datetime(moment, seconds=True)
+        assert as_text(day) == format_date(day, "medium", locale=babel_locale("es"))

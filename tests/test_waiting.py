@@ -21,12 +21,11 @@ from bulk_sender import (
     run_campaign,
     run_engine,
 )
-from bulk_sender.cli.console import Console
+from bulk_sender.cli.console import Console, countdown_line
 from bulk_sender.engine.run import Event, Notice, Paused, Sending, Waiting
 from bulk_sender.engine.waiting import (
     Countdown,
     Waiter,
-    countdown_line,
     parse_not_before,
     shown_time,
 )

@@ -23,6 +23,7 @@ import pytest
 from babel import dates
 
 from bulk_sender import lifecycle
+from bulk_sender.cli.console import countdown_line
 from bulk_sender.delivery.classify import (
     HTTP_MEANINGS,
     Kind,
@@ -38,7 +39,7 @@ from bulk_sender.engine.campaign import rebuild_report
 from bulk_sender.engine.followup import find_journal
 from bulk_sender.engine.plan import _shown_iso
 from bulk_sender.engine.settling import _confirmed
-from bulk_sender.engine.waiting import countdown_line, parse_not_before
+from bulk_sender.engine.waiting import parse_not_before
 from bulk_sender.errors import ConfigError, InputError, JournalError, system_problem
 from bulk_sender.journal.file import journal_error, make_folder
 from bulk_sender.journal.lock import busy_message

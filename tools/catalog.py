@@ -23,7 +23,12 @@ from babel.messages.pofile import read_po, write_po
 
 ROOT = Path(__file__).resolve().parent.parent
 PACKAGE = ROOT / "bulk_sender"
-LANGUAGES = ("es", "pt_BR")
+sys.path.insert(0, str(ROOT))
+from bulk_sender.language import DEFAULT as SOURCE  # noqa: E402  (the checkout's)
+from bulk_sender.language import LANGUAGES as ALL  # noqa: E402
+
+LANGUAGES = tuple(lang for lang in ALL if lang != SOURCE)
+"""The catalogs kept: every language but the source one, English."""
 KEYWORDS = {"_": None, "N_": None, "ngettext": (1, 2)}
 METHODS = [("**/ui/templates/**.html", "jinja2"), ("**.py", "python")]
 OPTIONS = {"**/ui/templates/**.html": {"extensions": "jinja2.ext.i18n"}}
@@ -47,7 +52,6 @@ def extract() -> Catalog:
 def extra_messages() -> list[str | tuple[str, str]]:
     """Words the code makes from a table, not a literal: each status's name and its count
     (`{n} sent`)."""
-    sys.path.insert(0, str(ROOT))
     from bulk_sender import lifecycle
 
     found: list[str | tuple[str, str]] = []

@@ -48,9 +48,9 @@ def _words(lang: str) -> Callable[[str], str]:
     """The package catalog's gettext for `lang` ("en" is the source language)."""
     if lang == "en":
         return lambda message: message
-    from bulk_sender.language import translations
+    from bulk_sender.language import language_of, translations
 
-    catalog = translations("pt_BR" if lang == "pt" else lang)
+    catalog = translations(language_of(lang) or lang)
     return lambda m: catalog.ngettext(PLURALS[m], m, 2) if m in PLURALS else catalog.gettext(m)
 
 

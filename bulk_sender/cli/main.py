@@ -195,9 +195,9 @@ def reason_count(code: str, n: int) -> str:
     """`invalid_phone 2 (teléfono inválido)`: a reason's stable code first, as the report's
     detail has it and scripts read it (docs/spec.md section 11), how many rows, then its
     words in the user's language."""
-    if code not in lifecycle.REASONS:
+    words = lifecycle.reason_words(code)
+    if words == code:
         return f"{code} {n}"  # a code without words of its own: nothing to translate
-    words = _(lifecycle.REASONS[code])
     return _("{code} {n} ({words})").format(words=words, code=code, n=n)
 
 

@@ -20,7 +20,7 @@ from ..messages.compose import SEND_TYPES
 from ..sandbox.server import ServerSettings
 from .budget import add_budget_command
 from .followup import add_follow_up_commands
-from .protect import add_optout_command, add_protection_flags
+from .protect import add_optout_command, add_protection_flags, whole_number
 
 Command = Callable[[argparse.Namespace, Sequence[str]], int]
 """A command's handler: its parsed flags and the words they came from, to an exit code."""
@@ -376,7 +376,7 @@ def _add_fault_flags(serve: argparse.ArgumentParser) -> None:
                "requests) that get each, e.g. 131049=0.05,131050=0.02"),
     )  # fmt: skip
     serve.add_argument(
-        "--seed", type=_whole_number, metavar="N", help=_("makes the faults repeatable")
+        "--seed", type=whole_number, metavar="N", help=_("makes the faults repeatable")
     )
 
 
@@ -406,16 +406,6 @@ def _code_shares(text: str) -> tuple[tuple[str, float], ...]:
     return tuple(pairs)
 
 
-def _whole_number(text: str) -> int:
-    """An integer, or the user's words on what to write (argparse's name the function's)."""
-    try:
-        return int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(
-            _("{text}: write a whole number, e.g. 3").format(text=text)
-        ) from None
-
-
 def _number(text: str) -> float:
     try:
         return float(text)
@@ -426,14 +416,14 @@ def _number(text: str) -> float:
 
 
 def _positive_int(text: str) -> int:
-    value = _whole_number(text)
+    value = whole_number(text)
     if value < 1:
         raise argparse.ArgumentTypeError(_("{text}: must be 1 or more").format(text=text))
     return value
 
 
 def _non_negative_int(text: str) -> int:
-    value = _whole_number(text)
+    value = whole_number(text)
     if value < 0:
         raise argparse.ArgumentTypeError(_("{text}: must be 0 or more").format(text=text))
     return value

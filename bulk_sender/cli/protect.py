@@ -52,7 +52,7 @@ def add_protection_flags(send: argparse.ArgumentParser) -> None:
         help=_("stay and send as send-hour windows open and the daily budget frees room"),
     )  # fmt: skip
     group.add_argument(
-        "--daily-limit", type=_whole_number, metavar="N",
+        "--daily-limit", type=whole_number, metavar="N",
         help=_("start at most N different customers in any 24 hours (default: bulk-sender "
                "budget set)"),
     )  # fmt: skip
@@ -67,11 +67,12 @@ def add_protection_flags(send: argparse.ArgumentParser) -> None:
         help=_("send the first messages to PHONE only, as a test"),
     )
     group.add_argument(
-        "--test-count", type=_whole_number, metavar="N", help=_("messages in the test (1)")
+        "--test-count", type=whole_number, metavar="N", help=_("messages in the test (1)")
     )
 
 
-def _whole_number(text: str) -> int:
+def whole_number(text: str) -> int:
+    """An integer, or the user's words on what to write (argparse's name the function's)."""
     try:
         return int(text)
     except ValueError:

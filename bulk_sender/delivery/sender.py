@@ -120,7 +120,7 @@ class Sender:
         queue: asyncio.Queue[Message | None] = asyncio.Queue(maxsize=2 * self.settings.concurrency)
         try:
             async with asyncio.TaskGroup() as tasks:
-                for _ in range(self.settings.concurrency):
+                for __ in range(self.settings.concurrency):
                     tasks.create_task(self._work(queue))
                 await self._feed(messages, queue)
         except BaseExceptionGroup as group:

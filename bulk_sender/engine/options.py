@@ -33,7 +33,6 @@ from ..protect.hours import parse_send_hours
 from ..protect.optouts import ENV_VAR as OPTOUTS_VAR
 from ..protect.rules import Protection
 from .campaign import Mode, Settings
-from .waiting import shown_time
 
 MODE_FLAGS = {Mode.LIVE: "--live", Mode.SANDBOX: "--sandbox", Mode.DRY_RUN: None}
 
@@ -122,15 +121,6 @@ def _protection_words(protection: Protection) -> list[str]:
     if protection.daily_limit is not None:
         words.append(f"--daily-limit={protection.daily_limit}")
     return words
-
-
-def when_and_to(protection: Protection) -> str:
-    """What the confirmation adds: ` at <start time>`, or that it is a test to PHONE."""
-    if protection.test_to:
-        return _(", as a test to {phone} only").format(phone=protection.test_to)
-    if protection.not_before:
-        return _(", the first at {when}").format(when=shown_time(protection.not_before))
-    return ""
 
 
 def record(settings: Settings) -> str:

@@ -13,7 +13,7 @@ import contextlib
 import shutil
 import sys
 from collections.abc import Callable
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from typing import TextIO
 
 from ..errors import ConfigError
@@ -86,13 +86,6 @@ class Waiter:
             self.show(what, left)
             await self.timer.sleep(min(left, self.step), self._stop)
         return False
-
-
-def countdown_line(what: str, left: float) -> str:
-    """`First message at 2026-12-03 09:00:00 (in 2:59:30); Ctrl-C stops`."""
-    return _("{what} (in {left}); Ctrl-C stops").format(
-        what=what, left=timedelta(seconds=round(left))
-    )
 
 
 class Countdown:

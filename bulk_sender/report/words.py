@@ -20,7 +20,7 @@ from typing import Any
 from babel import Locale, dates, numbers
 
 from .. import lifecycle
-from ..language import N_, _, active, babel_locale
+from ..language import N_, _, active, babel_locale, language_of, shown_datetime
 from ..result_columns import RESULT_COLUMNS, title
 
 DETAILS = {
@@ -69,15 +69,8 @@ def item_words(key: str) -> str:
     if kind == "status" and name:
         return _(name)
     if kind == "reason" and name:
-        return reason_words(name)
+        return lifecycle.reason_words(name)
     return _(DETAILS[key]) if key in DETAILS else key
-
-
-def reason_words(code: str) -> str:
-    """A reason code's few words in the active language (`lifecycle.REASONS`)."""
-    if code.startswith("api_") and code[4:].isdigit():
-        return _(lifecycle.API_REASON).format(status=code[4:])
-    return _(lifecycle.REASONS[code]) if code in lifecycle.REASONS else code
 
 
 def _value_words(key: str, value: Any) -> Any:
@@ -102,11 +95,13 @@ def as_text(value: Any) -> Any:
     if isinstance(value, int | float | Decimal):
         return numbers.format_decimal(value, locale=locale())
     if isinstance(value, datetime):
-        return dates.format_datetime(value, "medium", locale=locale())
+        return shown_datetime(value, seconds=True, own_zone=True)
     if isinstance(value, date):
-        return dates.format_date(value, "medium", locale=locale())
+        english = value.isoformat()
+        return english if active() == "en" else dates.format_date(value, "medium", locale())
     if isinstance(value, time):
-        return dates.format_time(value, "medium", locale=locale())
+        english = value.strftime("%H:%M:%S")
+        return english if active() == "en" else dates.format_time(value, "medium", locale=locale())
     return value
 
 
@@ -114,7 +109,7 @@ def excel_date_format(kind: type) -> str:
     """An Excel number format for a datetime, date or time cell, in the locale's order
     (`8/12/2026, 9:05:03` in Spanish, `08/12/2026 09:05:03` in Portuguese), the year in full;
     ISO 8601 in English (`ISO_FORMATS`)."""
-    return _excel_formats(active())[kind]
+    return _excel_formats(babel_locale())[kind]
 
 
 ISO_FORMATS = {datetime: "yyyy-mm-dd hh:mm:ss", date: "yyyy-mm-dd", time: "hh:mm:ss"}
@@ -123,10 +118,11 @@ read the same everywhere (`5/1/2026` is January 5th in Lima, May 1st in New York
 
 
 @functools.cache
-def _excel_formats(language: str) -> dict[type, str]:
-    if language == "en":
+def _excel_formats(name: str) -> dict[type, str]:
+    """By the Babel locale's name (`es_PE`): English's, whatever its region, are ISO 8601."""
+    if language_of(name) == "en":
         return ISO_FORMATS
-    where = _locale(language)
+    where = _locale(name)
     day = dates.get_date_format("short", where).pattern
     hour = dates.get_time_format("medium", where).pattern
     both = str(dates.get_datetime_format("short", where)).replace("{1}", day).replace("{0}", hour)

@@ -11,7 +11,7 @@ from datetime import datetime
 from typing import Any
 
 from ..errors import ConfigError
-from ..language import _
+from ..language import _, shown_datetime
 from ..protect.budget import (
     WINDOW,
     data_folder,
@@ -44,8 +44,8 @@ def budget_state(env: Mapping[str, str], new_customers: int = 0) -> dict[str, An
     plan = days_needed(new_customers, left, limit, now)
     return state | {
         "used": len(used), "left": left,
-        "opens": opens.astimezone().strftime("%Y-%m-%d %H:%M") if opens else "",
-        "days": [[when.astimezone().strftime("%Y-%m-%d %H:%M"), n] for when, n in plan],
+        "opens": shown_datetime(opens) if opens else "",
+        "days": [[shown_datetime(when), n] for when, n in plan],
     }  # fmt: skip
 
 

@@ -9,15 +9,12 @@ one catalog (`bulk_sender/language.py`, kept with `python tools/catalog.py`).
 
 from __future__ import annotations
 
-import gettext
-
 from babel import Locale
 
 from .. import language
 
 COOKIE = "bulk_sender_lang"
-"""The switch's cookie: one of `LANGUAGES`. Not per port, unlike the token: a preference."""
-LANGUAGES = language.LANGUAGES
+"""The switch's cookie: one of `language.LANGUAGES`. Not per port, unlike the token."""
 NAMES = {"es": "Español", "pt_BR": "Português (Brasil)", "en": "English"}
 """Each language by its own name, as a language switch shows it."""
 GETTEXT_ORDER = ("zero", "one", "two", "few", "many", "other")
@@ -26,18 +23,18 @@ COUNTRIES = ("PE", "MX", "CO", "CL", "AR", "EC", "BO", "BR", "UY", "PY", "VE", "
 """The countries the page suggests for phones without a code, the region's first."""
 
 
-def choose_language(
+def page_language(
     switch: str | None, accept_language: str | None, default: str | None = None
 ) -> str:
     """The switch's language, else the browser's first (by q-value) the page speaks (es*,
     pt* as pt_BR, en*), else `default` (the process's), else English."""
-    if switch in LANGUAGES:
+    if switch in language.LANGUAGES:
         return switch
     for tag in browser_languages(accept_language):
         found = language.language_of(tag)
         if found:
             return found
-    return default if default in LANGUAGES else language.DEFAULT
+    return default if default in language.LANGUAGES else language.DEFAULT
 
 
 def browser_languages(accept_language: str | None) -> list[str]:
@@ -57,11 +54,6 @@ def browser_languages(accept_language: str | None) -> list[str]:
         if tag and tag != "*" and quality > 0:
             wanted.append((-quality, position, tag))
     return [tag for __, __, tag in sorted(wanted)]
-
-
-def translations(language_code: str) -> gettext.NullTranslations:
-    """The page's compiled catalog of `language`; English is the source and needs none."""
-    return language.translations(language_code)
 
 
 def html_tag(language_code: str) -> str:

@@ -20,7 +20,6 @@ from typing import Any, TypeVar
 
 from .. import lifecycle
 from ..engine.campaign import Mode, RunResult, Settings
-from ..engine.options import when_and_to
 from ..engine.run import (
     AwaitingConfirmation,
     CancelToken,
@@ -37,7 +36,7 @@ from ..engine.run import (
 )
 from ..engine.waiting import shown_time
 from ..errors import BulkSenderError, ConfigError
-from ..language import _
+from ..language import _, shown_datetime
 
 T = TypeVar("T")
 DONE_STATUSES = tuple(s.value for s in lifecycle.WHILE_SENDING)
@@ -109,13 +108,12 @@ class Runs:
         loop = asyncio.get_running_loop()
         live = settings.mode is Mode.LIVE
 
-        when = when_and_to(settings.protection)  # ", the first at 09:00", as the CLI asks
         # The page words its question itself, whole, from these (`confirm` of page_plurals).
         start = settings.protection.not_before
         words = {"url": settings.api_url, "when": shown_time(start) if start else ""}
 
         async def confirm(messages: int, phones: int, target: str) -> bool:
-            asking = self._ask(messages, phones, target + when, words)
+            asking = self._ask(messages, phones, target, words)
             asked = asyncio.run_coroutine_threadsafe(asking, loop)
             return await asyncio.wrap_future(asked)
 
@@ -207,7 +205,7 @@ class Runs:
             state["paused"] = {"seconds": round(event.seconds, 1), "reason": event.reason}
         elif isinstance(event, Waiting):  # a start time or send window: when, and how long
             state["paused"] = None
-            state["waiting"] = {"until": f"{event.until:%Y-%m-%d %H:%M}", "reason": event.reason,
+            state["waiting"] = {"until": shown_datetime(event.until), "reason": event.reason,
                                 "seconds": round(event.seconds_left)}  # fmt: skip
         elif isinstance(event, Notice):
             state["notices"] = [*state["notices"], {"text": event.text, "warning": event.warning}]

@@ -13,7 +13,10 @@ from collections.abc import Awaitable, Callable
 
 from aiohttp import web
 
+from ..language import LANGUAGES, N_, translations
+
 TOKEN_PARAM = "token"
+FORBIDDEN = N_("Open the address that `bulk-sender ui` printed in its terminal.")
 LOOPBACK_NAMES = ("127.0.0.1", "localhost")
 # A scripted page can only load what the package serves; nothing runs inline.
 CONTENT_SECURITY_POLICY = (
@@ -63,13 +66,9 @@ class Door:
     async def middleware(self, request: web.Request, handler: Handler) -> web.StreamResponse:
         why = self.refusal(request)
         if why is not None:
-            return web.Response(
-                status=403,
-                # Before the page's language is known, and to anyone: in all three.
-                text=f"Forbidden: {why}. Open the address that `bulk-sender ui` printed "
-                "in its terminal. / Prohibido: abra la dirección que mostró `bulk-sender ui`. "
-                "/ Proibido: abra o endereço que o `bulk-sender ui` mostrou.",
-            )
+            # Before the page's language is known, and to anyone: in all three.
+            said = [translations(lang).gettext(FORBIDDEN) for lang in LANGUAGES]
+            return web.Response(status=403, text=f"Forbidden: {why}. " + " / ".join(said))
         if TOKEN_PARAM in request.query:
             # The token leaves the address bar (and history, and screenshots) for a cookie.
             redirect = web.Response(status=302, headers={"Location": request.rel_url.path})

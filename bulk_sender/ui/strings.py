@@ -12,9 +12,9 @@ from collections.abc import Callable
 from typing import Any
 
 from .. import lifecycle
-from ..language import N_, ngettext, use_language
+from ..language import N_, ngettext, translations, use_language
 from ..lifecycle import Status
-from .i18n import html_tag, plural_categories, translations
+from .i18n import html_tag, plural_categories
 
 # A status's word is its name (`lifecycle.Status`), the catalog's message id; what it means
 # comes from the lifecycle too (`MEANINGS`). Neither is extracted from this file: the catalog

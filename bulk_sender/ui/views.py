@@ -20,7 +20,7 @@ from ..engine.options import environment, recorded_settings
 from ..engine.run import run_engine
 from ..engine.testsend import run_test_send
 from ..errors import BulkSenderError, ConfigError, InputError
-from ..language import _, active, ngettext, use_language
+from ..language import _, active, ngettext, translations, use_language
 from ..lifecycle import Status
 from . import campaigns, i18n
 from .budget import budget_state, save_tier
@@ -68,7 +68,7 @@ class Views:
 
     def language_of(self, request: web.Request) -> str:
         """The request's language: the page's switch, the browser's, the process's, English."""
-        return i18n.choose_language(
+        return i18n.page_language(
             request.cookies.get(i18n.COOKIE), request.headers.get("Accept-Language"),
             self.default_language,
         )  # fmt: skip
@@ -109,7 +109,7 @@ class Views:
         html = self.pages.get_template("index.html").render(
             language=language, html_lang=i18n.html_tag(language), languages=i18n.NAMES,
             countries=i18n.country_names(language),
-            cookie=i18n.COOKIE, strings=page_strings(i18n.translations(language)),
+            cookie=i18n.COOKIE, strings=page_strings(translations(language)),
             plurals=page_plurals(language), statuses=page_statuses(),
         )  # fmt: skip
         return web.Response(

@@ -57,13 +57,13 @@ from bulk_sender.ui.strings import (
 def test_the_switch_then_the_browser_then_the_process_then_english(
     switch, header, default, language
 ):
-    assert i18n.choose_language(switch, header, default) == language
+    assert i18n.page_language(switch, header, default) == language
 
 
 def test_the_script_gets_its_messages_in_the_page_s_language():
-    spanish = page_strings(i18n.translations("es"))
-    portuguese = page_strings(i18n.translations("pt_BR"))
-    english = page_strings(i18n.translations("en"))
+    spanish = page_strings(translations("es"))
+    portuguese = page_strings(translations("pt_BR"))
+    english = page_strings(translations("en"))
 
     assert english == SCRIPT_STRINGS
     assert spanish["status_sent"] == translations("es").gettext("sent") != "sent"
