@@ -25,7 +25,7 @@ from selenium.webdriver.remote.webdriver import WebDriver
 from selenium.webdriver.support import expected_conditions as shown
 from selenium.webdriver.support.ui import Select, WebDriverWait
 
-from bulk_sender.language import translations
+from bulk_sender.language import shown_datetime, translations, use_language
 from bulk_sender.ui.strings import SCRIPT_STRINGS, page_plurals, page_statuses
 
 from ..conftest import ROOT, report_rows, run_cli
@@ -305,9 +305,9 @@ def test_a_start_time_shows_the_wait_and_stop_leaves_every_row_pending(ui, brows
     browser.click("#send-sandbox")
 
     waiting = ES.gettext("Waiting until {until} ({left} left): {reason}")
-    browser.text_in(
-        "#progress-label", waiting.split("{left}")[0].format(until=f"{start:%Y-%m-%d %H:%M}")
-    )
+    with use_language("es"):  # the time as the page's language writes it
+        until = shown_datetime(start)
+    browser.text_in("#progress-label", waiting.split("{left}")[0].format(until=until))
     browser.shot("ui-7-waiting")
     browser.click("#stop")
     browser.visible("#step-result")
