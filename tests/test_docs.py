@@ -29,7 +29,7 @@ def found() -> tuple[list[docs_gen.Raised], list[str]]:
     return docs_gen.raised()
 
 
-@pytest.mark.parametrize("lang", ["en", "es"])
+@pytest.mark.parametrize("lang", ["en", "es", "pt"])
 def test_troubleshooting_lists_every_error_message(
     lang: str, found: tuple[list[docs_gen.Raised], list[str]]
 ) -> None:
@@ -57,8 +57,16 @@ def test_every_error_is_found(found: tuple[list[docs_gen.Raised], list[str]]) ->
 
 def test_every_group_has_advice(found: tuple[list[docs_gen.Raised], list[str]]) -> None:
     for item in found[0]:
-        for lang in ("en", "es"):
+        for lang in ("en", "es", "pt"):
             assert docs_gen.advice(item.error, item.stage, lang)
+
+
+def test_the_docs_own_words_are_in_every_language() -> None:
+    """Each hand-written text of the generated parts (a group's advice, a stage's name, a
+    benchmark's title) is there in English, Spanish and Portuguese, none left in English."""
+    titles = [texts[1:] for texts in docs_gen.BENCHMARKS.values()]
+    for texts in [*docs_gen.ADVICE.values(), *docs_gen.STAGE_NAMES.values(), *titles]:
+        assert len(texts) == 3 and len(set(texts)) == 3, texts
 
 
 def test_the_collector_reads_every_shape(tmp_path: Path) -> None:
@@ -121,7 +129,7 @@ def test_architecture_names_every_module() -> None:
 
 
 def test_the_cli_reference_covers_every_command() -> None:
-    for lang in ("en", "es"):
+    for lang in ("en", "es", "pt"):
         page = (DOCS / f"cli.{lang}.md").read_text(encoding="utf-8")
         for words in docs_gen.commands():
             assert f"## `{' '.join(['bulk-sender', *words])}`" in page
@@ -130,7 +138,7 @@ def test_the_cli_reference_covers_every_command() -> None:
 def test_the_status_table_names_every_status() -> None:
     from bulk_sender.lifecycle import REASONS, REPORTED
 
-    for lang in ("en", "es"):
+    for lang in ("en", "es", "pt"):
         page = (DOCS / f"resume.{lang}.md").read_text(encoding="utf-8")
         assert all(f"| `{status}` |" in page for status in REPORTED)
         assert all(f"| `{code}` |" in page for code in REASONS)

@@ -11,8 +11,8 @@ tests/test_docs.py:
 - `bench_section(name, lang)` and `bench_chart(lang)`: the benchmarks' latest figures, from the
   files bench/*.py write (docs/bench/<name>.json).
 
-Words for Spanish pages go through the package's own catalog (`bulk_sender.language`):
-whatever it has not translated yet shows in English until it has.
+Words for Spanish and Portuguese pages go through the package's own catalog
+(`bulk_sender.language`): whatever it has not translated yet shows in English until it has.
 """
 
 from __future__ import annotations
@@ -54,9 +54,9 @@ def _words(lang: str) -> Callable[[str], str]:
     return lambda m: catalog.ngettext(PLURALS[m], m, 2) if m in PLURALS else catalog.gettext(m)
 
 
-def _pick(lang: str, en: str, es: str) -> str:
+def _pick(lang: str, en: str, es: str, pt: str) -> str:
     """The documentation's own words (not the program's) in the page's language."""
-    return es if lang == "es" else en
+    return {"es": es, "pt": pt}.get(lang, en)
 
 
 # --- The command line -------------------------------------------------------------------------
@@ -124,7 +124,8 @@ def status_table(lang: str) -> str:
 
     _ = _words(lang)
     head = _pick(lang, "| status | what it means | run the same command again |",
-                 "| estado | qué significa | al ejecutar el mismo comando otra vez |")  # fmt: skip
+                 "| estado | qué significa | al ejecutar el mismo comando otra vez |",
+                 "| status | o que significa | ao executar o mesmo comando de novo |")  # fmt: skip
     rows = [head, "|---|---|---|"]
     for status in lc.REPORTED:
         if status is lc.Status.READY:
@@ -132,14 +133,16 @@ def status_table(lang: str) -> str:
                 lang,
                 "dry run only: `--sandbox` or `--live` sends it",
                 "solo en el ensayo sin envío: `--sandbox` o `--live` lo envía",
+                "só na simulação: `--sandbox` ou `--live` envia",
             )
         elif status in lc.SENDABLE:
-            rerun = _pick(lang, "**sent**", "**se envía**")
+            rerun = _pick(lang, "**sent**", "**se envía**", "**é enviado**")
         elif status in lc.RETRIED_BY:
             flag = _flag(lc.RETRIED_BY[status])
-            rerun = _pick(lang, f"sent again only with `{flag}`", f"se reenvía solo con `{flag}`")
+            rerun = _pick(lang, f"sent again only with `{flag}`", f"se reenvía solo con `{flag}`",
+                          f"reenviado só com `{flag}`")  # fmt: skip
         else:
-            rerun = _pick(lang, "never sent again", "nunca se reenvía")
+            rerun = _pick(lang, "never sent again", "nunca se reenvía", "nunca é reenviado")
         rows.append(f"| `{status}` | {_(lc.MEANINGS[status])} | {rerun} |")
     return "\n".join(rows) + "\n"
 
@@ -149,8 +152,8 @@ def reason_table(lang: str) -> str:
     from bulk_sender import lifecycle as lc
 
     _ = _words(lang)
-    rows = [_pick(lang, "| reason code | in a few words |", "| código | en pocas palabras |"),
-            "|---|---|"]  # fmt: skip
+    rows = [_pick(lang, "| reason code | in a few words |", "| código | en pocas palabras |",
+                  "| código | em poucas palavras |"), "|---|---|"]  # fmt: skip
     rows += [f"| `{code}` | {_(words)} |" for code, words in lc.REASONS.items()]
     rows.append(f"| `api_<status>` | {_(lc.API_REASON).format(status='<status>')} |")
     return "\n".join(rows) + "\n"
@@ -163,20 +166,26 @@ def error_rule_table(lang: str) -> str:
     _ = _words(lang)
     resend = {
         lc.Resend.SAME_RUN: _pick(lang, "not a failure: the run slows down and tries again",
-                                  "no es un fallo: el envío va más lento y reintenta"),
+                                  "no es un fallo: el envío va más lento y reintenta",
+                                  "não é uma falha: o envio fica mais lento e tenta de novo"),
         lc.Resend.AFTER_BACKOFF: _pick(
             lang, "a later run sends it again by itself after a day, then 2, 4, up to 8 days; "
             "not before, even with `--retry-failed`",
             "un envío posterior lo reintenta solo tras un día, luego 2, 4, hasta 8 días; "
-            "no antes, ni con `--retry-failed`"),
+            "no antes, ni con `--retry-failed`",
+            "um envio posterior o reenvia sozinho depois de um dia, depois 2, 4, até 8 dias; "
+            "não antes, nem com `--retry-failed`"),
         lc.Resend.NEVER: _pick(lang, "this campaign never sends it again",
-                               "esta campaña nunca lo reenvía"),
+                               "esta campaña nunca lo reenvía",
+                               "esta campanha nunca o reenvia"),
         lc.Resend.IF_ASKED: _pick(lang, "sent again by a later run (`failed`: with "
                                   "`--retry-failed`)", "un envío posterior lo manda "
-                                  "(`failed`: con `--retry-failed`)"),
+                                  "(`failed`: con `--retry-failed`)",
+                                  "um envio posterior o envia (`failed`: com `--retry-failed`)"),
     }  # fmt: skip
     head = _pick(lang, "| code | row | reason | what it means | next |",
-                 "| código | fila | motivo | qué significa | después |")  # fmt: skip
+                 "| código | fila | motivo | qué significa | después |",
+                 "| código | linha | motivo | o que significa | depois |")  # fmt: skip
     rows = [head, "|---|---|---|---|---|"]
     for code, rule in lc.ERROR_RULES.items():
         status = f"`{lc.target(rule.move)}`" if rule.move is not None else "—"
@@ -397,24 +406,30 @@ STAGES = ("cli", "ui", "engine", "contacts", "messages", "protect", "journal", "
 meets them."""
 
 STAGE_NAMES = {
-    "cli": ("the command line", "la línea de comandos"),
-    "ui": ("the web page", "la página web"),
-    "engine": ("preparing and running a campaign", "preparar y ejecutar una campaña"),
-    "contacts": ("reading the contacts file", "leer el archivo de contactos"),
-    "messages": ("the message template", "la plantilla del mensaje"),
+    "cli": ("the command line", "la línea de comandos", "a linha de comando"),
+    "ui": ("the web page", "la página web", "a página web"),
+    "engine": ("preparing and running a campaign", "preparar y ejecutar una campaña",
+               "preparar e executar uma campanha"),
+    "contacts": ("reading the contacts file", "leer el archivo de contactos",
+                 "ler o arquivo de contatos"),
+    "messages": ("the message template", "la plantilla del mensaje", "o modelo da mensagem"),
     "protect": ("opt-outs, consent, send hours, the daily budget",
-                "bajas, consentimiento, horario, presupuesto diario"),
-    "journal": ("the campaign's journal", "el registro (journal) de la campaña"),
-    "delivery": ("talking to Plazbot", "la conexión con Plazbot"),
-    "report": ("writing the report", "escribir el reporte"),
+                "bajas, consentimiento, horario, presupuesto diario",
+                "descadastros, consentimento, horário, orçamento diário"),
+    "journal": ("the campaign's journal", "el registro (journal) de la campaña",
+                "o registro (journal) da campanha"),
+    "delivery": ("talking to Plazbot", "la conexión con Plazbot", "a conexão com o Plazbot"),
+    "report": ("writing the report", "escribir el reporte", "escrever o relatório"),
     "sandbox": ("the test server (`bulk-sender serve`)",
-                "el servidor de prueba (`bulk-sender serve`)"),
+                "el servidor de prueba (`bulk-sender serve`)",
+                "o servidor de teste (`bulk-sender serve`)"),
 }  # fmt: skip
 
-ADVICE: dict[tuple[str, str | None], tuple[str, str]] = {
+ADVICE: dict[tuple[str, str | None], tuple[str, str, str]] = {
     ("BulkSenderError", None): (
         "A problem that stops the run. The line names what went wrong; nothing was sent.",
         "Un problema que detiene el envío. La línea dice qué falló; no se envió nada.",
+        "Um problema que interrompe o envio. A mensagem diz o que deu errado; nada foi enviado.",
     ),
     ("InputError", None): (
         "A file you gave cannot be read or used as it is. The line names the file, and the row "
@@ -423,6 +438,9 @@ ADVICE: dict[tuple[str, str | None], tuple[str, str]] = {
         "Un archivo que usted indicó no se puede leer o usar tal como está. La línea nombra el "
         "archivo, y la fila y la columna cuando las hay. No se envió nada (salida 2): corrija "
         "el archivo o la opción que nombra la línea y ejecute el mismo comando otra vez.",
+        "Um arquivo que você indicou não pode ser lido ou usado do jeito que está. A mensagem "
+        "nomeia o arquivo, e a linha e a coluna quando houver. Nada foi enviado (saída 2): "
+        "corrija o arquivo ou a opção que a mensagem nomeia e execute o mesmo comando de novo.",
     ),
     ("InputError", "contacts"): (
         "The contacts file: its format, its sheet, its header row or the phone column. Open "
@@ -432,6 +450,9 @@ ADVICE: dict[tuple[str, str | None], tuple[str, str]] = {
         "El archivo de contactos: su formato, su hoja, su fila de títulos o la columna del "
         "teléfono. Ábralo en Excel y revise el nombre que da la línea; `--sheet`, "
         "`--phone-column` y `--country-column` indican a mano los correctos.",
+        "O arquivo de contatos: o formato, a aba, a linha de títulos ou a coluna do telefone. "
+        "Abra-o no Excel e confira o nome que a mensagem dá; `--sheet`, `--phone-column` e "
+        "`--country-column` indicam à mão os corretos.",
     ),
     ("InputError", "journal"): (
         "A campaign's journal (`reports/<campaign>.journal.sqlite3`) cannot be used for this. "
@@ -440,6 +461,9 @@ ADVICE: dict[tuple[str, str | None], tuple[str, str]] = {
         "El journal de una campaña (`reports/<campaña>.journal.sqlite3`) no sirve para esto. "
         "Revise la ruta; `bulk-sender report JOURNAL`, `settle` y `replies` reciben el nombre "
         "de la campaña o su journal.",
+        "O registro de uma campanha (`reports/<campanha>.journal.sqlite3`) não serve para isto. "
+        "Confira o caminho; `bulk-sender report REGISTRO`, `settle` e `replies` recebem o nome da "
+        "campanha ou o registro dela.",
     ),
     ("TemplateError", None): (
         "The message template cannot be used: an unknown column, a typo in `{{ }}` or `{% %}`, "
@@ -451,6 +475,10 @@ ADVICE: dict[tuple[str, str | None], tuple[str, str]] = {
         "línea nombra la plantilla, la línea y la columna más parecida. No se envió nada "
         "(salida 2): corrija la plantilla y ejecute el mismo comando otra vez. Vea "
         "[Plantillas](templates.md).",
+        "O modelo da mensagem não pode ser usado: uma coluna desconhecida, um erro em `{{ }}` ou "
+        "`{% %}`, um formato de data ou moeda que imprimiria algo sem sentido. A mensagem nomeia "
+        "o modelo, a linha e a coluna mais parecida. Nada foi enviado (saída 2): corrija o modelo "
+        "e execute o mesmo comando de novo. Veja [Modelos](templates.md).",
     ),
     ("ConfigError", None): (
         "An option or a setting is missing, malformed, or contradicts another. Nothing was "
@@ -461,12 +489,18 @@ ADVICE: dict[tuple[str, str | None], tuple[str, str]] = {
         "(salida 2). La línea nombra la opción o la variable: vea `bulk-sender send --help` o "
         "la [referencia de comandos](cli.md); las credenciales van en un archivo `.env` en la "
         "carpeta de trabajo (`PLAZBOT_WORKSPACE_ID=...`).",
+        "Falta uma opção ou uma configuração, ela está mal escrita ou contradiz outra. Nada foi "
+        "enviado (saída 2). A mensagem nomeia a opção ou a variável: veja `bulk-sender send "
+        "--help` ou a [referência de comandos](cli.md); as credenciais vão em um arquivo `.env` "
+        "na pasta de trabalho (`PLAZBOT_WORKSPACE_ID=...`).",
     ),
     ("ConfigError", "sandbox"): (
         "A flag of `bulk-sender serve`, the test server, is out of range. Only rehearsals and "
         "tests use it.",
         "Una opción de `bulk-sender serve`, el servidor de prueba, está fuera de rango. Solo "
         "los ensayos y las pruebas lo usan.",
+        "Uma opção de `bulk-sender serve`, o servidor de teste, está fora do intervalo. Só os "
+        "ensaios e os testes o usam.",
     ),
     ("JournalError", None): (
         "The campaign's journal, which remembers every message sent, cannot be used: another "
@@ -481,6 +515,12 @@ ADVICE: dict[tuple[str, str | None], tuple[str, str]] = {
         "envío, use `--campaign NOMBRE-NUEVO` para una campaña nueva, o libere espacio; nunca "
         "borre el journal de una campaña que envió, o olvidará a quién le llegó el mensaje. "
         "Vea [Reanudar](resume.md).",
+        "O registro da campanha, que lembra cada mensagem enviada, não pode ser usado: outro "
+        "envio da campanha o mantém aberto, ele é de outro modelo ou destino, está danificado, ou "
+        "o disco está cheio ou é somente leitura. Nada foi enviado (saída 2). Espere o outro "
+        "envio, use `--campaign NOME-NOVO` para uma campanha nova, ou libere espaço; nunca apague "
+        "o registro de uma campanha que enviou, ou ele esquecerá quem recebeu a mensagem. Veja "
+        "[Retomar](resume.md).",
     ),
     ("JournalFailed", None): (
         "The journal failed while sending (a full disk, say): no new message left, every "
@@ -491,6 +531,10 @@ ADVICE: dict[tuple[str, str | None], tuple[str, str]] = {
         "nuevo, se conservó cada resultado ya registrado y se escribió el reporte si se pudo "
         "(salida 1). Libere espacio y ejecute el mismo comando otra vez: nadie recibe dos "
         "veces; los mensajes que iban en camino quedan `uncertain`.",
+        "O registro falhou durante o envio (disco cheio, por exemplo): nenhuma mensagem nova "
+        "saiu, cada resultado já registrado foi mantido e o relatório foi escrito se possível "
+        "(saída 1). Libere espaço e execute o mesmo comando de novo: ninguém recebe duas vezes; "
+        "as mensagens que estavam a caminho ficam `uncertain`.",
     ),
     ("ReportError", None): (
         "The report cannot be written where asked: the folder is missing or read-only, the "
@@ -501,6 +545,10 @@ ADVICE: dict[tuple[str, str | None], tuple[str, str]] = {
         "lectura, el archivo está abierto en Excel (Windows lo bloquea), o el nombre no termina "
         "en `.xlsx` o `.csv`. Se revisa antes de enviar, así que no se envió nada (salida 2): "
         "cierre el archivo o dé otra ruta con `--report`.",
+        "O relatório não pode ser escrito onde foi pedido: a pasta não existe ou é somente "
+        "leitura, o arquivo está aberto no Excel (o Windows o bloqueia), ou o nome não termina em "
+        "`.xlsx` ou `.csv`. Isso é verificado antes de enviar, então nada foi enviado (saída 2): "
+        "feche o arquivo ou dê outro caminho com `--report`.",
     ),
     ("ReportNotWritten", None): (
         "Messages were sent, but the report could not be written at the end (a full disk, "
@@ -511,6 +559,10 @@ ADVICE: dict[tuple[str, str | None], tuple[str, str]] = {
         "ejemplo). El journal conserva cada resultado (salida 1): libere espacio y ejecute el "
         "mismo comando otra vez (o `bulk-sender report JOURNAL`); escribe el reporte y no "
         "envía nada dos veces.",
+        "Mensagens foram enviadas, mas o relatório não pôde ser escrito no final (disco cheio, "
+        "por exemplo). O registro guarda cada resultado (saída 1): libere espaço e execute o "
+        "mesmo comando de novo (ou `bulk-sender report REGISTRO`); ele escreve o relatório e não "
+        "envia nada duas vezes.",
     ),
     ("AbortedByApi", None): (
         "Plazbot refuses every message: a wrong workspace or key (401, or 404 before any "
@@ -522,6 +574,11 @@ ADVICE: dict[tuple[str, str | None], tuple[str, str]] = {
         "(salida 3). Revise `PLAZBOT_WORKSPACE_ID` y `PLAZBOT_API_KEY` en su `.env` y el motivo "
         "que da la línea; las filas no enviadas quedan `pending` y el mismo comando las envía "
         "una vez corregido.",
+        "O Plazbot recusa todas as mensagens: workspace ou chave errados (401, ou 404 antes de "
+        "algum sucesso), ou as primeiras 20 mensagens recusadas pelo mesmo motivo (saída 3). "
+        "Confira `PLAZBOT_WORKSPACE_ID` e `PLAZBOT_API_KEY` no seu `.env` e o motivo que a "
+        "mensagem dá; as linhas não enviadas ficam `pending` e o mesmo comando as envia depois de "
+        "corrigido.",
     ),
     ("ConfigError", "ui"): (
         "The web page sent something the run cannot use: a field left empty or out of range, "
@@ -531,10 +588,15 @@ ADVICE: dict[tuple[str, str | None], tuple[str, str]] = {
         "una segunda campaña mientras otra está en curso. La página muestra la línea junto al "
         "botón; complete el campo que nombra, o espere a que termine la campaña en curso (o "
         "deténgala).",
+        "A página enviou algo que o envio não pode usar: um campo vazio ou fora do intervalo, ou "
+        "uma segunda campanha enquanto outra está em andamento. A página mostra a mensagem ao "
+        "lado do botão; preencha o campo que ela nomeia, ou espere a campanha em andamento "
+        "terminar (ou pare-a).",
     ),
     ("InputError", "ui"): (
         "The page needs the contacts file (again): choose or drop it in step 1.",
         "La página necesita el archivo de contactos (otra vez): elíjalo o arrástrelo en el paso 1.",
+        "A página precisa do arquivo de contatos (de novo): escolha-o ou arraste-o no passo 1.",
     ),
     ("ConfigError", "protect"): (
         "A protection setting cannot be used: `--send-hours`, the opt-out list, the stop "
@@ -543,6 +605,9 @@ ADVICE: dict[tuple[str, str | None], tuple[str, str]] = {
         "Un ajuste de protección no se puede usar: `--send-hours`, la lista de bajas, las "
         "palabras de baja, o los archivos del presupuesto diario en su carpeta de datos. "
         "Corrija el valor que nombra la línea; vea [Proteger su número](protect.md).",
+        "Uma configuração de proteção não pode ser usada: `--send-hours`, a lista de descadastro, "
+        "as palavras de descadastro, ou os arquivos do orçamento diário na sua pasta de dados. "
+        "Corrija o valor que a mensagem nomeia; veja [Proteger o seu número](protect.md).",
     ),
     ("InputError", "protect"): (
         "The opt-out list or the consent column cannot be used: the file is missing, has no "
@@ -550,6 +615,9 @@ ADVICE: dict[tuple[str, str | None], tuple[str, str]] = {
         "La lista de bajas o la columna de consentimiento no se puede usar: el archivo no "
         "existe, no tiene columna de teléfono, o no se puede escribir (¿abierto en Excel?). "
         "La lista queda como estaba.",
+        "A lista de descadastro ou a coluna de consentimento não pode ser usada: o arquivo não "
+        "existe, não tem coluna de telefone, ou não pode ser escrito (aberto no Excel?). A lista "
+        "fica como estava.",
     ),
     ("InputError", "engine"): (
         "The file or journal the run was given cannot be used: it is missing, is not a "
@@ -560,6 +628,10 @@ ADVICE: dict[tuple[str, str | None], tuple[str, str]] = {
         "archivo de contactos cambió mientras se leía (una carpeta sincronizada que lo "
         "reescribe, por ejemplo). No se envió nada: revise la ruta, o espere a que el archivo "
         "no cambie y ejecute el mismo comando otra vez.",
+        "O arquivo ou registro indicado não pode ser usado: não existe, não é um registro, ou o "
+        "arquivo de contatos mudou enquanto era lido (uma pasta sincronizada que o reescreve, por "
+        "exemplo). Nada foi enviado: confira o caminho, ou espere o arquivo parar de mudar e "
+        "execute o mesmo comando de novo.",
     ),
     ("ConfigError", "messages"): (
         "The approved template's variables (`--var`, `--header-var`) or `--send-type` are "
@@ -568,6 +640,9 @@ ADVICE: dict[tuple[str, str | None], tuple[str, str]] = {
         "Las variables de la plantilla aprobada (`--var`, `--header-var`) o `--send-type` "
         "están escritas de una forma que Plazbot no acepta: numérelas 1, 2, 3... sin saltos, "
         "o nómbrelas, no ambas cosas. Vea [Plantillas](templates.md).",
+        "As variáveis do modelo aprovado (`--var`, `--header-var`) ou `--send-type` estão "
+        "escritas de um jeito que o Plazbot não aceita: numere-as 1, 2, 3... sem pular, ou dê "
+        "nomes a elas, não as duas coisas. Veja [Modelos](templates.md).",
     ),
     ("StopReason.ABORTED", None): (
         "Plazbot refuses every message: a wrong key (401), a wrong workspace or URL (404 "
@@ -581,6 +656,12 @@ ADVICE: dict[tuple[str, str | None], tuple[str, str]] = {
         "detuvo de inmediato (salida 3). Revise `PLAZBOT_WORKSPACE_ID`, `PLAZBOT_API_KEY` y "
         "`--api-url`, o use una plantilla aprobada; las filas no enviadas quedan `pending` y el "
         "mismo comando las envía una vez corregido.",
+        "O Plazbot recusa todas as mensagens: chave errada (401), workspace ou URL errados (404 "
+        "antes de algum sucesso), ou as primeiras 20 mensagens recusadas pelo mesmo motivo (por "
+        "exemplo, a janela de 24 horas fechada para todos). O envio parou na hora (saída 3). "
+        "Confira `PLAZBOT_WORKSPACE_ID`, `PLAZBOT_API_KEY` e `--api-url`, ou use um modelo "
+        "aprovado; as linhas não enviadas ficam `pending` e o mesmo comando as envia depois de "
+        "corrigido.",
     ),
     ("StopReason.QUALITY", None): (
         "The quality brake: too many of the last 50 answers were refusals that hurt the "
@@ -592,6 +673,11 @@ ADVICE: dict[tuple[str, str | None], tuple[str, str]] = {
         "que WhatsApp baje la calidad del número (salida 1). Revise las filas `failed` del "
         "reporte, limpie la lista y ejecute el mismo comando otra vez para continuar. Vea "
         "[Proteger su número](protect.md).",
+        "O freio de qualidade: respostas demais entre as últimas 50 foram recusas que prejudicam "
+        "o número (bloqueios, descadastros, números sem WhatsApp). O envio foi pausado antes que "
+        "o WhatsApp baixe a qualidade do número (saída 1). Veja as linhas `failed` do relatório, "
+        "limpe a lista e execute o mesmo comando de novo para continuar. Veja [Proteger o seu "
+        "número](protect.md).",
     ),
     ("StopReason.NETWORK_DOWN", None): (
         "20 connection failures in a row: the internet or Plazbot is down, or `--api-url` is "
@@ -600,6 +686,9 @@ ADVICE: dict[tuple[str, str | None], tuple[str, str]] = {
         "20 fallos de conexión seguidos: se cayó internet o Plazbot, o `--api-url` está mal "
         "(salida 1). Los mensajes no salieron y quedan `pending`: revise la conexión y ejecute "
         "el mismo comando otra vez.",
+        "20 falhas de conexão seguidas: a internet ou o Plazbot caiu, ou `--api-url` está errado "
+        "(saída 1). As mensagens não saíram e ficam `pending`: confira a conexão e execute o "
+        "mesmo comando de novo.",
     ),
     ("StopReason.INTERRUPTED", None): (
         "Ctrl-C, or the process was asked to stop (exit 130): the messages on their way "
@@ -608,14 +697,18 @@ ADVICE: dict[tuple[str, str | None], tuple[str, str]] = {
         "Ctrl-C, o se pidió detener el proceso (salida 130): los mensajes en camino terminaron "
         "y quedaron registrados, el resto queda `pending` y se escribió el reporte. Ejecute el "
         "mismo comando otra vez para continuar.",
+        "Ctrl-C, ou foi pedido que o processo parasse (saída 130): as mensagens a caminho "
+        "terminaram e ficaram registradas, o resto fica `pending` e o relatório foi escrito. "
+        "Execute o mesmo comando de novo para continuar.",
     ),
     ("StopReason.JOURNAL_FAILED", None): (
         "The journal could not be written while sending: see `JournalFailed` above.",
         "No se pudo escribir el journal durante el envío: vea `JournalFailed` más arriba.",
+        "Não foi possível escrever o registro durante o envio: veja `JournalFailed` acima.",
     ),
 }
 """What a group of errors means and what to do, by (error class, stage), else (class, None);
-in English and Spanish. A new message shows on the page by itself, under its group."""
+in English, Spanish and Portuguese. A new message shows on the page by itself, under its group."""
 
 
 def advice(error: str, stage: str, lang: str) -> str:
@@ -626,8 +719,7 @@ def advice(error: str, stage: str, lang: str) -> str:
     for name in [c.__name__ for c in (cls.__mro__ if cls else ())] or [error]:
         for key in ((name, stage), (name, None)):
             if key in ADVICE:
-                en, es = ADVICE[key]
-                return _pick(lang, en, es)
+                return _pick(lang, *ADVICE[key])
     raise KeyError(f"no advice for {error} in {stage}: add it to ADVICE in tools/docs_gen.py")
 
 
@@ -649,9 +741,8 @@ def troubleshooting(lang: str) -> str:
     order = {stage: i for i, stage in enumerate(STAGES)}
     out = []
     for stage, error in sorted(groups, key=lambda k: (order.get(k[0], len(order)), k)):
-        place = STAGE_NAMES.get(stage, (stage, stage))
-        title = _pick(lang, place[0], place[1])
-        exit_words = _pick(lang, "exit", "salida")
+        title = _pick(lang, *STAGE_NAMES.get(stage, (stage, stage, stage)))
+        exit_words = _pick(lang, "exit", "salida", "saída")
         out.append(f"### {title[0].upper()}{title[1:]}: `{error}` ({exit_words} "
                    f"{classes[error]}) {{#{stage}-{error.lower()}}}\n")  # fmt: skip
         out.append(advice(error, stage, lang) + "\n")
@@ -662,7 +753,7 @@ def troubleshooting(lang: str) -> str:
                 continue
             seen.add(shown)
             hint = item.hint_shown(lang)
-            extra = f" — {_pick(lang, 'hint', 'sugerencia')}: {_code(hint)}" if hint else ""
+            extra = f" — {_pick(lang, 'hint', 'sugerencia', 'dica')}: {_code(hint)}" if hint else ""
             out.append(f"- {_code(shown)}{extra} <small>({item.module})</small>")
         out.append("")
     return "\n".join(out)
@@ -673,21 +764,28 @@ def troubleshooting(lang: str) -> str:
 
 BENCHMARKS = {
     "targets": ("python bench/targets.py", "The engine's four targets, in one run",
-                "Los cuatro objetivos del motor, en una sola ejecución"),
+                "Los cuatro objetivos del motor, en una sola ejecución",
+                "Os quatro objetivos do motor, em uma só execução"),
     "send": ("python bench/send.py", "Sending speed against a bare aiohttp loop",
-             "Velocidad de envío frente a un bucle aiohttp simple"),
+             "Velocidad de envío frente a un bucle aiohttp simple",
+             "Velocidade de envio comparada a um laço aiohttp simples"),
     "gap": ("python bench/gap.py", "Where the sending phase's gap goes",
-            "Adónde se va la diferencia de la fase de envío"),
+            "Adónde se va la diferencia de la fase de envío",
+            "Para onde vai a diferença da fase de envio"),
     "pipeline-csv": ("python bench/pipeline.py", "A 100,000-row dry run, stage by stage: CSV",
-                     "Un ensayo de 100.000 filas, etapa por etapa: CSV"),
+                     "Un ensayo de 100.000 filas, etapa por etapa: CSV",
+                     "Uma simulação de 100.000 linhas, etapa por etapa: CSV"),
     "pipeline-xlsx": ("python bench/pipeline.py",
                       "A 100,000-row dry run, stage by stage: XLSX",
-                      "Un ensayo de 100.000 filas, etapa por etapa: XLSX"),
+                      "Un ensayo de 100.000 filas, etapa por etapa: XLSX",
+                      "Uma simulação de 100.000 linhas, etapa por etapa: XLSX"),
     "scale": ("python bench/scale.py", "Scaling to a million rows",
-              "Escalar a un millón de filas"),
+              "Escalar a un millón de filas", "Escalar para um milhão de linhas"),
     "memory": ("python bench/memory.py", "Peak memory of a million-row dry run",
-               "Memoria máxima de un ensayo de un millón de filas"),
-    "rate": ("python bench/rate.py", "The rate limit", "El límite de velocidad"),
+               "Memoria máxima de un ensayo de un millón de filas",
+               "Memória máxima de uma simulação de um milhão de linhas"),
+    "rate": ("python bench/rate.py", "The rate limit", "El límite de velocidad",
+             "O limite de velocidade"),
 }  # fmt: skip
 
 
@@ -706,15 +804,16 @@ def _table(columns: list[str], rows: list[list[str]]) -> str:
 def bench_section(name: str, lang: str) -> str:
     """Markdown: a benchmark's latest full run (its table, date, machine, commit, notes), and
     its earlier runs' key figures."""
-    command, en, es = BENCHMARKS[name]
+    command, *titles = BENCHMARKS[name]
     runs = bench_runs(name)
     full = [run for run in runs if run.get("columns")]
     latest = full[-1]
-    out = [f"### {_pick(lang, en, es)} {{#bench-{name}}}\n"]
+    out = [f"### {_pick(lang, *titles)} {{#bench-{name}}}\n"]
     code = f", `{latest['code']}`" if latest.get("code") else ""
     out.append(_pick(lang, f"`{command}`, latest run: **{latest['date']}** on {latest['machine']}"
                      f"{code}.", f"`{command}`, última ejecución: **{latest['date']}** en "
-                     f"{latest['machine']}{code}.") + "\n")  # fmt: skip
+                     f"{latest['machine']}{code}.", f"`{command}`, última execução: "
+                     f"**{latest['date']}** em {latest['machine']}{code}.") + "\n")  # fmt: skip
     out.append(_table(list(latest["columns"]), [list(r) for r in latest["rows"]]) + "\n")  # type: ignore[arg-type]
     for note in latest.get("notes", []):  # type: ignore[attr-defined]
         out.append(f"- {note}")
@@ -723,8 +822,10 @@ def bench_section(name: str, lang: str) -> str:
         keys: list[str] = []
         for run in with_figures:
             keys += [k for k in run["figures"] if k not in keys]  # type: ignore[attr-defined]
-        out.append("\n" + _pick(lang, "Runs of this script:", "Ejecuciones de este script:") + "\n")
-        head = [_pick(lang, "run", "ejecución"), _pick(lang, "code", "código"), *keys]
+        out.append("\n" + _pick(lang, "Runs of this script:", "Ejecuciones de este script:",
+                                 "Execuções deste script:") + "\n")  # fmt: skip
+        head = [_pick(lang, "run", "ejecución", "execução"),
+                _pick(lang, "code", "código", "código"), *keys]  # fmt: skip
         rows = []
         for run in with_figures:
             figures = run["figures"]
@@ -750,7 +851,8 @@ def bench_chart(lang: str) -> str:
     height = top + len(bars) * (bar_h + gap) + 30
     scale = (width - left - 60) / ideal
     title = _pick(lang, f"Messages per second, 20,000 messages ({latest['date']})",
-                  f"Mensajes por segundo, 20.000 mensajes ({latest['date']})")  # fmt: skip
+                  f"Mensajes por segundo, 20.000 mensajes ({latest['date']})",
+                  f"Mensagens por segundo, 20.000 mensagens ({latest['date']})")  # fmt: skip
     parts = [
         f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" '
         f'viewBox="0 0 {width} {height}" role="img" aria-label="{title}" '
@@ -768,7 +870,7 @@ def bench_chart(lang: str) -> str:
     bottom = top + len(bars) * (bar_h + gap)
     parts.append(f'<line x1="{x:.1f}" y1="{top - 4}" x2="{x:.1f}" y2="{bottom}" '
                  'stroke="#c62828" stroke-dasharray="4 3"/>')  # fmt: skip
-    ideal_words = _pick(lang, "ideal 1,280/s", "ideal 1.280/s")
+    ideal_words = _pick(lang, "ideal 1,280/s", "ideal 1.280/s", "ideal 1.280/s")
     parts.append(f'<text x="{x:.1f}" y="{bottom + 16}" text-anchor="end" fill="#c62828">'
                  f"{ideal_words}</text>")  # fmt: skip
     parts.append("</svg>")
