@@ -173,15 +173,15 @@ def error_rule_table(lang: str) -> str:
             "not before, even with `--retry-failed`",
             "un envío posterior lo reintenta solo tras un día, luego 2, 4, hasta 8 días; "
             "no antes, ni con `--retry-failed`",
-            "um envio posterior o reenvia sozinho depois de um dia, depois 2, 4, até 8 dias; "
+            "um envio posterior a reenvia sozinha depois de um dia, depois 2, 4, até 8 dias; "
             "não antes, nem com `--retry-failed`"),
         lc.Resend.NEVER: _pick(lang, "this campaign never sends it again",
                                "esta campaña nunca lo reenvía",
-                               "esta campanha nunca o reenvia"),
+                               "esta campanha nunca a reenvia"),
         lc.Resend.IF_ASKED: _pick(lang, "sent again by a later run (`failed`: with "
                                   "`--retry-failed`)", "un envío posterior lo manda "
                                   "(`failed`: con `--retry-failed`)",
-                                  "um envio posterior o envia (`failed`: com `--retry-failed`)"),
+                                  "um envio posterior a envia (`failed`: com `--retry-failed`)"),
     }  # fmt: skip
     head = _pick(lang, "| code | row | reason | what it means | next |",
                  "| código | fila | motivo | qué significa | después |",
