@@ -143,7 +143,9 @@ def status_table(lang: str) -> str:
                           f"reenviado só com `{flag}`")  # fmt: skip
         else:
             rerun = _pick(lang, "never sent again", "nunca se reenvía", "nunca é reenviado")
-        rows.append(f"| `{status}` | {_(lc.MEANINGS[status])} | {rerun} |")
+        # As the report shows it (its word in the page's language), and its machine name.
+        shown = f"`{status}`" if lang == "en" else f"{_(status.value)} (`{status}`)"
+        rows.append(f"| {shown} | {_(lc.MEANINGS[status])} | {rerun} |")
     return "\n".join(rows) + "\n"
 
 
