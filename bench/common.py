@@ -17,7 +17,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS = Path(os.environ.get("BULK_SENDER_BENCH_RESULTS", ROOT / "docs" / "bench"))
 """Where each benchmark keeps its runs, one JSON file each; the docs' benchmark page renders
-them (`tools/docs_gen.py`, run by `cog`). Set BULK_SENDER_BENCH_RESULTS to keep a trial run
+them (`tools/docs_gen/`, run by `cog`). Set BULK_SENDER_BENCH_RESULTS to keep a trial run
 out of the docs."""
 
 FIRST_NAMES = ["María", "José", "Ana", "Luis", "Rosa", "Jorge", "Lucía", "Miguel", "Sofía", "Ñaupa"]
