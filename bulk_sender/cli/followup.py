@@ -17,9 +17,10 @@ from ..engine.followup import FollowUpResult, campaign_target, find_journal
 from ..engine.hearing import ASKED_TO_STOP, BLOCKED, NO_REPLY, REPLIED, hear_replies
 from ..engine.hearing import UNKNOWN as REPLY_UNKNOWN
 from ..engine.settling import CONFIRMED, MIN_AGE, NOT_FOUND, UNKNOWN, settle
-from ..language import _, ngettext
+from ..language import N_, _, ngettext
 from ..protect.optouts import DEFAULT_PATH, ENV_VAR
 from ..protect.stopwords import load_stop_words
+from .protect import read_as
 
 Environment = Callable[[], Mapping[str, str]]
 
@@ -156,10 +157,4 @@ def _progress(quiet: bool, what: Callable[[int], str]) -> Callable[[int, int], N
     return show
 
 
-def _seconds(text: str) -> float:
-    try:
-        return float(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(
-            _("{text}: write a number of seconds, e.g. 600").format(text=text)
-        ) from None
+_seconds = read_as(float, N_("{text}: write a number of seconds, e.g. 600"))

@@ -20,7 +20,7 @@ from ..messages.compose import SEND_TYPES
 from ..sandbox.server import ServerSettings
 from .budget import add_budget_command
 from .followup import add_follow_up_commands
-from .protect import add_optout_command, add_protection_flags, whole_number
+from .protect import add_optout_command, add_protection_flags, read_as, whole_number
 
 Command = Callable[[argparse.Namespace, Sequence[str]], int]
 """A command's handler: its parsed flags and the words they came from, to an exit code."""
@@ -406,13 +406,7 @@ def _code_shares(text: str) -> tuple[tuple[str, float], ...]:
     return tuple(pairs)
 
 
-def _number(text: str) -> float:
-    try:
-        return float(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(
-            _("{text}: write a number, e.g. 2.5").format(text=text)
-        ) from None
+_number = read_as(float, N_("{text}: write a number, e.g. 2.5"))
 
 
 def _positive_int(text: str) -> int:

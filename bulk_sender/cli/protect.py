@@ -8,13 +8,14 @@ import sys
 from collections.abc import Callable, Mapping, Sequence
 from datetime import datetime
 from pathlib import Path
+from typing import TypeVar
 
 from ..contacts.phones import country_flag
 from ..engine.campaign import Settings
 from ..engine.testsend import run_test_send
 from ..engine.waiting import parse_not_before
 from ..errors import ConfigError
-from ..language import _, ngettext
+from ..language import N_, _, ngettext
 from ..lifecycle import Status
 from ..protect.hours import parse_send_hours
 from ..protect.optouts import (
@@ -27,6 +28,8 @@ from ..protect.optouts import (
     shown,
 )
 from ..protect.rules import Protection
+
+T = TypeVar("T")
 
 
 def add_protection_flags(send: argparse.ArgumentParser) -> None:
@@ -71,14 +74,20 @@ def add_protection_flags(send: argparse.ArgumentParser) -> None:
     )
 
 
-def whole_number(text: str) -> int:
-    """An integer, or the user's words on what to write (argparse's name the function's)."""
-    try:
-        return int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(
-            _("{text}: write a whole number, e.g. 3").format(text=text)
-        ) from None
+def read_as(convert: Callable[[str], T], words: str) -> Callable[[str], T]:
+    """A flag's type for argparse: `convert` it, or say in the user's language what to write
+    (`words`, marked with `N_`, `{text}` the value typed)."""
+
+    def read(text: str) -> T:
+        try:
+            return convert(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(_(words).format(text=text)) from None
+
+    return read
+
+
+whole_number = read_as(int, N_("{text}: write a whole number, e.g. 3"))
 
 
 def protection_from(options: argparse.Namespace) -> Protection:
